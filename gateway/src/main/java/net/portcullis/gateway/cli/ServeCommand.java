@@ -1,0 +1,52 @@
+package net.portcullis.gateway.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.config.ConfigLoader;
+import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.gateway.log.DecisionLog;
+import net.portcullis.gateway.smtp.Gateway;
+import net.portcullis.policy.dns.DnsJavaResolver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", description = "Run the gateway in the foreground until SIGTERM or SIGINT.")
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+    @Option(names = "--config", description = "gateway configuration (default: ${DEFAULT-VALUE})", defaultValue = "conf/gateway.yaml")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            System.err.println("portcullis: configuration error: " + e.getMessage());
+            System.err.println("portcullis: not started");
+            return 78; // EX_CONFIG
+        }
+        Gateway gateway = new Gateway(cfg, new DnsJavaResolver(cfg.dns().servers(), cfg.dns().timeout()),
+                DecisionLog.toLogback());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                gateway.shutdown(cfg.shutdownGrace());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                LOG.info("Portcullis stopped");
+                stopped.countDown();
+            }
+        }, "portcullis-shutdown"));
+        gateway.start();
+        LOG.info("session threads: {}", Gateway.virtualThreads() ? "virtual" : "bounded platform pool");
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,50 @@
+package net.portcullis.gateway.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Callable;
+import net.portcullis.policy.PasswordFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "users", description = "Manage SMTP AUTH users (PBKDF2-hashed password file).",
+        subcommands = {UsersCommand.Add.class})
+final class UsersCommand {
+
+    @Command(name = "add", description = "Add a user; the password is read from standard input (one line).")
+    static final class Add implements Callable<Integer> {
+        @Option(names = "--file", description = "password file (default: ${DEFAULT-VALUE})", defaultValue = "conf/users")
+        Path file;
+
+        @Parameters(paramLabel = "USER")
+        String user;
+
+        @Override
+        public Integer call() throws Exception {
+            char[] password;
+            if (System.console() != null) {
+                password = System.console().readPassword("password for %s: ", user);
+            } else {
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                password = line == null ? new char[0] : line.toCharArray();
+            }
+            if (password == null || password.length < 8) {
+                System.err.println("portcullis: password must have at least 8 characters");
+                return 2;
+            }
+            if (Files.exists(file) && PasswordFile.load(file).contains(user)) {
+                System.err.println("portcullis: user " + user + " already exists in " + file + "; remove its line first");
+                return 2;
+            }
+            Files.writeString(file, PasswordFile.line(user, password) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            System.out.println("added " + user + " to " + file);
+            return 0;
+        }
+    }
+}

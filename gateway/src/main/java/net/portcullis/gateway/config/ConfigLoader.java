@@ -1,0 +1,316 @@
+package net.portcullis.gateway.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.portcullis.policy.Network;
+import net.portcullis.policy.Networks;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads gateway.yaml. Unknown keys are errors (a typo must not silently fall back to a default),
+ * and every error names the key, the value and what is wrong with it.
+ */
+public final class ConfigLoader {
+    private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace");
+
+    private ConfigLoader() {
+    }
+
+    public static GatewayConfig load(Path file) throws ConfigException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(r, file.toString());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": no such file");
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read: " + e.getMessage());
+        }
+    }
+
+    public static GatewayConfig parse(String yaml) throws ConfigException {
+        return parse(new java.io.StringReader(yaml), "(inline)");
+    }
+
+    private static GatewayConfig parse(Reader reader, String source) throws ConfigException {
+        Object doc;
+        try {
+            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+        } catch (MarkedYAMLException e) {
+            var m = e.getProblemMark();
+            throw new ConfigException(source + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1)
+                    + ": not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            throw new ConfigException(source + ": not valid YAML: " + e.getMessage());
+        }
+        if (!(doc instanceof Map<?, ?> root)) {
+            throw new ConfigException(source + ": expected a mapping of keys (listen, hostname, downstream, ...)");
+        }
+        Section top = new Section("", root);
+        top.allow(TOP);
+
+        HostPort listen = HostPort.parse("listen", top.string("listen", "127.0.0.1:2525"), true);
+        String hostname = top.string("hostname", null);
+        if (hostname == null || !hostname.matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+            throw ConfigException.of("hostname", hostname, "must be a fully qualified domain name (our name in the banner)");
+        }
+        String ds = top.string("downstream", null);
+        if (ds == null) {
+            throw ConfigException.of("downstream", null, "is required: host:port of the protected mail server");
+        }
+        HostPort downstream = HostPort.parse("downstream", ds, false);
+
+        Set<String> domains = new LinkedHashSet<>();
+        for (String d : top.strings("domains")) {
+            String n = d.toLowerCase(Locale.ROOT);
+            if (!n.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+                throw ConfigException.of("domains", d, "is not a domain name");
+            }
+            domains.add(n);
+        }
+        if (domains.isEmpty()) {
+            throw ConfigException.of("domains", "[]", "must name at least one domain we accept mail for");
+        }
+        List<Network> nets = new ArrayList<>();
+        for (String n : top.strings("trusted_networks")) {
+            try {
+                nets.add(Network.parse(n));
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.of("trusted_networks", n, "is not a CIDR range: " + e.getMessage());
+            }
+        }
+
+        Section lim = top.section("limits");
+        lim.allow(Set.of("message_size", "recipients", "line_length", "idle_timeout", "connections",
+                "connections_per_client"));
+        GatewayConfig.Limits limits = new GatewayConfig.Limits(
+                lim.size("message_size", 25L * 1024 * 1024, 1024),
+                lim.integer("recipients", 100, 1, 100_000),
+                lim.integer("line_length", 998, 78, 1_000_000),
+                lim.duration("idle_timeout", Duration.ofMinutes(5)),
+                lim.integer("connections", 2000, 1, 1_000_000),
+                lim.integer("connections_per_client", 50, 1, 1_000_000));
+
+        Section dso = top.section("downstream_options");
+        dso.allow(Set.of("connect_timeout", "timeout", "data_timeout", "starttls", "reuse", "max_idle", "idle_time"));
+        String starttls = dso.string("starttls", "opportunistic");
+        if (!starttls.equals("opportunistic") && !starttls.equals("off")) {
+            throw ConfigException.of("downstream_options.starttls", starttls, "must be 'opportunistic' or 'off'");
+        }
+        GatewayConfig.DownstreamOptions dopts = new GatewayConfig.DownstreamOptions(
+                dso.duration("connect_timeout", Duration.ofSeconds(10)),
+                dso.duration("timeout", Duration.ofSeconds(60)),
+                dso.duration("data_timeout", Duration.ofMinutes(10)),
+                starttls.equals("opportunistic"),
+                dso.bool("reuse", true),
+                dso.integer("max_idle", 64, 0, 100_000),
+                dso.duration("idle_time", Duration.ofSeconds(30)));
+
+        Section tls = top.section("tls");
+        tls.allow(Set.of("enabled", "keystore", "password"));
+        String keystore = tls.string("keystore", null);
+        GatewayConfig.Tls tlsCfg = new GatewayConfig.Tls(tls.bool("enabled", true),
+                keystore == null ? null : Path.of(keystore), tls.string("password", keystore == null ? "" : null));
+        if (keystore != null && tlsCfg.password() == null) {
+            throw ConfigException.of("tls.password", null, "is required when tls.keystore is set");
+        }
+
+        Section auth = top.section("auth");
+        auth.allow(Set.of("users_file"));
+        String users = auth.string("users_file", null);
+
+        Path varDir = Path.of(top.string("var_dir", "var"));
+        Section spool = top.section("spool");
+        spool.allow(Set.of("directory", "memory_threshold"));
+        GatewayConfig.Spool spoolCfg = new GatewayConfig.Spool(
+                Path.of(spool.string("directory", varDir.resolve("spool").toString())),
+                (int) spool.size("memory_threshold", 256 * 1024, 0));
+
+        Section dns = top.section("dns");
+        dns.allow(Set.of("servers", "timeout"));
+        List<InetSocketAddress> servers = new ArrayList<>();
+        for (String s : dns.strings("servers")) {
+            HostPort hp = s.matches("[0-9.]+") || (s.contains(":") && !s.startsWith("[") && s.indexOf(':') != s.lastIndexOf(':'))
+                    ? new HostPort(s, 53) : HostPort.parse("dns.servers", s, false);
+            servers.add(new InetSocketAddress(hp.host(), hp.port()));
+        }
+        GatewayConfig.DnsOptions dnsCfg = new GatewayConfig.DnsOptions(servers, dns.duration("timeout", Duration.ofSeconds(5)));
+
+        return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
+                tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
+                top.duration("shutdown_grace", Duration.ofSeconds(30)));
+    }
+
+    /** One mapping of the document, with the dotted path of its keys for error messages. */
+    private static final class Section {
+        private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+        private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
+        private final String prefix;
+        private final Map<?, ?> map;
+
+        Section(String prefix, Map<?, ?> map) {
+            this.prefix = prefix;
+            this.map = map;
+        }
+
+        String key(String k) {
+            return prefix.isEmpty() ? k : prefix + "." + k;
+        }
+
+        void allow(Set<String> known) throws ConfigException {
+            for (Object k : map.keySet()) {
+                if (!known.contains(String.valueOf(k))) {
+                    String near = known.stream().filter(x -> distance(x, String.valueOf(k)) <= 2).findFirst()
+                            .map(x -> " (did you mean '" + key(x) + "'?)").orElse("");
+                    throw new ConfigException(key(String.valueOf(k)) + ": unknown key" + near
+                            + "; known keys here: " + String.join(", ", new java.util.TreeSet<>(known)));
+                }
+            }
+        }
+
+        Section section(String k) throws ConfigException {
+            Object v = map.get(k);
+            if (v == null) {
+                return new Section(key(k), Map.of());
+            }
+            if (!(v instanceof Map<?, ?> m)) {
+                throw ConfigException.of(key(k), v, "must be a mapping of keys");
+            }
+            return new Section(key(k), m);
+        }
+
+        String string(String k, String dflt) throws ConfigException {
+            Object v = map.get(k);
+            if (v == null) {
+                return dflt;
+            }
+            if (v instanceof Map || v instanceof List) {
+                throw ConfigException.of(key(k), v, "must be a single value");
+            }
+            return String.valueOf(v).trim();
+        }
+
+        List<String> strings(String k) throws ConfigException {
+            Object v = map.get(k);
+            if (v == null) {
+                return List.of();
+            }
+            if (!(v instanceof List<?> l)) {
+                throw ConfigException.of(key(k), v, "must be a list, e.g. [a, b]");
+            }
+            List<String> out = new ArrayList<>();
+            for (Object o : l) {
+                if (o == null || o instanceof Map || o instanceof List) {
+                    throw ConfigException.of(key(k), o, "must be a plain value in the list");
+                }
+                out.add(String.valueOf(o).trim());
+            }
+            return out;
+        }
+
+        int integer(String k, int dflt, int min, int max) throws ConfigException {
+            String s = string(k, null);
+            if (s == null) {
+                return dflt;
+            }
+            if (!s.matches("-?\\d{1,10}")) {
+                throw ConfigException.of(key(k), s, "is not a whole number");
+            }
+            long v = Long.parseLong(s);
+            if (v < min || v > max) {
+                throw ConfigException.of(key(k), s, "is outside " + min + ".." + max);
+            }
+            return (int) v;
+        }
+
+        boolean bool(String k, boolean dflt) throws ConfigException {
+            Object v = map.get(k);
+            if (v == null) {
+                return dflt;
+            }
+            if (v instanceof Boolean b) {
+                return b;
+            }
+            throw ConfigException.of(key(k), v, "must be true or false");
+        }
+
+        Duration duration(String k, Duration dflt) throws ConfigException {
+            String s = string(k, null);
+            if (s == null) {
+                return dflt;
+            }
+            Matcher m = DURATION.matcher(s);
+            if (!m.matches()) {
+                throw ConfigException.of(key(k), s, "is not a duration (e.g. 500ms, 30s, 5m, 1h)");
+            }
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            Duration d = switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofSeconds(n);
+            };
+            if (d.isZero()) {
+                throw ConfigException.of(key(k), s, "must be longer than zero");
+            }
+            return d;
+        }
+
+        long size(String k, long dflt, long min) throws ConfigException {
+            String s = string(k, null);
+            if (s == null) {
+                return dflt;
+            }
+            Matcher m = SIZE.matcher(s);
+            if (!m.matches()) {
+                throw ConfigException.of(key(k), s, "is not a size in bytes (e.g. 1048576, 512K, 25M, 1G)");
+            }
+            long n = Long.parseLong(m.group(1));
+            long v = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                case "K" -> n * 1024;
+                case "M" -> n * 1024 * 1024;
+                case "G" -> n * 1024 * 1024 * 1024;
+                default -> n;
+            };
+            if (v < min || v > Integer.MAX_VALUE) {
+                throw ConfigException.of(key(k), s, "is outside " + min + ".." + Integer.MAX_VALUE + " bytes");
+            }
+            return v;
+        }
+
+        private static int distance(String a, String b) {
+            int[] prev = new int[b.length() + 1];
+            for (int j = 0; j <= b.length(); j++) {
+                prev[j] = j;
+            }
+            for (int i = 1; i <= a.length(); i++) {
+                int[] cur = new int[b.length() + 1];
+                cur[0] = i;
+                for (int j = 1; j <= b.length(); j++) {
+                    int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                }
+                prev = cur;
+            }
+            return prev[b.length()];
+        }
+    }
+}

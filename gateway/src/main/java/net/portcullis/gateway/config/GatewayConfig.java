@@ -1,0 +1,41 @@
+package net.portcullis.gateway.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import net.portcullis.policy.Networks;
+
+/**
+ * The whole of gateway.yaml, validated. Every key and its default is documented in
+ * conf/gateway.yaml; {@link ConfigLoader} is the only place that reads the file.
+ */
+public record GatewayConfig(
+        HostPort listen,
+        String hostname,
+        HostPort downstream,
+        Set<String> domains,
+        Networks trustedNetworks,
+        Limits limits,
+        DownstreamOptions downstreamOptions,
+        Tls tls,
+        Path usersFile,
+        Spool spool,
+        DnsOptions dns,
+        Path varDir,
+        Duration shutdownGrace) {
+
+    public record Limits(long messageSize, int recipients, int lineLength, Duration idleTimeout,
+                         int connections, int connectionsPerClient) { }
+
+    public record DownstreamOptions(Duration connectTimeout, Duration timeout, Duration dataTimeout,
+                                    boolean starttls, boolean reuse, int maxIdle, Duration idleTime) { }
+
+    /** keystore null: a self-signed certificate is generated under var/tls. */
+    public record Tls(boolean enabled, Path keystore, String password) { }
+
+    public record Spool(Path directory, int memoryThreshold) { }
+
+    public record DnsOptions(List<InetSocketAddress> servers, Duration timeout) { }
+}

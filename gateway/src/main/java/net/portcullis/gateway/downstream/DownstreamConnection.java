@@ -1,0 +1,223 @@
+package net.portcullis.gateway.downstream;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.gateway.config.HostPort;
+import org.apache.commons.net.smtp.AuthenticatingSMTPClient;
+import org.apache.commons.net.smtp.SMTPReply;
+
+/**
+ * One SMTP session with the protected server, on Commons Net. Commands go through the client;
+ * message data is written as raw bytes (CRLF lines, dot-stuffed here), so 8-bit content passes
+ * byte for byte without a charset round trip.
+ */
+public final class DownstreamConnection implements AutoCloseable {
+
+    /** Exposes the socket stream Commons Net keeps protected; it is replaced after STARTTLS. */
+    private static final class Client extends AuthenticatingSMTPClient {
+        Client(SSLContext ctx) {
+            super("TLS", false, "ISO-8859-1");
+            // Opportunistic TLS to our own server: encryption against passive listeners, no
+            // certificate check (RFC 7435); the next hop is configured by address, not by name.
+            setTrustManager(TRUST_ANY);
+        }
+
+        OutputStream raw() {
+            return _output_;
+        }
+
+        String tlsProtocol() {
+            return _socket_ instanceof SSLSocket s ? s.getSession().getProtocol() : null;
+        }
+    }
+
+    private static final TrustManager TRUST_ANY = new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    };
+
+    private final Client client;
+    private final GatewayConfig.DownstreamOptions options;
+    private final String tls;
+    private long idleSince;
+    private int transactions;
+
+    private DownstreamConnection(Client client, GatewayConfig.DownstreamOptions options, String tls) {
+        this.client = client;
+        this.options = options;
+        this.tls = tls;
+        this.idleSince = System.nanoTime();
+    }
+
+    static DownstreamConnection open(HostPort target, GatewayConfig.DownstreamOptions options, String heloName)
+            throws DownstreamException {
+        Client c = new Client(null);
+        c.setConnectTimeout((int) options.connectTimeout().toMillis());
+        c.setDefaultTimeout((int) options.timeout().toMillis());
+        try {
+            c.connect(target.host(), target.port());
+        } catch (IOException e) {
+            throw DownstreamException.unavailable("connect to " + target + ": " + e.getMessage(), e);
+        }
+        try {
+            c.setSoTimeout((int) options.timeout().toMillis());
+            if (!SMTPReply.isPositiveCompletion(c.getReplyCode())) {
+                throw DownstreamException.unavailable("greeting of " + target + ": " + c.getReplyString().strip(), null);
+            }
+            if (!SMTPReply.isPositiveCompletion(c.ehlo(heloName))) {
+                throw DownstreamException.unavailable("EHLO to " + target + ": " + c.getReplyString().strip(), null);
+            }
+            String tls = null;
+            if (options.starttls() && offers(c, "STARTTLS")) {
+                if (!c.execTLS()) {
+                    throw DownstreamException.unavailable("STARTTLS to " + target + ": " + c.getReplyString().strip(), null);
+                }
+                tls = c.tlsProtocol();
+                if (!SMTPReply.isPositiveCompletion(c.ehlo(heloName))) {
+                    throw DownstreamException.unavailable("EHLO after STARTTLS to " + target, null);
+                }
+            }
+            return new DownstreamConnection(c, options, tls);
+        } catch (DownstreamException e) {
+            disconnectQuietly(c);
+            throw e;
+        } catch (IOException e) {
+            disconnectQuietly(c);
+            throw DownstreamException.unavailable("session setup with " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean offers(Client c, String extension) {
+        for (String line : c.getReplyStrings()) {
+            if (line.length() > 4 && line.substring(4).toUpperCase(java.util.Locale.ROOT).startsWith(extension)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The TLS protocol in use to the downstream, or null for plain text. */
+    public String tls() {
+        return tls;
+    }
+
+    public DownstreamReply mail(String sender) throws DownstreamException {
+        transactions++;
+        return command(() -> client.mail("<" + sender + ">"), "MAIL");
+    }
+
+    public DownstreamReply rcpt(String recipient) throws DownstreamException {
+        return command(() -> client.rcpt("<" + recipient + ">"), "RCPT");
+    }
+
+    /** RSET; false when the connection is no longer usable. */
+    public boolean reset() {
+        try {
+            return SMTPReply.isPositiveCompletion(client.rset());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * DATA, then the prefix (our headers) and the message, dot-stuffed, then the final dot.
+     * Returns the server's answer to the end of data, which is the client's answer.
+     */
+    public DownstreamReply data(byte[] prefix, InputStream message) throws DownstreamException {
+        DownstreamReply go = command(client::data, "DATA");
+        if (go.code() != 354) {
+            return go;
+        }
+        try {
+            client.setSoTimeout((int) options.dataTimeout().toMillis());
+            OutputStream out = new BufferedOutputStream(client.raw(), 64 * 1024);
+            DotStuffer stuffer = new DotStuffer(out);
+            stuffer.write(prefix, 0, prefix.length);
+            byte[] buf = new byte[16 * 1024];
+            int n;
+            while ((n = message.read(buf)) != -1) {
+                stuffer.write(buf, 0, n);
+            }
+            stuffer.finish();
+            out.flush();
+            int code = client.getReply();
+            client.setSoTimeout((int) options.timeout().toMillis());
+            return DownstreamReply.of(code, client.getReplyStrings());
+        } catch (SocketTimeoutException e) {
+            throw DownstreamException.broken("no answer to end of data within " + options.dataTimeout(), e);
+        } catch (IOException e) {
+            throw DownstreamException.broken("during DATA: " + e.getMessage(), e);
+        }
+    }
+
+    private interface Command {
+        int run() throws IOException;
+    }
+
+    private DownstreamReply command(Command c, String verb) throws DownstreamException {
+        try {
+            int code = c.run();
+            return DownstreamReply.of(code, client.getReplyStrings());
+        } catch (SocketTimeoutException e) {
+            throw DownstreamException.broken("no answer to " + verb + " within " + options.timeout(), e);
+        } catch (IOException e) {
+            throw DownstreamException.broken(verb + ": " + e.getMessage(), e);
+        }
+    }
+
+    void markIdle() {
+        idleSince = System.nanoTime();
+    }
+
+    long idleNanos() {
+        return System.nanoTime() - idleSince;
+    }
+
+    int transactions() {
+        return transactions;
+    }
+
+    boolean isOpen() {
+        return client.isConnected();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (client.isConnected()) {
+                client.setSoTimeout(2000);
+                client.quit();
+            }
+        } catch (IOException ignored) {
+            // The connection is being dropped anyway; QUIT is a courtesy.
+        }
+        disconnectQuietly(client);
+    }
+
+    private static void disconnectQuietly(Client c) {
+        try {
+            c.disconnect();
+        } catch (IOException ignored) {
+            // Nothing more can be done with a socket that fails to close.
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package net.portcullis.gateway.downstream;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.atomic.LongAdder;
+import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.gateway.config.HostPort;
+
+/**
+ * Connections to the protected server kept open between transactions. A connection comes back
+ * only when its last transaction ended cleanly (a final reply read, or RSET answered); one idle
+ * longer than {@code idle_time} is closed instead of reused, since the server may have dropped it.
+ */
+public final class DownstreamPool implements AutoCloseable {
+    private final HostPort target;
+    private final GatewayConfig.DownstreamOptions options;
+    private final String heloName;
+    private final Deque<DownstreamConnection> idle = new ArrayDeque<>();
+    private final LongAdder opened = new LongAdder();
+    private final LongAdder reused = new LongAdder();
+    private boolean closed;
+
+    public DownstreamPool(HostPort target, GatewayConfig.DownstreamOptions options, String heloName) {
+        this.target = target;
+        this.options = options;
+        this.heloName = heloName;
+    }
+
+    /** A lease on a connection: reused if one is idle and fresh, opened otherwise. */
+    public Lease acquire() throws DownstreamException {
+        if (options.reuse()) {
+            DownstreamConnection c;
+            while ((c = pollIdle()) != null) {
+                if (c.idleNanos() <= options.idleTime().toNanos() && c.isOpen()) {
+                    reused.increment();
+                    return new Lease(c, true);
+                }
+                c.close();
+            }
+        }
+        DownstreamConnection c = DownstreamConnection.open(target, options, heloName);
+        opened.increment();
+        return new Lease(c, false);
+    }
+
+    private synchronized DownstreamConnection pollIdle() {
+        return idle.pollFirst();
+    }
+
+    /** Opens a fresh connection, for a retry after a reused one turned out to be dead. */
+    public Lease fresh() throws DownstreamException {
+        DownstreamConnection c = DownstreamConnection.open(target, options, heloName);
+        opened.increment();
+        return new Lease(c, false);
+    }
+
+    void giveBack(DownstreamConnection c, boolean clean) {
+        if (!clean || !options.reuse() || !c.isOpen()) {
+            c.close();
+            return;
+        }
+        c.markIdle();
+        synchronized (this) {
+            if (!closed && idle.size() < options.maxIdle()) {
+                idle.addFirst(c);
+                return;
+            }
+        }
+        c.close();
+    }
+
+    public long opened() {
+        return opened.sum();
+    }
+
+    public long reused() {
+        return reused.sum();
+    }
+
+    public synchronized int idleCount() {
+        return idle.size();
+    }
+
+    @Override
+    public void close() {
+        Deque<DownstreamConnection> all;
+        synchronized (this) {
+            closed = true;
+            all = new ArrayDeque<>(idle);
+            idle.clear();
+        }
+        all.forEach(DownstreamConnection::close);
+    }
+
+    /** One transaction's use of a connection; {@link #release} decides whether it may be reused. */
+    public final class Lease {
+        private final DownstreamConnection connection;
+        private final boolean wasReused;
+        private boolean released;
+
+        Lease(DownstreamConnection connection, boolean wasReused) {
+            this.connection = connection;
+            this.wasReused = wasReused;
+        }
+
+        public DownstreamConnection connection() {
+            return connection;
+        }
+
+        public boolean wasReused() {
+            return wasReused;
+        }
+
+        /**
+         * @param state how the transaction ended: FINISHED (end-of-data reply read),
+         *              OPEN (MAIL/RCPT sent, no DATA: needs RSET), BROKEN (I/O fault)
+         */
+        public void release(State state) {
+            if (released) {
+                return;
+            }
+            released = true;
+            boolean clean = switch (state) {
+                case FINISHED -> true;
+                case OPEN -> connection.reset();
+                case BROKEN -> false;
+            };
+            giveBack(connection, clean);
+        }
+    }
+
+    public enum State { FINISHED, OPEN, BROKEN }
+}

@@ -1,0 +1,105 @@
+package net.portcullis.gateway.smtp;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import net.portcullis.gateway.log.DecisionLog;
+import net.portcullis.policy.dns.Dns;
+import net.portcullis.policy.dns.DnsAnswer;
+import net.portcullis.rules.Reply;
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
+
+/**
+ * Admits or refuses a connection before the greeting: too many connections from one address,
+ * or the gateway is shutting down. Starts the reverse lookup of each admitted client, so that
+ * its answer is usually there by the time the first transaction needs it.
+ */
+final class ConnectionGate implements SessionHandler {
+    private final int perClient;
+    private final Dns dns;
+    private final Executor lookups;
+    private final DecisionLog log;
+    private final Map<InetAddress, Integer> counts = new ConcurrentHashMap<>();
+    private final Map<Session, SessionState> sessions = new ConcurrentHashMap<>();
+    private volatile boolean draining;
+
+    ConnectionGate(int perClient, Dns dns, Executor lookups, DecisionLog log) {
+        this.perClient = perClient;
+        this.dns = dns;
+        this.lookups = lookups;
+        this.log = log;
+    }
+
+    void drain() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    int open() {
+        return sessions.size();
+    }
+
+    SessionState state(Session s) {
+        return sessions.get(s);
+    }
+
+    @Override
+    public SessionAcceptance accept(Session session) {
+        InetAddress addr = session.getRemoteAddress().getAddress();
+        if (draining) {
+            return refuse(addr, new Reply(421, "4.3.2", "Service shutting down, try again later"), "shutdown");
+        }
+        int[] over = {0};
+        counts.compute(addr, (k, v) -> {
+            int n = v == null ? 1 : v + 1;
+            if (n > perClient) {
+                over[0] = 1;
+                return v;
+            }
+            return n;
+        });
+        if (over[0] == 1) {
+            return refuse(addr, new Reply(421, "4.7.0", "Too many connections from your address, try again later"),
+                    "limits.connections_per_client");
+        }
+        CompletableFuture<String> ptr = CompletableFuture.supplyAsync(() -> {
+            DnsAnswer a = dns.ptr(addr);
+            return a.found() ? a.values().get(0) : null;
+        }, lookups);
+        sessions.put(session, new SessionState(addr, ptr));
+        return SessionAcceptance.success();
+    }
+
+    @Override
+    public void onSessionEnd(Session session) {
+        if (sessions.remove(session) != null) {
+            counts.computeIfPresent(session.getRemoteAddress().getAddress(), (k, v) -> v <= 1 ? null : v - 1);
+        }
+    }
+
+    private SessionAcceptance refuse(InetAddress addr, Reply reply, String by) {
+        String ref = RefIds.next();
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("time", java.time.Instant.now().toString());
+        rec.put("ref", ref);
+        rec.put("event", "connection_refused");
+        rec.put("client", addr.getHostAddress());
+        rec.put("decided_by", by);
+        rec.put("verdict", "tempfail");
+        rec.put("reply", reply.line(ref));
+        log.write(rec);
+        return SessionAcceptance.failure(reply.code(), reply.status() + " " + reply.text() + " [ref " + ref + "]");
+    }
+
+    static Duration lookupWait(Duration dnsTimeout) {
+        return dnsTimeout.plusMillis(500);
+    }
+}

@@ -1,0 +1,144 @@
+package net.portcullis.gateway.smtp;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.gateway.downstream.DownstreamPool;
+import net.portcullis.gateway.log.DecisionLog;
+import net.portcullis.gateway.tls.TlsContexts;
+import net.portcullis.policy.PasswordFile;
+import net.portcullis.policy.RelayCheck;
+import net.portcullis.policy.RelayStage;
+import net.portcullis.policy.dns.Dns;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
+import org.subethamail.smtp.auth.LoginFailedException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/** The running gateway: SubEthaSMTP inbound, the policy, the downstream pool. */
+public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final SMTPServer server;
+    private final DownstreamPool pool;
+    private final ConnectionGate gate;
+    private final InFlight inflight = new InFlight();
+    private final ExecutorService sessions;
+    private final ExecutorService lookups;
+
+    public Gateway(GatewayConfig config, Dns dns, DecisionLog log) throws IOException, GeneralSecurityException {
+        this.config = config;
+        this.sessions = sessionExecutor(config.limits().connections());
+        this.lookups = sessionExecutor(64);
+        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log);
+        this.pool = new DownstreamPool(config.downstream(), config.downstreamOptions(), config.hostname());
+        RelayStage relay = new RelayStage(new RelayCheck(config.domains(), config.trustedNetworks()));
+        GatewayContext ctx = new GatewayContext(config, relay, pool, log, gate, inflight);
+
+        SMTPServer.Builder b = SMTPServer.port(config.listen().port())
+                .bindAddress(InetAddress.getByName(config.listen().host()))
+                .hostName(config.hostname())
+                .softwareName("Portcullis")
+                .messageHandlerFactory(context -> new Transaction(ctx, (org.subethamail.smtp.server.Session) context))
+                .executorService(sessions)
+                .sessionHandler(gate)
+                .insertReceivedHeaders(false)
+                .maxConnections(config.limits().connections())
+                .connectionTimeout((int) config.limits().idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .maxRecipients(-1) // enforced by Transaction, with an enhanced status code
+                .maxMessageSize((int) Math.min(Integer.MAX_VALUE, config.limits().messageSize()))
+                .backlog(1024);
+        if (config.tls().enabled()) {
+            SSLContext tls = config.tls().keystore() != null
+                    ? TlsContexts.server(config.tls().keystore(), config.tls().password())
+                    : TlsContexts.selfSigned(config.varDir(), config.hostname());
+            b.enableTLS().startTlsSocketFactory(socket -> {
+                var remote = (java.net.InetSocketAddress) socket.getRemoteSocketAddress();
+                SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(socket, remote.getHostString(), socket.getPort(), true);
+                s.setUseClientMode(false);
+                return s;
+            });
+        }
+        if (config.usersFile() != null) {
+            PasswordFile users = PasswordFile.load(config.usersFile());
+            b.authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((user, password, context) -> {
+                if (!users.verify(user, password)) {
+                    throw new LoginFailedException("535 5.7.8 Authentication credentials invalid");
+                }
+            }));
+        }
+        // The data stage reads the message itself (MessageReceiver), so SubEthaSMTP's own
+        // Received header is off and ours, with TLS details and our reference id, is added.
+        this.server = b.build();
+        SmtpCommands.install(server.getCommandHandler(), gate);
+    }
+
+    public void start() {
+        server.start();
+        LOG.info("Portcullis listening on {}:{} for {}, relaying to {}", config.listen().host(), port(),
+                config.domains(), config.downstream());
+    }
+
+    public int port() {
+        return server.getPortAllocated();
+    }
+
+    public DownstreamPool pool() {
+        return pool;
+    }
+
+    public int openSessions() {
+        return gate.open();
+    }
+
+    /**
+     * Graceful stop: refuse new connections and transactions (421), let transactions in flight
+     * finish within the grace time, then close every session and the downstream connections.
+     */
+    public void shutdown(Duration grace) throws InterruptedException {
+        gate.drain();
+        LOG.info("draining: {} transaction(s) in flight, waiting up to {}", inflight.count(), grace);
+        if (!inflight.awaitIdle(grace)) {
+            LOG.warn("grace time over with {} transaction(s) in flight; their clients get no 250 and will retry",
+                    inflight.count());
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+        pool.close();
+        lookups.shutdownNow();
+    }
+
+    /** Virtual threads on Java 21+ (looked up reflectively: we compile for 17), a bounded pool before. */
+    static ExecutorService sessionExecutor(int max) {
+        try {
+            Method m = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+            return (ExecutorService) m.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            return new ThreadPoolExecutor(0, max + 16, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
+        }
+    }
+
+    public static boolean virtualThreads() {
+        try {
+            java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+}

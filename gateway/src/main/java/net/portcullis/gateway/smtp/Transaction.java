@@ -1,0 +1,283 @@
+package net.portcullis.gateway.smtp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import net.portcullis.gateway.downstream.DownstreamException;
+import net.portcullis.gateway.downstream.DownstreamPool;
+import net.portcullis.gateway.downstream.DownstreamReply;
+import net.portcullis.policy.Client;
+import net.portcullis.policy.MailAddress;
+import net.portcullis.policy.Signal;
+import net.portcullis.policy.StageOutcome;
+import net.portcullis.rules.Reply;
+import net.portcullis.rules.Verdict;
+import org.subethamail.smtp.AuthenticationHandler;
+import org.subethamail.smtp.DropConnectionException;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.Session;
+
+/**
+ * One SMTP transaction, relayed in-line: the downstream session is opened at the first
+ * recipient our policy accepts, each RCPT is passed on and its answer returned, and the
+ * client's end-of-DATA answer is the downstream's. Any fault on the way becomes a 4xx, so the
+ * client hears 250 only for mail the protected server took.
+ */
+final class Transaction implements MessageHandler {
+    private final GatewayContext ctx;
+    private final Session session;
+    private final SessionState state;
+    private final String ref = RefIds.next();
+    private final long startNanos = System.nanoTime();
+    private final List<Map<String, Object>> recipients = new ArrayList<>();
+    private final List<String> accepted = new ArrayList<>();
+    private final Map<String, Signal> signals = new LinkedHashMap<>();
+    private DownstreamPool.Lease lease;
+    private boolean downstreamHasMail;
+    private String sender;
+    private Client client;
+    private String verdict = "aborted";
+    private String decidedBy;
+    private String reason;
+    private String downstreamReply;
+    private String messageId;
+    private long size = -1;
+    private boolean started;
+
+    Transaction(GatewayContext ctx, Session session) {
+        this.ctx = ctx;
+        this.session = session;
+        this.state = ctx.gate().state(session);
+    }
+
+    @Override
+    public void from(String from) throws RejectException {
+        if (ctx.gate().draining()) {
+            throw new DropConnectionException(421, refusal(new Reply(421, "4.3.2", "Service shutting down, try again later"),
+                    "shutdown", "gateway is draining"));
+        }
+        started = true;
+        ctx.inflight().enter();
+        if (!from.isEmpty()) {
+            try {
+                MailAddress.parse(from);
+            } catch (MailAddress.InvalidAddress e) {
+                throw reject(Reply.sanitized(501, "5.1.7", "Bad sender address syntax: " + e.problem().reason()),
+                        "mail.syntax", e.problem().reason());
+            }
+        }
+        sender = from;
+    }
+
+    @Override
+    public void recipient(String path) throws RejectException {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("address", path);
+        recipients.add(entry);
+        if (accepted.size() >= ctx.config().limits().recipients()) {
+            throw refuseRecipient(entry, new Reply(452, "4.5.3", "Too many recipients"), "limits.recipients",
+                    "more than " + ctx.config().limits().recipients() + " recipients");
+        }
+        StageOutcome relay = ctx.relay().recipient(client(), path);
+        relay.signals().forEach(s -> signals.put(s.name(), s));
+        Verdict v = relay.verdict();
+        if (v.refused()) {
+            throw refuseRecipient(entry, v.reply(), v.decidedBy(), v.reason());
+        }
+        entry.put("decided_by", v.decidedBy());
+        DownstreamReply r = passOn(path, entry);
+        if (!r.positive()) {
+            throw refuseRecipient(entry, r.asRefusal(), "downstream", "downstream refused: " + r);
+        }
+        entry.put("outcome", "accepted");
+        accepted.add(path);
+    }
+
+    /** MAIL (once) and RCPT to the downstream; a dead reused connection is replaced once. */
+    private DownstreamReply passOn(String rcpt, Map<String, Object> entry) throws RejectException {
+        try {
+            if (lease == null) {
+                lease = ctx.pool().acquire();
+            }
+            if (!downstreamHasMail) {
+                DownstreamReply m;
+                try {
+                    m = lease.connection().mail(sender);
+                } catch (DownstreamException e) {
+                    if (!lease.wasReused()) {
+                        throw e;
+                    }
+                    lease.release(DownstreamPool.State.BROKEN);
+                    lease = ctx.pool().fresh();
+                    m = lease.connection().mail(sender);
+                }
+                if (!m.positive()) {
+                    return m;
+                }
+                downstreamHasMail = true;
+            }
+            return lease.connection().rcpt(rcpt);
+        } catch (DownstreamException e) {
+            releaseDownstream(DownstreamPool.State.BROKEN);
+            throw refuseRecipient(entry, e.reply(), "downstream", e.getMessage());
+        }
+    }
+
+    @Override
+    public String data(InputStream in) throws RejectException, IOException {
+        MessageReceiver receiver = new MessageReceiver(ctx.config().limits().messageSize(), ctx.config().limits().lineLength());
+        try (Spool spool = new Spool(ctx.config().spool().directory(), ctx.config().spool().memoryThreshold())) {
+            MessageReceiver.Result got;
+            try {
+                got = receiver.receive(in, spool, ctx.config().limits().messageSize() * 2 + 1024 * 1024);
+            } catch (MessageReceiver.Oversized e) {
+                size = ctx.config().limits().messageSize();
+                releaseDownstream(DownstreamPool.State.OPEN);
+                Reply r = new Reply(552, "5.3.4", "Message size exceeds fixed limit");
+                throw new DropConnectionException(552, refusal(r, "limits.message_size", e.getMessage()));
+            }
+            size = got.size();
+            messageId = MessageIds.find(got.header());
+            switch (got.fault()) {
+                case TOO_BIG -> throw reject(new Reply(552, "5.3.4", "Message size exceeds fixed limit of "
+                        + ctx.config().limits().messageSize() + " bytes"), "limits.message_size", size + " bytes");
+                case BARE_CR_OR_LF -> throw reject(new Reply(554, "5.5.2",
+                        "Message refused: bare CR or LF in data, lines must end with CRLF"), "data.bare_newline",
+                        "bare CR or LF (SMTP smuggling protection)");
+                case LINE_TOO_LONG -> throw reject(new Reply(554, "5.6.0", "Message has a line longer than "
+                        + ctx.config().limits().lineLength() + " octets"), "limits.line_length", "line too long");
+                case NONE -> { }
+            }
+            if (lease == null) {
+                throw reject(new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later"),
+                        "downstream", "no downstream session");
+            }
+            DownstreamReply r;
+            try (InputStream body = spool.open()) {
+                r = lease.connection().data(receivedHeader(), body);
+            } catch (DownstreamException e) {
+                releaseDownstream(DownstreamPool.State.BROKEN);
+                throw reject(e.reply(), "downstream", e.getMessage());
+            }
+            releaseDownstream(DownstreamPool.State.FINISHED);
+            downstreamReply = r.toString();
+            if (!r.positive()) {
+                throw reject(r.asRefusal(), "downstream", "downstream refused the message: " + r);
+            }
+            verdict = "accepted";
+            decidedBy = "downstream";
+            return r.text().isEmpty() ? "2.0.0 Ok [ref " + ref + "]" : r.text() + " [ref " + ref + "]";
+        }
+    }
+
+    private byte[] receivedHeader() {
+        Client c = client();
+        String proto = null;
+        String cipher = null;
+        if (session.getSocket() instanceof SSLSocket s) {
+            SSLSession ss = s.getSession();
+            proto = ss.getProtocol();
+            cipher = ss.getCipherSuite();
+        }
+        return ReceivedHeader.build(new ReceivedHeader.Facts(c.helo(), state != null && state.ehlo, c.reverseName(),
+                c.address().getHostAddress(), ctx.config().hostname(), proto, cipher, c.authenticated(), ref, accepted,
+                ZonedDateTime.now()));
+    }
+
+    private Client client() {
+        if (client == null) {
+            InetAddress addr = session.getRemoteAddress().getAddress();
+            String ptr = state == null ? null : state.reverseName(ConnectionGate.lookupWait(ctx.config().dns().timeout()));
+            String user = session.getAuthenticationHandler().map(AuthenticationHandler::getIdentity)
+                    .map(Object::toString).orElse(null);
+            client = new Client(addr, ptr, session.getHelo().orElse(null), session.isTLSStarted(), user);
+        }
+        return client;
+    }
+
+    private RejectException refuseRecipient(Map<String, Object> entry, Reply reply, String by, String why) {
+        entry.put("outcome", reply.permanent() ? "rejected" : "tempfail");
+        entry.put("decided_by", by);
+        entry.put("reason", why);
+        entry.put("reply", reply.line(ref));
+        return new RejectException(reply.code(), reply.status() + " " + reply.text() + " [ref " + ref + "]");
+    }
+
+    private RejectException reject(Reply reply, String by, String why) {
+        return new RejectException(reply.code(), refusal(reply, by, why));
+    }
+
+    private String refusal(Reply reply, String by, String why) {
+        verdict = reply.permanent() ? "rejected" : "tempfail";
+        decidedBy = by;
+        reason = why;
+        downstreamReply = downstreamReply == null && "downstream".equals(by) ? reply.code() + " " + reply.text() : downstreamReply;
+        return reply.status() + " " + reply.text() + " [ref " + ref + "]";
+    }
+
+    private void releaseDownstream(DownstreamPool.State st) {
+        if (lease != null) {
+            lease.release(st);
+            lease = null;
+            downstreamHasMail = false;
+        }
+    }
+
+    @Override
+    public void done() {
+        releaseDownstream(DownstreamPool.State.OPEN);
+        if (!started) {
+            return;
+        }
+        ctx.inflight().leave();
+        if (verdict.equals("aborted") && accepted.isEmpty() && !recipients.isEmpty()) {
+            // Every recipient was refused: the transaction's verdict is the first refusal.
+            Map<String, Object> first = recipients.get(0);
+            verdict = String.valueOf(first.get("outcome"));
+            decidedBy = (String) first.get("decided_by");
+            reason = (String) first.get("reason");
+        }
+        Client c = client();
+        Map<String, Object> rec = new LinkedHashMap<>();
+        rec.put("time", Instant.now().toString());
+        rec.put("ref", ref);
+        rec.put("event", "transaction");
+        rec.put("client", c.address().getHostAddress());
+        rec.put("client_name", c.reverseName());
+        rec.put("helo", c.helo());
+        rec.put("tls", tlsProtocol().orElse(null));
+        rec.put("auth_user", c.authUser());
+        rec.put("sender", sender);
+        rec.put("recipients", recipients);
+        rec.put("size", size < 0 ? null : size);
+        rec.put("message_id", messageId);
+        rec.put("verdict", verdict);
+        rec.put("decided_by", decidedBy);
+        rec.put("reason", reason);
+        rec.put("downstream_reply", downstreamReply);
+        Map<String, Object> sig = new LinkedHashMap<>();
+        signals.values().forEach(s -> sig.put(s.name(), s.value() instanceof InetAddress a ? a.getHostAddress() : s.value()));
+        rec.put("signals", sig);
+        rec.put("latency_ms", (System.nanoTime() - startNanos) / 1_000_000);
+        ctx.log().write(rec);
+    }
+
+    private Optional<String> tlsProtocol() {
+        return session.getSocket() instanceof SSLSocket s ? Optional.of(s.getSession().getProtocol()) : Optional.empty();
+    }
+
+    static String ascii(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+}

@@ -1,0 +1,195 @@
+package net.portcullis.policy;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * An envelope address (RFC 5321 Path) as the client sent it, split into local part and domain.
+ * Parsing is strict on purpose: every form that historic mail software interpreted as "route
+ * this elsewhere" is reported as a {@link Problem.Kind#ROUTING_TRICK}, so that a gateway
+ * accepting mail for its own domains cannot be made to relay through the server behind it.
+ */
+public record MailAddress(String localPart, String domain) {
+
+    public MailAddress {
+        Objects.requireNonNull(localPart);
+        domain = domain == null ? null : domain.toLowerCase(Locale.ROOT);
+    }
+
+    /** What is wrong with an address: a syntax error (501 5.1.3) or a routing trick (550 5.7.1). */
+    public record Problem(Kind kind, String reason) {
+        public enum Kind { SYNTAX, ROUTING_TRICK }
+    }
+
+    public static final class InvalidAddress extends Exception {
+        private final Problem problem;
+
+        InvalidAddress(Problem.Kind kind, String reason) {
+            super(reason, null, false, false);
+            this.problem = new Problem(kind, reason);
+        }
+
+        public Problem problem() {
+            return problem;
+        }
+    }
+
+    /** The RFC 5321 special case: {@code RCPT TO:<Postmaster>} without a domain must be accepted. */
+    public boolean isBarePostmaster() {
+        return domain == null;
+    }
+
+    public String address() {
+        return domain == null ? localPart : localPart + "@" + domain;
+    }
+
+    @Override
+    public String toString() {
+        return address();
+    }
+
+    /**
+     * Parses the text between the angle brackets of MAIL FROM or RCPT TO.
+     *
+     * @throws InvalidAddress with the reason in plain words
+     */
+    public static MailAddress parse(String path) throws InvalidAddress {
+        String p = path == null ? "" : path.trim();
+        if (p.startsWith("<") && p.endsWith(">") && p.length() >= 2) {
+            p = p.substring(1, p.length() - 1).trim();
+        }
+        if (p.isEmpty()) {
+            throw syntax("empty address");
+        }
+        if (p.startsWith("@")) {
+            throw trick("source routes (@host:user@domain) are not accepted");
+        }
+        String local;
+        String domain;
+        if (p.startsWith("\"")) {
+            int end = closingQuote(p);
+            String quoted = p.substring(1, end);
+            if (quoted.indexOf('@') >= 0 || quoted.indexOf('%') >= 0 || quoted.indexOf('!') >= 0) {
+                throw trick("a quoted local part holding '@', '%' or '!' is not accepted");
+            }
+            for (int i = 0; i < quoted.length(); i++) {
+                char c = quoted.charAt(i);
+                if (c < 0x20 || c == 0x7f) {
+                    throw syntax("control character in quoted local part");
+                }
+            }
+            local = p.substring(0, end + 1);
+            String rest = p.substring(end + 1);
+            if (rest.isEmpty()) {
+                throw syntax("address has no domain");
+            }
+            if (rest.charAt(0) != '@') {
+                throw syntax("unexpected text after quoted local part");
+            }
+            domain = rest.substring(1);
+            if (domain.indexOf('@') >= 0) {
+                throw trick("an address with more than one '@' is not accepted");
+            }
+        } else {
+            int at = p.lastIndexOf('@');
+            if (at < 0) {
+                if (p.equalsIgnoreCase("postmaster")) {
+                    return new MailAddress(p, null);
+                }
+                throw syntax("address has no domain");
+            }
+            local = p.substring(0, at);
+            domain = p.substring(at + 1);
+            if (local.indexOf('@') >= 0) {
+                throw trick("an address with more than one '@' is not accepted");
+            }
+            checkDotAtom(local);
+        }
+        checkDomain(domain);
+        return new MailAddress(local, domain);
+    }
+
+    private static int closingQuote(String p) throws InvalidAddress {
+        for (int i = 1; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i;
+            }
+        }
+        throw syntax("unterminated quoted local part");
+    }
+
+    private static void checkDotAtom(String local) throws InvalidAddress {
+        if (local.isEmpty()) {
+            throw syntax("empty local part");
+        }
+        if (local.indexOf('%') >= 0) {
+            throw trick("'%' in the local part (the percent hack) is not accepted");
+        }
+        if (local.indexOf('!') >= 0) {
+            throw trick("'!' in the local part (a UUCP bang path) is not accepted");
+        }
+        if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
+            throw syntax("local part has a misplaced dot");
+        }
+        for (int i = 0; i < local.length(); i++) {
+            char c = local.charAt(i);
+            boolean ok = c >= 0x80 // SMTPUTF8 (RFC 6531) local parts
+                    || Character.isLetterOrDigit(c) && c < 0x80
+                    || "!#$&'*+/=?^_`{|}~-.".indexOf(c) >= 0;
+            if (!ok) {
+                throw syntax("character '" + printable(c) + "' is not allowed in an unquoted local part");
+            }
+        }
+        if (local.length() > 64) {
+            throw syntax("local part longer than 64 octets");
+        }
+    }
+
+    private static void checkDomain(String domain) throws InvalidAddress {
+        if (domain.isEmpty()) {
+            throw syntax("address has an empty domain");
+        }
+        if (domain.startsWith("[")) {
+            throw trick("address literals (user@[192.0.2.1]) are not accepted");
+        }
+        if (domain.endsWith(".")) {
+            throw trick("a domain with a trailing dot is not accepted");
+        }
+        if (domain.length() > 253) {
+            throw syntax("domain longer than 253 octets");
+        }
+        for (String label : domain.split("\\.", -1)) {
+            if (label.isEmpty()) {
+                throw syntax("domain has an empty label");
+            }
+            if (label.length() > 63) {
+                throw syntax("domain label longer than 63 octets");
+            }
+            if (label.startsWith("-") || label.endsWith("-")) {
+                throw syntax("domain label starts or ends with '-'");
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                boolean ok = c >= 0x80 || (Character.isLetterOrDigit(c) && c < 0x80) || c == '-';
+                if (!ok) {
+                    throw syntax("character '" + printable(c) + "' is not allowed in a domain");
+                }
+            }
+        }
+    }
+
+    private static String printable(char c) {
+        return c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c);
+    }
+
+    private static InvalidAddress syntax(String reason) {
+        return new InvalidAddress(Problem.Kind.SYNTAX, reason);
+    }
+
+    private static InvalidAddress trick(String reason) {
+        return new InvalidAddress(Problem.Kind.ROUTING_TRICK, reason);
+    }
+}

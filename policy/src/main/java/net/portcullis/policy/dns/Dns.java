@@ -1,0 +1,12 @@
+package net.portcullis.policy.dns;
+
+import java.net.InetAddress;
+
+/** The gateway's one resolver. Implementations: {@link DnsJavaResolver} (real), {@link InMemoryDns} (tests). */
+public interface Dns {
+    /** PTR names of an address. */
+    DnsAnswer ptr(InetAddress address);
+
+    /** Records of a type ("A", "AAAA", "TXT", "MX", "PTR") at a name; TXT strings joined as RFC 7208 says. */
+    DnsAnswer lookup(String name, String type);
+}

@@ -1,0 +1,95 @@
+package net.portcullis.policy.dns;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import org.xbill.DNS.Cache;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Lookup;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * The real resolver, on dnsjava: the configured servers (or the system's), UDP with TCP
+ * fallback on truncation (dnsjava's SimpleResolver does this), a per-query timeout, and a cache
+ * that honours TTLs, negative answers included (dnsjava's Cache, RFC 2308).
+ */
+public final class DnsJavaResolver implements Dns {
+    private final Resolver resolver;
+    private final Cache cache = new Cache(DClass.IN);
+    private final LongAdder queries = new LongAdder();
+
+    public DnsJavaResolver(List<InetSocketAddress> servers, Duration timeout) {
+        List<InetSocketAddress> targets = servers.isEmpty() ? ResolverConfig.getCurrentConfig().servers() : servers;
+        List<Resolver> resolvers = new ArrayList<>();
+        for (InetSocketAddress s : targets) {
+            SimpleResolver r = new SimpleResolver(s);
+            r.setTimeout(timeout);
+            resolvers.add(r);
+        }
+        ExtendedResolver ext = new ExtendedResolver(resolvers);
+        ext.setTimeout(timeout);
+        ext.setRetries(1);
+        this.resolver = ext;
+    }
+
+    public long queries() {
+        return queries.sum();
+    }
+
+    @Override
+    public DnsAnswer ptr(InetAddress address) {
+        return lookup(ReverseNames.of(address), "PTR");
+    }
+
+    @Override
+    public DnsAnswer lookup(String name, String type) {
+        int t = Type.value(type);
+        if (t < 0) {
+            throw new IllegalArgumentException("unknown DNS type " + type);
+        }
+        Lookup lookup;
+        try {
+            lookup = new Lookup(Name.fromString(name.endsWith(".") ? name : name + "."), t, DClass.IN);
+        } catch (TextParseException e) {
+            return DnsAnswer.nxdomain("'" + name + "' is not a valid DNS name");
+        }
+        lookup.setResolver(resolver);
+        lookup.setCache(cache);
+        lookup.setSearchPath((Name[]) null);
+        queries.increment();
+        Record[] records = lookup.run();
+        switch (lookup.getResult()) {
+            case Lookup.SUCCESSFUL -> {
+                List<String> values = new ArrayList<>();
+                for (Record r : records) {
+                    values.add(r instanceof TXTRecord txt ? String.join("", txt.getStrings()) : stripDot(r.rdataToString()));
+                }
+                return DnsAnswer.of(values);
+            }
+            case Lookup.HOST_NOT_FOUND -> {
+                return DnsAnswer.nxdomain(name + " does not exist");
+            }
+            case Lookup.TYPE_NOT_FOUND -> {
+                return DnsAnswer.of(List.of());
+            }
+            default -> {
+                return DnsAnswer.tempfail(name + "/" + type + ": " + lookup.getErrorString());
+            }
+        }
+    }
+
+    private static String stripDot(String s) {
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+}
