@@ -42,6 +42,7 @@ final class MessageReceiver {
         long total = 0;
         int n;
         while ((n = in.read(buf)) != -1) {
+            boolean headerChunk = inHeader;
             for (int i = 0; i < n; i++) {
                 byte c = buf[i];
                 if (c == '\n') {
@@ -67,7 +68,7 @@ final class MessageReceiver {
                 }
                 prevCr = c == '\r';
             }
-            if (inHeader && header.size() < HEADER_CAPTURE_LIMIT) {
+            if (headerChunk && header.size() < HEADER_CAPTURE_LIMIT) {
                 header.write(buf, 0, Math.min(n, HEADER_CAPTURE_LIMIT - header.size()));
             }
             total += n;

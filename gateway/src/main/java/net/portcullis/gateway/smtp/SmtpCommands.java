@@ -24,6 +24,28 @@ final class SmtpCommands {
         handler.addCommand(new Helo(gate));
         handler.addCommand(new AuthUnderTls());
         handler.addCommand(new NoBdat());
+        handler.addCommand(new DataEndsTransaction());
+    }
+
+    /**
+     * SubEthaSMTP keeps the transaction open after a refused DATA; RFC 5321 (4.1.1.4) ends it
+     * with the reply to the end of data either way, and a client may start a new MAIL at once.
+     */
+    static final class DataEndsTransaction extends BaseCommand {
+        private final org.subethamail.smtp.internal.command.DataCommand delegate =
+                new org.subethamail.smtp.internal.command.DataCommand();
+
+        DataEndsTransaction() {
+            super("DATA", "Following text is collected as the message.", "End data with <CR><LF>.<CR><LF>");
+        }
+
+        @Override
+        public void execute(String commandString, Session sess) throws IOException, DropConnectionException {
+            delegate.execute(commandString, sess);
+            if (sess.getMessageHandler() instanceof Transaction t && t.dataReceived()) {
+                sess.resetMailTransaction();
+            }
+        }
     }
 
     static final class Ehlo extends BaseCommand {

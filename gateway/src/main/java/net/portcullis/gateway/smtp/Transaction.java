@@ -54,6 +54,7 @@ final class Transaction implements MessageHandler {
     private String messageId;
     private long size = -1;
     private boolean started;
+    private boolean dataReceived;
 
     Transaction(GatewayContext ctx, Session session) {
         this.ctx = ctx;
@@ -136,6 +137,7 @@ final class Transaction implements MessageHandler {
 
     @Override
     public String data(InputStream in) throws RejectException, IOException {
+        dataReceived = true;
         MessageReceiver receiver = new MessageReceiver(ctx.config().limits().messageSize(), ctx.config().limits().lineLength());
         try (Spool spool = new Spool(ctx.config().spool().directory(), ctx.config().spool().memoryThreshold())) {
             MessageReceiver.Result got;
@@ -179,6 +181,10 @@ final class Transaction implements MessageHandler {
             decidedBy = "downstream";
             return r.text().isEmpty() ? "2.0.0 Ok [ref " + ref + "]" : r.text() + " [ref " + ref + "]";
         }
+    }
+
+    boolean dataReceived() {
+        return dataReceived;
     }
 
     private byte[] receivedHeader() {

@@ -1,0 +1,68 @@
+package net.portcullis.gateway.smtp;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.portcullis.gateway.config.ConfigLoader;
+import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.gateway.log.DecisionLog;
+import net.portcullis.policy.dns.InMemoryDns;
+import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.wiser.Wiser;
+
+/**
+ * A real gateway on a loopback port the OS picks, in front of a real downstream (Wiser, or a
+ * scripted server), with the decision log kept in memory for assertions.
+ */
+final class GatewayHarness implements AutoCloseable {
+    final Gateway gateway;
+    final List<String> decisions = new CopyOnWriteArrayList<>();
+    final InMemoryDns dns = new InMemoryDns().add("1.0.0.127.in-addr.arpa", "PTR", "localhost");
+
+    GatewayHarness(int downstreamPort, Path varDir, String extraYaml) throws Exception {
+        String yaml = """
+                listen: 127.0.0.1:0
+                hostname: mx.example.net
+                downstream: 127.0.0.1:%d
+                domains: [example.net, example.org]
+                trusted_networks: [127.0.0.2/32]
+                var_dir: %s
+                downstream_options: {timeout: 3s, connect_timeout: 2s, data_timeout: 3s}
+                %s
+                """.formatted(downstreamPort, varDir, extraYaml == null ? "" : extraYaml);
+        GatewayConfig cfg = ConfigLoader.parse(yaml);
+        gateway = new Gateway(cfg, dns, DecisionLog.to(decisions::add));
+        gateway.start();
+    }
+
+    int port() {
+        return gateway.port();
+    }
+
+    /** Decision lines, waiting briefly: a transaction's line is written when the client ends it. */
+    List<String> awaitDecisions(int n) throws InterruptedException {
+        long end = System.currentTimeMillis() + 5000;
+        while (decisions.size() < n && System.currentTimeMillis() < end) {
+            Thread.sleep(10);
+        }
+        return decisions;
+    }
+
+    static Wiser wiser(Wiser.Accepter accepter) throws Exception {
+        Wiser w = Wiser.accepter(accepter).server(SMTPServer.port(0)
+                .bindAddress(InetAddress.getLoopbackAddress()).hostName("internal.example.net")
+                .insertReceivedHeaders(false));
+        w.start();
+        return w;
+    }
+
+    static int port(Wiser w) {
+        return w.getServer().getPortAllocated();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+    }
+}
