@@ -1,0 +1,126 @@
+package net.portcullis.gateway.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.subethamail.wiser.Wiser;
+
+/** Size, recipients, line length, idle time and connections per client, each with its reply. */
+class LimitsTest {
+    @TempDir
+    Path var;
+    Wiser downstream;
+    GatewayHarness gw;
+
+    GatewayHarness start(String limits) throws Exception {
+        downstream = GatewayHarness.wiser((f, r) -> true);
+        gw = new GatewayHarness(GatewayHarness.port(downstream), var, "limits: {" + limits + "}");
+        return gw;
+    }
+
+    @AfterEach
+    void stop() {
+        if (gw != null) {
+            gw.close();
+        }
+        if (downstream != null) {
+            downstream.stop();
+        }
+    }
+
+    @Test
+    void oversizeIsRefusedBySizeParameterAndByActualSize() throws Exception {
+        start("message_size: 2K");
+        try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            c.expect(220);
+            assertThat(c.send("EHLO client.other.org", 250)).contains("SIZE 2048");
+            assertThat(c.send("MAIL FROM:<a@other.org> SIZE=5000", 552)).contains("5.3.4");
+            c.send("MAIL FROM:<a@other.org>", 250);
+            c.send("RCPT TO:<user@example.net>", 250);
+            c.send("DATA", 354);
+            c.write("Subject: big\r\n\r\n" + ("x".repeat(70) + "\r\n").repeat(50) + ".\r\n");
+            assertThat(c.expect(552)).startsWith("552 5.3.4 Message size exceeds fixed limit");
+            c.send("NOOP", 250);
+        }
+        assertThat(downstream.getMessages()).isEmpty();
+    }
+
+    @Test
+    void aClientThatSendsFarPastTheLimitIsDisconnected() throws Exception {
+        start("message_size: 2K");
+        try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            c.expect(220);
+            c.send("EHLO client.other.org", 250);
+            c.send("MAIL FROM:<a@other.org>", 250);
+            c.send("RCPT TO:<user@example.net>", 250);
+            c.send("DATA", 354);
+            String line = "y".repeat(98) + "\r\n";
+            c.write(line.repeat(11_000)); // about 1.1 MB, past 2 x limit + 1 MB
+            assertThat(c.expect(552)).startsWith("552 5.3.4");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+        assertThat(downstream.getMessages()).isEmpty();
+    }
+
+    @Test
+    void tooManyRecipientsGetA452AndTheRestIsDelivered() throws Exception {
+        start("recipients: 2");
+        try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            c.expect(220);
+            c.send("EHLO client.other.org", 250);
+            c.send("MAIL FROM:<a@other.org>", 250);
+            c.send("RCPT TO:<u1@example.net>", 250);
+            c.send("RCPT TO:<u2@example.net>", 250);
+            assertThat(c.send("RCPT TO:<u3@example.net>", 452)).startsWith("452 4.5.3 Too many recipients");
+            c.send("DATA", 354);
+            c.write("Subject: x\r\n\r\nhi\r\n.\r\n");
+            c.expect(250);
+        }
+        assertThat(downstream.getMessages()).hasSize(2);
+    }
+
+    @Test
+    void overlongLinesAreRefused() throws Exception {
+        start("line_length: 100");
+        try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            c.expect(220);
+            c.send("EHLO client.other.org", 250);
+            c.send("MAIL FROM:<a@other.org>", 250);
+            c.send("RCPT TO:<user@example.net>", 250);
+            c.send("DATA", 354);
+            c.write("Subject: x\r\n\r\n" + "z".repeat(101) + "\r\n.\r\n");
+            assertThat(c.expect(554)).startsWith("554 5.6.0 Message has a line longer than 100 octets");
+        }
+        assertThat(downstream.getMessages()).isEmpty();
+    }
+
+    @Test
+    void connectionsPerClientAreLimitedAndTheRefusalIsLogged() throws Exception {
+        start("connections_per_client: 2");
+        try (SmtpTestClient a = new SmtpTestClient(gw.port()); SmtpTestClient b = new SmtpTestClient(gw.port())) {
+            a.expect(220);
+            b.expect(220);
+            try (SmtpTestClient third = new SmtpTestClient(gw.port())) {
+                assertThat(third.expect(421)).matches("421 4\\.7\\.0 Too many connections from your address, try again later \\[ref \\w{8}\\]");
+            }
+            try (SmtpTestClient other = new SmtpTestClient("127.0.0.3", gw.port())) {
+                other.expect(220);
+            }
+        }
+        assertThat(gw.awaitDecisions(1)).anySatisfy(l -> assertThat(l).contains("\"event\":\"connection_refused\"",
+                "\"decided_by\":\"limits.connections_per_client\""));
+    }
+
+    @Test
+    void anIdleClientIsDisconnected() throws Exception {
+        start("idle_timeout: 500ms");
+        try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            c.expect(220);
+            Thread.sleep(900);
+            assertThat(c.expect(421)).contains("Timeout");
+        }
+    }
+}
