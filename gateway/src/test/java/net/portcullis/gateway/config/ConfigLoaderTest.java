@@ -1,0 +1,87 @@
+package net.portcullis.gateway.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+    static final String MINIMAL = """
+            listen: 127.0.0.1:2525
+            hostname: mx.example.net
+            downstream: 127.0.0.1:2526
+            domains: [example.net]
+            trusted_networks: [127.0.0.1/32]
+            """;
+
+    @Test
+    void theFiveKeysOfTheBriefWorkAsWrittenWithDefaultsForTheRest() throws Exception {
+        GatewayConfig c = ConfigLoader.parse(MINIMAL);
+        assertThat(c.listen()).isEqualTo(new HostPort("127.0.0.1", 2525));
+        assertThat(c.hostname()).isEqualTo("mx.example.net");
+        assertThat(c.downstream()).isEqualTo(new HostPort("127.0.0.1", 2526));
+        assertThat(c.domains()).containsExactly("example.net");
+        assertThat(c.trustedNetworks().ranges()).hasSize(1);
+        assertThat(c.limits().messageSize()).isEqualTo(25L * 1024 * 1024);
+        assertThat(c.limits().recipients()).isEqualTo(100);
+        assertThat(c.limits().idleTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.downstreamOptions().reuse()).isTrue();
+        assertThat(c.tls().enabled()).isTrue();
+        assertThat(c.tls().keystore()).isNull();
+        assertThat(c.spool().directory()).isEqualTo(Path.of("var", "spool"));
+    }
+
+    @Test
+    void theShippedConfigurationLoads() throws Exception {
+        GatewayConfig c = ConfigLoader.load(Path.of("../conf/gateway.yaml"));
+        assertThat(c.listen().port()).isEqualTo(2525);
+        assertThat(c.dns().servers()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "listen: 127.0.0.1|listen: '127.0.0.1' is not of the form address:port (IPv6 in brackets: [::1]:25)",
+            "listen: 127.0.0.1:99999|listen: '127.0.0.1:99999' has port 99999, outside 1-65535",
+            "hostname: mx|hostname: 'mx' must be a fully qualified domain name (our name in the banner)",
+            "downstream: 127.0.0.1:x|downstream: '127.0.0.1:x' has port 'x', which is not a number",
+            "domains: []|domains: '[]' must name at least one domain we accept mail for",
+            "domains: [exa mple.net]|domains: 'exa mple.net' is not a domain name",
+            "trusted_networks: [10.0.0.1/8]|trusted_networks: '10.0.0.1/8' is not a CIDR range: '10.0.0.1/8' has host bits set beyond /8 (did you mean 10.0.0.0/8?)",
+            "trusted_networks: [300.1.1.1]|trusted_networks: '300.1.1.1' is not a CIDR range: '300.1.1.1' has an octet over 255",
+            "trusted_networks: 127.0.0.1/32|trusted_networks: '127.0.0.1/32' must be a list, e.g. [a, b]",
+            "limits: {recipients: lots}|limits.recipients: 'lots' is not a whole number",
+            "limits: {recipients: 0}|limits.recipients: '0' is outside 1..100000",
+            "limits: {message_size: 10Q}|limits.message_size: '10Q' is not a size in bytes (e.g. 1048576, 512K, 25M, 1G)",
+            "limits: {idle_timeout: soon}|limits.idle_timeout: 'soon' is not a duration (e.g. 500ms, 30s, 5m, 1h)",
+            "downstream_options: {starttls: always}|downstream_options.starttls: 'always' must be 'opportunistic' or 'off'",
+            "downstream_options: {reuse: maybe}|downstream_options.reuse: 'maybe' must be true or false",
+            "tls: {keystore: x.p12}|tls.password: (missing) is required when tls.keystore is set",
+    })
+    void everyErrorNamesTheKeyTheValueAndTheProblem(String override, String message) {
+        String key = override.substring(0, override.indexOf(':'));
+        String yaml = MINIMAL.lines().filter(l -> !l.startsWith(key + ":")).reduce("", (a, b) -> a + b + "\n") + override + "\n";
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml)).isInstanceOf(ConfigException.class).hasMessage(message);
+    }
+
+    @Test
+    void unknownKeysAreErrorsWithASuggestion() {
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "domians: [x.org]\n"))
+                .hasMessageStartingWith("domians: unknown key (did you mean 'domains'?)");
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "limits: {recipient: 5}\n"))
+                .hasMessageStartingWith("limits.recipient: unknown key (did you mean 'limits.recipients'?)");
+    }
+
+    @Test
+    void missingRequiredKeysAndBrokenYamlAreNamed() {
+        assertThatThrownBy(() -> ConfigLoader.parse("hostname: mx.example.net\ndomains: [a.org]\n"))
+                .hasMessage("downstream: (missing) is required: host:port of the protected mail server");
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "limits: {recipients: [\n"))
+                .hasMessageStartingWith("(inline):7:");
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("/nonexistent/gateway.yaml")))
+                .hasMessage("/nonexistent/gateway.yaml: no such file");
+    }
+}
