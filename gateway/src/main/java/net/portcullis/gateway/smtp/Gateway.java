@@ -78,7 +78,7 @@ public final class Gateway implements AutoCloseable {
                 }
             }));
         }
-        // The data stage reads the message itself (MessageReceiver), so SubEthaSMTP's own
+        // The data stage reads the message itself (DataReader), so SubEthaSMTP's own
         // Received header is off and ours, with TLS details and our reference id, is added.
         this.server = b.build();
         SmtpCommands.install(server.getCommandHandler(), gate);

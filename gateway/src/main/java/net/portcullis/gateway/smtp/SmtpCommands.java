@@ -24,27 +24,39 @@ final class SmtpCommands {
         handler.addCommand(new Helo(gate));
         handler.addCommand(new AuthUnderTls());
         handler.addCommand(new NoBdat());
-        handler.addCommand(new DataEndsTransaction());
+        handler.addCommand(new Data());
     }
 
     /**
-     * SubEthaSMTP keeps the transaction open after a refused DATA; RFC 5321 (4.1.1.4) ends it
-     * with the reply to the end of data either way, and a client may start a new MAIL at once.
+     * DATA, read by {@link DataReader} instead of SubEthaSMTP's per-byte streams. Unlike
+     * SubEthaSMTP's, it ends the transaction after a refusal too: RFC 5321 4.1.1.4 ends it with
+     * the reply to the end of data either way, and the client may start a new MAIL at once.
      */
-    static final class DataEndsTransaction extends BaseCommand {
-        private final org.subethamail.smtp.internal.command.DataCommand delegate =
-                new org.subethamail.smtp.internal.command.DataCommand();
-
-        DataEndsTransaction() {
+    static final class Data extends BaseCommand {
+        Data() {
             super("DATA", "Following text is collected as the message.", "End data with <CR><LF>.<CR><LF>");
         }
 
         @Override
         public void execute(String commandString, Session sess) throws IOException, DropConnectionException {
-            delegate.execute(commandString, sess);
-            if (sess.getMessageHandler() instanceof Transaction t && t.dataReceived()) {
-                sess.resetMailTransaction();
+            if (!sess.isMailTransactionInProgress()) {
+                sess.sendResponse("503 5.5.1 Error: need MAIL command");
+                return;
             }
+            if (sess.getRecipientCount() == 0) {
+                sess.sendResponse("503 5.5.1 Error: need RCPT command");
+                return;
+            }
+            sess.sendResponse("354 End data with <CR><LF>.<CR><LF>");
+            try {
+                String ok = sess.getMessageHandler().data(sess.getRawInput());
+                sess.sendResponse("250 " + ok);
+            } catch (DropConnectionException e) {
+                throw e;
+            } catch (org.subethamail.smtp.RejectException e) {
+                sess.sendResponse(e.getErrorResponse());
+            }
+            sess.resetMailTransaction();
         }
     }
 

@@ -54,7 +54,6 @@ final class Transaction implements MessageHandler {
     private String messageId;
     private long size = -1;
     private boolean started;
-    private boolean dataReceived;
 
     Transaction(GatewayContext ctx, Session session) {
         this.ctx = ctx;
@@ -135,15 +134,18 @@ final class Transaction implements MessageHandler {
         }
     }
 
+    /**
+     * The DATA phase, given the session's raw input as the client sends it (dot-stuffed, ended
+     * by CRLF.CRLF): our DATA command calls this, not SubEthaSMTP's, see {@link DataReader}.
+     */
     @Override
     public String data(InputStream in) throws RejectException, IOException {
-        dataReceived = true;
-        MessageReceiver receiver = new MessageReceiver(ctx.config().limits().messageSize(), ctx.config().limits().lineLength());
+        DataReader reader = new DataReader(ctx.config().limits().messageSize(), ctx.config().limits().lineLength());
         try (Spool spool = new Spool(ctx.config().spool().directory(), ctx.config().spool().memoryThreshold())) {
-            MessageReceiver.Result got;
+            DataReader.Result got;
             try {
-                got = receiver.receive(in, spool, ctx.config().limits().messageSize() * 2 + 1024 * 1024);
-            } catch (MessageReceiver.Oversized e) {
+                got = reader.read(in, spool, ctx.config().limits().messageSize() * 2 + 1024 * 1024);
+            } catch (DataReader.Oversized e) {
                 size = ctx.config().limits().messageSize();
                 releaseDownstream(DownstreamPool.State.OPEN);
                 Reply r = new Reply(552, "5.3.4", "Message size exceeds fixed limit");
@@ -181,10 +183,6 @@ final class Transaction implements MessageHandler {
             decidedBy = "downstream";
             return r.text().isEmpty() ? "2.0.0 Ok [ref " + ref + "]" : r.text() + " [ref " + ref + "]";
         }
-    }
-
-    boolean dataReceived() {
-        return dataReceived;
     }
 
     private byte[] receivedHeader() {
