@@ -3,6 +3,7 @@ package net.portcullis.policy;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import net.portcullis.rules.Networks;
 import java.util.stream.Collectors;
 
 /**

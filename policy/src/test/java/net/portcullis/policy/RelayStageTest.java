@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Set;
+import net.portcullis.rules.Networks;
 import net.portcullis.rules.Verdict;
 import org.junit.jupiter.api.Test;
 

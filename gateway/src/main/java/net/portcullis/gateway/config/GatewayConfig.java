@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import net.portcullis.policy.Networks;
+import net.portcullis.rules.Networks;
 
 /**
  * The whole of gateway.yaml, validated. Every key and its default is documented in

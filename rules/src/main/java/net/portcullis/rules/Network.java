@@ -1,4 +1,4 @@
-package net.portcullis.policy;
+package net.portcullis.rules;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

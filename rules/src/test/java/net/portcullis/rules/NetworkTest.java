@@ -1,4 +1,4 @@
-package net.portcullis.policy;
+package net.portcullis.rules;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
