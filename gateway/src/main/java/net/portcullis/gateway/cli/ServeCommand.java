@@ -9,6 +9,7 @@ import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.log.DecisionLog;
 import net.portcullis.gateway.smtp.Gateway;
 import net.portcullis.policy.dns.DnsJavaResolver;
+import net.portcullis.rules.RuleErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -31,8 +32,16 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("portcullis: not started");
             return 78; // EX_CONFIG
         }
-        Gateway gateway = new Gateway(cfg, new DnsJavaResolver(cfg.dns().servers(), cfg.dns().timeout()),
-                DecisionLog.toLogback());
+        Gateway gateway;
+        try {
+            gateway = new Gateway(cfg, new DnsJavaResolver(cfg.dns().servers(), cfg.dns().timeout()), DecisionLog.toLogback());
+        } catch (RuleErrors e) {
+            System.err.println("portcullis: " + e.getMessage());
+            System.err.println("portcullis: not started");
+            return 78;
+        }
+        gateway.rules().watch();
+        Reload.onSighup(gateway.rules());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce");
 
     private ConfigLoader() {
     }
@@ -153,9 +153,15 @@ public final class ConfigLoader {
         }
         GatewayConfig.DnsOptions dnsCfg = new GatewayConfig.DnsOptions(servers, dns.duration("timeout", Duration.ofSeconds(5)));
 
+        Section rules = top.section("rules");
+        rules.allow(Set.of("directory", "local", "lists", "check_deadline"));
+        GatewayConfig.Rules rulesCfg = new GatewayConfig.Rules(Path.of(rules.string("directory", "conf/rules")),
+                Path.of(rules.string("local", "conf/local.d")), Path.of(rules.string("lists", "conf/lists")),
+                rules.duration("check_deadline", Duration.ofSeconds(8)));
+
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
-                top.duration("shutdown_grace", Duration.ofSeconds(30)));
+                top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false));
     }
 
     /** One mapping of the document, with the dotted path of its keys for error messages. */

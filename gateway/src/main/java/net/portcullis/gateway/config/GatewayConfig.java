@@ -24,7 +24,12 @@ public record GatewayConfig(
         Spool spool,
         DnsOptions dns,
         Path varDir,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Rules rules,
+        boolean softBounce) {
+
+    /** Where the policy lives, and how long a check may take before its signals count as unavailable. */
+    public record Rules(Path directory, Path local, Path lists, Duration checkDeadline) { }
 
     public record Limits(long messageSize, int recipients, int lineLength, Duration idleTimeout,
                          int connections, int connectionsPerClient) { }

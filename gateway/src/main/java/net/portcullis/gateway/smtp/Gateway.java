@@ -16,9 +16,11 @@ import net.portcullis.gateway.downstream.DownstreamPool;
 import net.portcullis.gateway.log.DecisionLog;
 import net.portcullis.gateway.tls.TlsContexts;
 import net.portcullis.policy.PasswordFile;
-import net.portcullis.policy.RelayCheck;
-import net.portcullis.policy.RelayStage;
+import net.portcullis.policy.PolicyEngine;
+import net.portcullis.policy.RuleStore;
 import net.portcullis.policy.dns.Dns;
+import net.portcullis.rules.RuleErrors;
+import net.portcullis.rules.RuleLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
@@ -37,14 +39,25 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService sessions;
     private final ExecutorService lookups;
 
-    public Gateway(GatewayConfig config, Dns dns, DecisionLog log) throws IOException, GeneralSecurityException {
+    private final RuleStore rules;
+    private final PolicyEngine policy;
+
+    /**
+     * @throws RuleErrors when the rule files do not load: the gateway does not start on a
+     *                    policy it cannot read
+     */
+    public Gateway(GatewayConfig config, Dns dns, DecisionLog log) throws IOException, GeneralSecurityException, RuleErrors {
         this.config = config;
         this.sessions = sessionExecutor(config.limits().connections());
         this.lookups = sessionExecutor(64);
         this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log);
         this.pool = new DownstreamPool(config.downstream(), config.downstreamOptions(), config.hostname());
-        RelayStage relay = new RelayStage(new RelayCheck(config.domains(), config.trustedNetworks()));
-        GatewayContext ctx = new GatewayContext(config, relay, pool, log, gate, inflight);
+        PolicyWiring.Checks checks = PolicyWiring.checks(config, dns);
+        GatewayConfig.Rules r = config.rules();
+        this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
+                PolicyEngine.catalogueOf(checks.all()));
+        this.policy = new PolicyEngine(checks.all(), checks.recipients(), rules, config.softBounce(), r.checkDeadline(), lookups);
+        GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight);
 
         SMTPServer.Builder b = SMTPServer.port(config.listen().port())
                 .bindAddress(InetAddress.getByName(config.listen().host()))
@@ -94,6 +107,15 @@ public final class Gateway implements AutoCloseable {
         return server.getPortAllocated();
     }
 
+    /** The rule set in force and its reloads. */
+    public RuleStore rules() {
+        return rules;
+    }
+
+    public PolicyEngine policy() {
+        return policy;
+    }
+
     public DownstreamPool pool() {
         return pool;
     }
@@ -120,6 +142,11 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         server.stop();
         pool.close();
+        try {
+            rules.close();
+        } catch (IOException e) {
+            LOG.warn("closing the rule watcher: {}", e.toString());
+        }
         lookups.shutdownNow();
     }
 

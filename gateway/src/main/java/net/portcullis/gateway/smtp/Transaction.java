@@ -18,9 +18,13 @@ import net.portcullis.gateway.downstream.DownstreamPool;
 import net.portcullis.gateway.downstream.DownstreamReply;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.MailAddress;
+import net.portcullis.policy.MessageFacts;
+import net.portcullis.policy.PolicyTransaction;
 import net.portcullis.policy.Signal;
+import net.portcullis.policy.SignalMap;
 import net.portcullis.policy.StageOutcome;
 import net.portcullis.rules.Reply;
+import net.portcullis.rules.StageResult;
 import net.portcullis.rules.Verdict;
 import org.subethamail.smtp.AuthenticationHandler;
 import org.subethamail.smtp.DropConnectionException;
@@ -42,7 +46,11 @@ final class Transaction implements MessageHandler {
     private final long startNanos = System.nanoTime();
     private final List<Map<String, Object>> recipients = new ArrayList<>();
     private final List<String> accepted = new ArrayList<>();
-    private final Map<String, Signal> signals = new LinkedHashMap<>();
+    private final List<String> acceptedDomains = new ArrayList<>();
+    private final List<StageResult.Tag> tags = new ArrayList<>();
+    private final List<Map<String, Object>> rulesHit = new ArrayList<>();
+    private PolicyTransaction policy;
+    private SignalMap dataSignals;
     private DownstreamPool.Lease lease;
     private boolean downstreamHasMail;
     private String sender;
@@ -89,9 +97,10 @@ final class Transaction implements MessageHandler {
             throw refuseRecipient(entry, new Reply(452, "4.5.3", "Too many recipients"), "limits.recipients",
                     "more than " + ctx.config().limits().recipients() + " recipients");
         }
-        StageOutcome relay = ctx.relay().recipient(client(), path);
-        relay.signals().forEach(s -> signals.put(s.name(), s));
-        Verdict v = relay.verdict();
+        StageOutcome o = policy().recipient(path);
+        entry.put("signals", json(o.signals()));
+        note(o.stages());
+        Verdict v = o.verdict();
         if (v.refused()) {
             throw refuseRecipient(entry, v.reply(), v.decidedBy(), v.reason());
         }
@@ -102,6 +111,50 @@ final class Transaction implements MessageHandler {
         }
         entry.put("outcome", "accepted");
         accepted.add(path);
+        String domain = (String) o.signals().own().getOrDefault("rcpt.domain", Signal.of("rcpt.domain", "", "")).value();
+        acceptedDomains.add(domain);
+        for (StageResult.Tag t : o.tags()) {
+            if (!tags.contains(t)) {
+                tags.add(t);
+            }
+        }
+    }
+
+    private PolicyTransaction policy() {
+        if (policy == null) {
+            policy = ctx.policy().begin(client(), sender);
+        }
+        return policy;
+    }
+
+    /** Rules that matched, watched (monitor) or failed, for the decision log; monitor hits also to the log. */
+    private void note(List<StageResult> stages) {
+        for (StageResult r : stages) {
+            for (StageResult.Trace t : r.trace()) {
+                if (t.outcome().equals("matched") || t.outcome().equals("monitor") || t.outcome().equals("error")) {
+                    Map<String, Object> hit = new LinkedHashMap<>();
+                    hit.put("stage", r.stage().keyword());
+                    hit.put("rule", t.rule());
+                    hit.put("outcome", t.outcome());
+                    hit.put("detail", t.detail());
+                    if (!rulesHit.contains(hit)) {
+                        rulesHit.add(hit);
+                    }
+                    if (t.outcome().equals("monitor")) {
+                        MONITOR.info("[ref {}] monitor rule {} {}", ref, t.rule(), t.detail());
+                    }
+                }
+            }
+        }
+    }
+
+    private static final org.slf4j.Logger MONITOR = org.slf4j.LoggerFactory.getLogger("portcullis.monitor");
+
+    private static Map<String, Object> json(SignalMap m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.own().values().forEach(s -> out.put(s.name(), s.value() instanceof InetAddress a ? a.getHostAddress() : s.value()));
+        m.ownErrors().forEach((k, v) -> out.put(k, Map.of("unavailable", v)));
+        return out;
     }
 
     /** MAIL (once) and RCPT to the downstream; a dead reused connection is replaced once. */
@@ -167,9 +220,20 @@ final class Transaction implements MessageHandler {
                 throw reject(new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later"),
                         "downstream", "no downstream session");
             }
+            StageOutcome d = policy().data(MessageFacts.parse(got.header(), size), acceptedDomains);
+            dataSignals = d.signals();
+            note(d.stages());
+            if (d.verdict().refused()) {
+                throw reject(d.verdict().reply(), d.verdict().decidedBy(), d.verdict().reason());
+            }
+            for (StageResult.Tag t : d.tags()) {
+                if (!tags.contains(t)) {
+                    tags.add(t);
+                }
+            }
             DownstreamReply r;
             try (InputStream body = spool.open()) {
-                r = lease.connection().data(receivedHeader(), body);
+                r = lease.connection().data(prefix(), body);
             } catch (DownstreamException e) {
                 releaseDownstream(DownstreamPool.State.BROKEN);
                 throw reject(e.reply(), "downstream", e.getMessage());
@@ -183,6 +247,19 @@ final class Transaction implements MessageHandler {
             decidedBy = "downstream";
             return r.text().isEmpty() ? "2.0.0 Ok [ref " + ref + "]" : r.text() + " [ref " + ref + "]";
         }
+    }
+
+    /** What we put in front of the message: our Received header, then the headers rules added. */
+    private byte[] prefix() {
+        byte[] received = receivedHeader();
+        if (tags.isEmpty()) {
+            return received;
+        }
+        StringBuilder b = new StringBuilder(new String(received, java.nio.charset.StandardCharsets.UTF_8));
+        for (StageResult.Tag t : tags) {
+            b.append(t.header()).append(": ").append(TagValues.clean(t.value())).append("\r\n");
+        }
+        return b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private byte[] receivedHeader() {
@@ -271,8 +348,14 @@ final class Transaction implements MessageHandler {
         rec.put("reason", reason);
         rec.put("downstream_reply", downstreamReply);
         Map<String, Object> sig = new LinkedHashMap<>();
-        signals.values().forEach(s -> sig.put(s.name(), s.value() instanceof InetAddress a ? a.getHostAddress() : s.value()));
+        if (policy != null) {
+            sig.putAll(json(policy.early()));
+        }
+        if (dataSignals != null) {
+            sig.putAll(json(dataSignals));
+        }
         rec.put("signals", sig);
+        rec.put("rules", rulesHit);
         rec.put("latency_ms", (System.nanoTime() - startNanos) / 1_000_000);
         ctx.log().write(rec);
     }

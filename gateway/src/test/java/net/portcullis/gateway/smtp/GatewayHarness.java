@@ -31,6 +31,9 @@ final class GatewayHarness implements AutoCloseable {
                 downstream_options: {timeout: 3s, connect_timeout: 2s, data_timeout: 3s}
                 %s
                 """.formatted(downstreamPort, varDir, extraYaml == null ? "" : extraYaml);
+        if (!yaml.contains("\nrules:")) {
+            yaml += "rules: {directory: ../conf/rules, local: " + varDir.resolve("local.d") + ", lists: ../conf/lists}\n";
+        }
         GatewayConfig cfg = ConfigLoader.parse(yaml);
         gateway = new Gateway(cfg, dns, DecisionLog.to(decisions::add));
         gateway.start();

@@ -1,0 +1,12 @@
+package net.portcullis.policy;
+
+import net.portcullis.rules.Stage;
+
+/**
+ * What a check sees: the client, the envelope so far and, at the data stage, the message.
+ *
+ * @param sender    MAIL FROM ("" for the null sender), null before MAIL
+ * @param recipient the recipient being decided, null outside relay/rcpt
+ * @param message   null before the data stage
+ */
+public record Event(Stage stage, Client client, String sender, MailAddress recipient, MessageFacts message) { }

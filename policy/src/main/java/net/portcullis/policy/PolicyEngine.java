@@ -1,0 +1,133 @@
+package net.portcullis.policy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import net.portcullis.policy.checks.RecipientCheck;
+import net.portcullis.rules.Catalogue;
+import net.portcullis.rules.RuleSet;
+import net.portcullis.rules.SignalSpec;
+import net.portcullis.rules.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the checks due at a stage and asks the rules in force for a verdict. Cheap checks run
+ * inline; checks that do I/O run concurrently, each with the deadline, and only when a rule in
+ * force needs one of their signals.
+ */
+public final class PolicyEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyEngine.class);
+
+    private final List<Check> checks;
+    private final RecipientCheck recipients;
+    private final Catalogue catalogue;
+    private final Supplier<RuleSet> rules;
+    private final boolean softBounce;
+    private final Duration deadline;
+    private final ExecutorService executor;
+
+    public PolicyEngine(List<Check> checks, RecipientCheck recipients, Supplier<RuleSet> rules, boolean softBounce,
+                        Duration deadline, ExecutorService executor) {
+        List<Check> all = new ArrayList<>(checks);
+        if (!all.contains(recipients)) {
+            all.add(recipients);
+        }
+        this.checks = List.copyOf(all);
+        this.recipients = recipients;
+        this.catalogue = catalogueOf(this.checks);
+        this.rules = rules;
+        this.softBounce = softBounce;
+        this.deadline = deadline;
+        this.executor = executor;
+    }
+
+    public static Catalogue catalogueOf(List<Check> checks) {
+        List<SignalSpec> specs = new ArrayList<>();
+        checks.forEach(c -> specs.addAll(c.produces()));
+        return new Catalogue(specs);
+    }
+
+    public Catalogue catalogue() {
+        return catalogue;
+    }
+
+    public List<Check> checks() {
+        return checks;
+    }
+
+    RecipientCheck recipientCheck() {
+        return recipients;
+    }
+
+    boolean softBounce() {
+        return softBounce;
+    }
+
+    /**
+     * A transaction's view of the policy: the rule set in force now, for the whole transaction,
+     * so a reload in the middle never mixes two sets.
+     */
+    public PolicyTransaction begin(Client client, String sender) {
+        return new PolicyTransaction(this, rules.get(), client, sender);
+    }
+
+    /** Computes the signals of one stage into {@code into}. */
+    void compute(Stage stage, Event event, RuleSet set, SignalMap into) {
+        Set<String> needed = set.neededSignals();
+        List<Check> slow = new ArrayList<>();
+        for (Check c : checks) {
+            if (c.stage() != stage) {
+                continue;
+            }
+            if (c.io()) {
+                if (c.produces().stream().anyMatch(s -> needed.contains(s.name()))) {
+                    slow.add(c);
+                }
+                continue;
+            }
+            try {
+                c.run(event).forEach(into::put);
+            } catch (Exception e) {
+                fail(c, into, "check " + c.name() + " failed: " + e);
+            }
+        }
+        if (slow.isEmpty()) {
+            return;
+        }
+        List<Future<List<Signal>>> futures = new ArrayList<>();
+        for (Check c : slow) {
+            futures.add(executor.submit(() -> c.run(event)));
+        }
+        long end = System.nanoTime() + deadline.toNanos();
+        for (int i = 0; i < slow.size(); i++) {
+            Check c = slow.get(i);
+            Future<List<Signal>> f = futures.get(i);
+            try {
+                f.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS).forEach(into::put);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                fail(c, into, "check " + c.name() + " gave no answer within " + deadline.toMillis() + " ms");
+            } catch (ExecutionException e) {
+                fail(c, into, "check " + c.name() + " failed: " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(c, into, "check " + c.name() + " interrupted");
+            }
+        }
+    }
+
+    private static void fail(Check c, SignalMap into, String message) {
+        LOG.warn(message);
+        for (SignalSpec s : c.produces()) {
+            into.fail(s.name(), message, c.dns());
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package net.portcullis.policy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import net.portcullis.rules.Reply;
+import net.portcullis.rules.RuleSet;
+import net.portcullis.rules.Stage;
+import net.portcullis.rules.StageResult;
+import net.portcullis.rules.Verdict;
+
+/**
+ * The policy for one transaction. Connect-, HELO- and MAIL-stage rules are evaluated at each
+ * RCPT (Postfix's smtpd_delay_reject), so they can be scoped by recipient domain and their
+ * refusals reach the client at a point where it can act on them.
+ */
+public final class PolicyTransaction {
+    /** The relay stage's closed end: built in, so no rule file and no deleted file can open the relay. */
+    public static final Reply RELAY_DENIED = new Reply(550, "5.7.1", "Relay access denied");
+
+    private final PolicyEngine engine;
+    private final RuleSet rules;
+    private final Client client;
+    private final String sender;
+    private SignalMap early;
+    private final Map<String, Long> scoreByDomain = new LinkedHashMap<>();
+
+    PolicyTransaction(PolicyEngine engine, RuleSet rules, Client client, String sender) {
+        this.engine = engine;
+        this.rules = rules;
+        this.client = client;
+        this.sender = sender;
+    }
+
+    public RuleSet rules() {
+        return rules;
+    }
+
+    /** Signals of the connect, helo and mail stages, computed once per transaction. */
+    public SignalMap early() {
+        if (early == null) {
+            early = new SignalMap(null);
+            for (Stage s : List.of(Stage.CONNECT, Stage.HELO, Stage.MAIL)) {
+                engine.compute(s, new Event(s, client, sender, null, null), rules, early);
+            }
+        }
+        return early;
+    }
+
+    /** Decides one RCPT, given the path text as the client sent it. */
+    public StageOutcome recipient(String path) {
+        MailAddress rcpt;
+        try {
+            rcpt = MailAddress.parse(path);
+        } catch (MailAddress.InvalidAddress e) {
+            SignalMap m = new SignalMap(early());
+            MailAddress.Problem p = e.problem();
+            if (p.kind() == MailAddress.Problem.Kind.ROUTING_TRICK) {
+                m.put(Signal.of("rcpt.routing_trick", p.reason(), path));
+                return outcome(Verdict.refuse(Reply.sanitized(550, "5.7.1", "Relay access denied: " + p.reason()),
+                        "relay.routing_trick", p.reason()), 0, List.of(), List.of(), m);
+            }
+            m.put(Signal.of("rcpt.syntax_error", p.reason(), path));
+            return outcome(Verdict.refuse(Reply.sanitized(501, "5.1.3", "Bad recipient address syntax: " + p.reason()),
+                    "rcpt.syntax", p.reason()), 0, List.of(), List.of(), m);
+        }
+        SignalMap m = new SignalMap(early());
+        for (Stage s : List.of(Stage.RELAY, Stage.RCPT)) {
+            engine.compute(s, new Event(s, client, sender, rcpt, null), rules, m);
+        }
+        String domain = rcpt.domain();
+        long score = 0;
+        List<StageResult> stages = new ArrayList<>();
+        List<StageResult.Tag> tags = new ArrayList<>();
+        for (Stage s : List.of(Stage.CONNECT, Stage.HELO, Stage.MAIL, Stage.RELAY, Stage.RCPT)) {
+            if (s == Stage.RELAY && engine.recipientCheck().isLocal(rcpt)) {
+                continue; // mail for our own domains is not relaying
+            }
+            StageResult r = rules.evaluate(s, domain, m, score);
+            stages.add(r);
+            score += r.score();
+            tags.addAll(r.tags());
+            if (r.verdict().refused()) {
+                return outcome(r.verdict(), score, tags, stages, m);
+            }
+            if (s == Stage.RELAY && r.verdict().kind() != Verdict.Kind.ACCEPT) {
+                return outcome(Verdict.refuse(RELAY_DENIED, "relay.closed",
+                        domain + " is not ours and no relay rule permitted this client"), score, tags, stages, m);
+            }
+        }
+        scoreByDomain.merge(domain == null ? "" : domain, score, Math::max);
+        return outcome(Verdict.accept(stages.isEmpty() ? "policy" : lastDecider(stages), "accepted at rcpt"), score, tags, stages, m);
+    }
+
+    /** Decides the message at the end of data, for the domains of the accepted recipients. */
+    public StageOutcome data(MessageFacts message, List<String> recipientDomains) {
+        SignalMap m = new SignalMap(early());
+        engine.compute(Stage.DATA, new Event(Stage.DATA, client, sender, null, message), rules, m);
+        List<StageResult> stages = new ArrayList<>();
+        LinkedHashSet<StageResult.Tag> tags = new LinkedHashSet<>();
+        long best = 0;
+        for (String d : new LinkedHashSet<>(recipientDomains)) {
+            long start = scoreByDomain.getOrDefault(d, 0L);
+            StageResult r = rules.evaluate(Stage.DATA, d.isEmpty() ? null : d, m, start);
+            stages.add(r);
+            best = Math.max(best, start + r.score());
+            for (StageResult.Tag t : r.tags()) {
+                if (tags.stream().noneMatch(x -> x.header().equalsIgnoreCase(t.header()) && x.value().equals(t.value()))) {
+                    tags.add(t);
+                }
+            }
+            if (r.verdict().refused()) {
+                return outcome(r.verdict(), start + r.score(), new ArrayList<>(tags), stages, m);
+            }
+        }
+        return outcome(Verdict.proceed(), best, new ArrayList<>(tags), stages, m);
+    }
+
+    private StageOutcome outcome(Verdict v, long score, List<StageResult.Tag> tags, List<StageResult> stages, SignalMap m) {
+        return new StageOutcome(engine.softBounce() ? v.softBounced() : v, score, tags, stages, m);
+    }
+
+    private static String lastDecider(List<StageResult> stages) {
+        for (int i = stages.size() - 1; i >= 0; i--) {
+            if (stages.get(i).verdict().decidedBy() != null) {
+                return stages.get(i).verdict().decidedBy();
+            }
+        }
+        return "policy";
+    }
+}
