@@ -70,12 +70,24 @@ public final class PolicyTransaction {
         for (Stage s : List.of(Stage.RELAY, Stage.RCPT)) {
             engine.compute(s, new Event(s, client, sender, rcpt, null), rules, m);
         }
-        String domain = rcpt.domain();
+        StageOutcome o = decideRecipient(rules, m, rcpt.domain(), engine.recipientCheck().isLocal(rcpt), engine.softBounce());
+        if (o.verdict().kind() == Verdict.Kind.ACCEPT) {
+            scoreByDomain.merge(rcpt.domain() == null ? "" : rcpt.domain(), o.score(), Math::max);
+        }
+        return o;
+    }
+
+    /**
+     * The rule stages for one recipient, on signals already computed: connect, helo and mail
+     * (delayed to here), relay (only for other domains, closed at its end), rcpt. Used live and
+     * by `rules replay` on recorded signals.
+     */
+    public static StageOutcome decideRecipient(RuleSet rules, SignalMap m, String domain, boolean local, boolean softBounce) {
         long score = 0;
         List<StageResult> stages = new ArrayList<>();
         List<StageResult.Tag> tags = new ArrayList<>();
         for (Stage s : List.of(Stage.CONNECT, Stage.HELO, Stage.MAIL, Stage.RELAY, Stage.RCPT)) {
-            if (s == Stage.RELAY && engine.recipientCheck().isLocal(rcpt)) {
+            if (s == Stage.RELAY && local) {
                 continue; // mail for our own domains is not relaying
             }
             StageResult r = rules.evaluate(s, domain, m, score);
@@ -83,21 +95,26 @@ public final class PolicyTransaction {
             score += r.score();
             tags.addAll(r.tags());
             if (r.verdict().refused()) {
-                return outcome(r.verdict(), score, tags, stages, m);
+                return outcome(r.verdict(), score, tags, stages, m, softBounce);
             }
             if (s == Stage.RELAY && r.verdict().kind() != Verdict.Kind.ACCEPT) {
                 return outcome(Verdict.refuse(RELAY_DENIED, "relay.closed",
-                        domain + " is not ours and no relay rule permitted this client"), score, tags, stages, m);
+                        domain + " is not ours and no relay rule permitted this client"), score, tags, stages, m, softBounce);
             }
         }
-        scoreByDomain.merge(domain == null ? "" : domain, score, Math::max);
-        return outcome(Verdict.accept(stages.isEmpty() ? "policy" : lastDecider(stages), "accepted at rcpt"), score, tags, stages, m);
+        return outcome(Verdict.accept(lastDecider(stages), "accepted at rcpt"), score, tags, stages, m, softBounce);
     }
 
     /** Decides the message at the end of data, for the domains of the accepted recipients. */
     public StageOutcome data(MessageFacts message, List<String> recipientDomains) {
         SignalMap m = new SignalMap(early());
         engine.compute(Stage.DATA, new Event(Stage.DATA, client, sender, null, message), rules, m);
+        return decideData(rules, m, recipientDomains, scoreByDomain, engine.softBounce());
+    }
+
+    /** The data stage for each recipient domain; any refusal refuses the message (one reply for all). */
+    public static StageOutcome decideData(RuleSet rules, SignalMap m, List<String> recipientDomains,
+                                          Map<String, Long> scoreByDomain, boolean softBounce) {
         List<StageResult> stages = new ArrayList<>();
         LinkedHashSet<StageResult.Tag> tags = new LinkedHashSet<>();
         long best = 0;
@@ -112,14 +129,19 @@ public final class PolicyTransaction {
                 }
             }
             if (r.verdict().refused()) {
-                return outcome(r.verdict(), start + r.score(), new ArrayList<>(tags), stages, m);
+                return outcome(r.verdict(), start + r.score(), new ArrayList<>(tags), stages, m, softBounce);
             }
         }
-        return outcome(Verdict.proceed(), best, new ArrayList<>(tags), stages, m);
+        return outcome(Verdict.proceed(), best, new ArrayList<>(tags), stages, m, softBounce);
     }
 
     private StageOutcome outcome(Verdict v, long score, List<StageResult.Tag> tags, List<StageResult> stages, SignalMap m) {
-        return new StageOutcome(engine.softBounce() ? v.softBounced() : v, score, tags, stages, m);
+        return outcome(v, score, tags, stages, m, engine.softBounce());
+    }
+
+    private static StageOutcome outcome(Verdict v, long score, List<StageResult.Tag> tags, List<StageResult> stages,
+                                        SignalMap m, boolean softBounce) {
+        return new StageOutcome(softBounce ? v.softBounced() : v, score, tags, stages, m);
     }
 
     private static String lastDecider(List<StageResult> stages) {

@@ -46,6 +46,15 @@ public final class Network {
         return new Network(masked, bits, toText(masked) + "/" + bits);
     }
 
+    /** Parses an IP address literal (never resolving a name); the error says what is wrong. */
+    public static InetAddress address(String text) {
+        try {
+            return InetAddress.getByAddress(literal(text.trim()));
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a valid IP address");
+        }
+    }
+
     /** An IP literal, never a DNS name: InetAddress.getByName would otherwise resolve names. */
     static byte[] literal(String addr) {
         boolean v4 = addr.matches("\\d{1,3}(\\.\\d{1,3}){3}");

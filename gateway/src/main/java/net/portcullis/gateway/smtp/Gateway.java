@@ -151,7 +151,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Virtual threads on Java 21+ (looked up reflectively: we compile for 17), a bounded pool before. */
-    static ExecutorService sessionExecutor(int max) {
+    public static ExecutorService sessionExecutor(int max) {
         try {
             Method m = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
             return (ExecutorService) m.invoke(null);

@@ -1,0 +1,76 @@
+package net.portcullis.gateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import net.portcullis.policy.dns.InMemoryDns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RulesCommandsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theShippedRulesPassRulesCheck() {
+        Cli.Result r = Cli.run("rules", "check", "../conf/rules");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).startsWith("ok: ");
+    }
+
+    @Test
+    void rulesCheckListsEveryErrorAndFails() throws Exception {
+        Path rules = Files.createDirectories(dir.resolve("rules"));
+        Files.writeString(rules.resolve("a.rules"), "rule a\n  stage mail\n  when spf.nothing\n  accept\n");
+        Files.writeString(rules.resolve("b.rules"), "rule b\n  stage data\n  when message.size > \"big\"\n  accept\n");
+        Cli.Result r = Cli.run("rules", "check", rules.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains(rules.resolve("a.rules") + ":3:8: unknown signal 'spf.nothing'",
+                rules.resolve("b.rules") + ":3:23: cannot compare number signal 'message.size' with a string", "2 error(s)");
+    }
+
+    @Test
+    void signalsPrintsTheCatalogue() {
+        Cli.Result r = Cli.run("signals");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("client.ip", "rcpt.local_domain", "message.size", "score");
+    }
+
+    @Test
+    void rulesTestExplainsSignalsRulesAndVerdictsAsJson() throws Exception {
+        Path conf = dir.resolve("gateway.yaml");
+        Files.writeString(conf, """
+                hostname: mx.example.net
+                downstream: 127.0.0.1:2526
+                domains: [example.net]
+                trusted_networks: [192.0.2.0/24]
+                rules: {directory: ../conf/rules, local: %s, lists: ../conf/lists}
+                """.formatted(dir.resolve("local.d")));
+        Path eml = dir.resolve("m.eml");
+        Files.writeString(eml, "From: a@other.org\nMessage-ID: <x@other.org>\nSubject: hi\n\nbody\n");
+        RulesTestCommand cmd = new RulesTestCommand();
+        cmd.dnsOverride = new InMemoryDns().add("5.113.0.203.in-addr.arpa", "PTR", "mail.other.org");
+        Cli.Result r = Cli.run(cmd, "--config", conf.toString(), "--client-ip", "203.0.113.5", "--helo", "mail.other.org",
+                "--from", "a@other.org", "--to", "user@example.net", "--to", "victim@elsewhere.com", "--eml", eml.toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.at("/client/ptr").asText()).isEqualTo("mail.other.org");
+        assertThat(j.at("/recipients/0/verdict/kind").asText()).isEqualTo("accept");
+        assertThat(j.at("/recipients/1/verdict/kind").asText()).isEqualTo("reject");
+        assertThat(j.at("/recipients/1/verdict/decided_by").asText()).isEqualTo("relay.closed");
+        assertThat(j.at("/recipients/1/stages/3/stage").asText()).isEqualTo("relay");
+        assertThat(j.at("/recipients/1/stages/3/rules/0/rule").asText()).isEqualTo("trusted-networks-may-relay");
+        assertThat(j.at("/recipients/1/stages/3/rules/0/outcome").asText()).isEqualTo("not-matched");
+        assertThat(r.out()).contains("\"evidence\" : \"203.0.113.5 is not in trusted_networks\"");
+        assertThat(j.at("/data/signals").toString()).contains("message.id", "<x@other.org>");
+
+        RulesTestCommand plain = new RulesTestCommand();
+        plain.dnsOverride = cmd.dnsOverride;
+        Cli.Result text = Cli.run(plain, "--config", conf.toString(), "--client-ip", "203.0.113.5", "--to", "victim@elsewhere.com");
+        assertThat(text.out()).contains("recipient victim@elsewhere.com: REJECT 550 5.7.1 Relay access denied  by relay.closed",
+                "not-matched  trusted-networks-may-relay");
+    }
+}

@@ -1,0 +1,188 @@
+package net.portcullis.policy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import net.portcullis.rules.Catalogue;
+import net.portcullis.rules.Network;
+import net.portcullis.rules.RuleSet;
+import net.portcullis.rules.SignalSpec;
+import net.portcullis.rules.Verdict;
+
+/**
+ * `rules replay`: re-decides recorded transactions under a candidate rule set, from the signals
+ * the decision log recorded (no new DNS queries), and counts what would change, by rule.
+ * Only policy decisions are compared: limits, syntax, routing tricks and the downstream's own
+ * answers are not the rules' to change.
+ */
+public final class Replay {
+    public record Change(String ref, String subject, String before, String after, String detail) { }
+
+    public record Report(String source, int transactions, int recipients, int messages, int unreadable,
+                         Map<String, List<Change>> byRule, Set<String> missingSignals) {
+        public int changed() {
+            return byRule.values().stream().mapToInt(List::size).sum();
+        }
+
+        public String render(int examples) {
+            StringBuilder b = new StringBuilder();
+            b.append("replayed ").append(transactions).append(" transaction(s) from ").append(source).append(": ")
+                    .append(recipients).append(" recipient decision(s), ").append(messages).append(" message decision(s)\n");
+            if (unreadable > 0) {
+                b.append("skipped ").append(unreadable).append(" line(s) that are not decision records\n");
+            }
+            b.append(changed()).append(" decision(s) would change\n");
+            byRule.forEach((rule, changes) -> {
+                b.append("  ").append(rule).append(": ").append(changes.size()).append('\n');
+                changes.stream().limit(examples).forEach(c -> b.append("    ref ").append(c.ref()).append("  ")
+                        .append(c.subject()).append("  ").append(c.before()).append(" -> ").append(c.after())
+                        .append(c.detail().isEmpty() ? "" : ": " + c.detail()).append('\n'));
+            });
+            if (!missingSignals.isEmpty()) {
+                b.append("note: the candidate rules read signals this log never recorded (their tests replay as false): ")
+                        .append(String.join(", ", missingSignals)).append('\n');
+            }
+            return b.toString();
+        }
+    }
+
+    private Replay() {
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Report run(Path log, RuleSet rules, Catalogue catalogue) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, List<Change>> byRule = new LinkedHashMap<>();
+        Set<String> seenSignals = new HashSet<>();
+        int transactions = 0;
+        int recipients = 0;
+        int messages = 0;
+        int unreadable = 0;
+        try (BufferedReader r = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Map<String, Object> rec;
+                try {
+                    rec = json.readValue(line, Map.class);
+                } catch (IOException e) {
+                    unreadable++;
+                    continue;
+                }
+                if (!"transaction".equals(rec.get("event"))) {
+                    continue;
+                }
+                transactions++;
+                String ref = String.valueOf(rec.get("ref"));
+                Map<String, Object> top = (Map<String, Object>) rec.getOrDefault("signals", Map.of());
+                seenSignals.addAll(top.keySet());
+                SignalMap base = toSignals(top, catalogue, null);
+                List<String> acceptedDomains = new ArrayList<>();
+                Map<String, Long> scores = new HashMap<>();
+                for (Map<String, Object> rc : (List<Map<String, Object>>) rec.getOrDefault("recipients", List.of())) {
+                    Map<String, Object> sig = (Map<String, Object>) rc.get("signals");
+                    if (sig == null || sig.containsKey("rcpt.routing_trick") || sig.containsKey("rcpt.syntax_error")) {
+                        continue; // decided before the rules (limits, syntax, routing tricks)
+                    }
+                    recipients++;
+                    seenSignals.addAll(sig.keySet());
+                    SignalMap m = toSignals(sig, catalogue, base);
+                    String domain = String.valueOf(sig.getOrDefault("rcpt.domain", ""));
+                    boolean local = Boolean.TRUE.equals(sig.get("rcpt.local_domain"));
+                    StageOutcome now = PolicyTransaction.decideRecipient(rules, m, domain, local, false);
+                    String before = "downstream".equals(rc.get("decided_by")) ? "accepted" : String.valueOf(rc.get("outcome"));
+                    String after = word(now.verdict());
+                    if (now.verdict().kind() == Verdict.Kind.ACCEPT) {
+                        acceptedDomains.add(domain);
+                        scores.merge(domain, now.score(), Math::max);
+                    }
+                    if (!before.equals(after)) {
+                        String rule = now.verdict().refused() ? now.verdict().decidedBy()
+                                : "no longer refused by " + rc.get("decided_by");
+                        byRule.computeIfAbsent(rule, k -> new ArrayList<>()).add(new Change(ref, String.valueOf(rc.get("address")),
+                                before, after, now.verdict().reply() == null ? "" : now.verdict().reply().code() + " "
+                                + now.verdict().reply().status() + " " + now.verdict().reply().text()));
+                    }
+                }
+                if (rec.get("size") != null && !acceptedDomains.isEmpty()) {
+                    messages++;
+                    StageOutcome now = PolicyTransaction.decideData(rules, base, acceptedDomains, scores, false);
+                    String before = dataRefusedBefore(rec) ? String.valueOf(rec.get("verdict")) : "accepted";
+                    String after = now.verdict().refused() ? word(now.verdict()) : "accepted";
+                    if (!before.equals(after)) {
+                        String rule = now.verdict().refused() ? now.verdict().decidedBy() : "no longer refused by " + rec.get("decided_by");
+                        byRule.computeIfAbsent(rule, k -> new ArrayList<>()).add(new Change(ref, "message " + rec.get("message_id"),
+                                before, after, now.verdict().reply() == null ? "" : now.verdict().reply().code() + " "
+                                + now.verdict().reply().status() + " " + now.verdict().reply().text()));
+                    }
+                }
+            }
+        }
+        Set<String> missing = new TreeSet<>(rules.neededSignals());
+        missing.removeAll(seenSignals);
+        missing.remove("score");
+        return new Report(log.toString(), transactions, recipients, messages, unreadable, byRule, missing);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean dataRefusedBefore(Map<String, Object> rec) {
+        Object verdict = rec.get("verdict");
+        if (!"rejected".equals(verdict) && !"tempfail".equals(verdict)) {
+            return false;
+        }
+        for (Map<String, Object> hit : (List<Map<String, Object>>) rec.getOrDefault("rules", List.of())) {
+            if ("data".equals(hit.get("stage")) && String.valueOf(rec.get("decided_by")).equals(hit.get("rule"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String word(Verdict v) {
+        return switch (v.kind()) {
+            case REJECT -> "rejected";
+            case TEMPFAIL -> "tempfail";
+            default -> "accepted";
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SignalMap toSignals(Map<String, Object> recorded, Catalogue catalogue, SignalMap parent) {
+        SignalMap m = new SignalMap(parent);
+        recorded.forEach((name, raw) -> {
+            SignalSpec spec = catalogue.find(name).orElse(null);
+            if (raw instanceof Map<?, ?> err) {
+                m.fail(name, String.valueOf(((Map<String, Object>) err).get("unavailable")), false);
+                return;
+            }
+            if (spec == null || raw == null) {
+                return; // a signal this version no longer knows: no rule can read it
+            }
+            try {
+                Object v = switch (spec.type()) {
+                    case IP -> Network.address(String.valueOf(raw));
+                    case NUMBER -> ((Number) raw).longValue();
+                    case BOOL -> (Boolean) raw;
+                    case STRING -> String.valueOf(raw);
+                };
+                m.put(new Signal(name, v, "recorded"));
+            } catch (RuntimeException e) {
+                // a value of the wrong type in a hand-edited log: left out
+            }
+        });
+        return m;
+    }
+}
