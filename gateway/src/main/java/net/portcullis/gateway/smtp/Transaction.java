@@ -59,6 +59,7 @@ final class Transaction implements MessageHandler {
     private String decidedBy;
     private String reason;
     private String downstreamReply;
+    private String downstreamTls;
     private String messageId;
     private long size = -1;
     private boolean started;
@@ -162,6 +163,7 @@ final class Transaction implements MessageHandler {
         try {
             if (lease == null) {
                 lease = ctx.pool().acquire();
+                downstreamTls = lease.connection().tls();
             }
             if (!downstreamHasMail) {
                 DownstreamReply m;
@@ -173,6 +175,7 @@ final class Transaction implements MessageHandler {
                     }
                     lease.release(DownstreamPool.State.BROKEN);
                     lease = ctx.pool().fresh();
+                    downstreamTls = lease.connection().tls();
                     m = lease.connection().mail(sender);
                 }
                 if (!m.positive()) {
@@ -347,6 +350,7 @@ final class Transaction implements MessageHandler {
         rec.put("decided_by", decidedBy);
         rec.put("reason", reason);
         rec.put("downstream_reply", downstreamReply);
+        rec.put("downstream_tls", downstreamTls);
         Map<String, Object> sig = new LinkedHashMap<>();
         if (policy != null) {
             sig.putAll(json(policy.early()));

@@ -1,0 +1,138 @@
+package net.portcullis.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.portcullis.policy.checks.ClientCheck;
+import net.portcullis.policy.checks.RecipientCheck;
+import net.portcullis.rules.Networks;
+import net.portcullis.rules.RuleCompiler;
+import net.portcullis.rules.RuleSet;
+import net.portcullis.rules.SignalSpec;
+import net.portcullis.rules.Stage;
+import net.portcullis.rules.Type;
+import net.portcullis.rules.Verdict;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PolicyEngineTest {
+    final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    /** A check that waits on "the network" for a set time, counting its runs. */
+    static final class SlowCheck implements Check {
+        final String name;
+        final long millis;
+        final AtomicInteger runs = new AtomicInteger();
+
+        SlowCheck(String name, long millis) {
+            this.name = name;
+            this.millis = millis;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public Stage stage() {
+            return Stage.CONNECT;
+        }
+
+        public List<SignalSpec> produces() {
+            return List.of(new SignalSpec(name + ".listed", Type.BOOL, Stage.CONNECT, "test", "true"));
+        }
+
+        public List<Signal> run(Event e) throws Exception {
+            runs.incrementAndGet();
+            Thread.sleep(millis);
+            return List.of(Signal.of(name + ".listed", true, "slept " + millis + " ms"));
+        }
+
+        public boolean io() {
+            return true;
+        }
+
+        public boolean dns() {
+            return true;
+        }
+    }
+
+    PolicyEngine engine(List<Check> checks, String rules, Duration deadline) throws Exception {
+        RecipientCheck rc = new RecipientCheck(Set.of("example.net"));
+        List<Check> all = new java.util.ArrayList<>(checks);
+        all.add(new ClientCheck(new Networks(List.of())));
+        RuleSet set = RuleCompiler.compile(List.of(new RuleCompiler.Source("t.rules", rules)), Map.of(),
+                PolicyEngine.catalogueOf(concat(all, rc)));
+        return new PolicyEngine(all, rc, () -> set, false, deadline, pool);
+    }
+
+    static List<Check> concat(List<Check> a, Check b) {
+        List<Check> l = new java.util.ArrayList<>(a);
+        l.add(b);
+        return l;
+    }
+
+    Client client() throws Exception {
+        return new Client(InetAddress.getByName("203.0.113.5"), null, "h.example", false, null);
+    }
+
+    @Test
+    void aCheckNoRuleNeedsDoesNotRun() throws Exception {
+        SlowCheck a = new SlowCheck("a", 10);
+        PolicyEngine e = engine(List.of(a), "rule r\n stage rcpt\n when client.trusted\n accept\n", Duration.ofSeconds(2));
+        assertThat(e.begin(client(), "s@other.org").recipient("u@example.net").verdict().kind()).isEqualTo(Verdict.Kind.ACCEPT);
+        assertThat(a.runs.get()).isZero();
+    }
+
+    @Test
+    void checksOfAStageRunConcurrently() throws Exception {
+        SlowCheck a = new SlowCheck("a", 400);
+        SlowCheck b = new SlowCheck("b", 400);
+        PolicyEngine e = engine(List.of(a, b), "rule r\n stage connect\n when a.listed and b.listed\n reject 554 5.7.1 \"both\"\n",
+                Duration.ofSeconds(5));
+        long t0 = System.nanoTime();
+        StageOutcome o = e.begin(client(), "s@other.org").recipient("u@example.net");
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(o.verdict().kind()).isEqualTo(Verdict.Kind.REJECT);
+        assertThat(a.runs.get() + b.runs.get()).isEqualTo(2);
+        assertThat(ms).as("two 400 ms checks side by side, not one after the other").isLessThan(790);
+    }
+
+    @Test
+    void aCheckPastItsDeadlineMakesItsSignalsUnavailableAndTheVerdictTemporary() throws Exception {
+        SlowCheck slow = new SlowCheck("slow", 3_000);
+        PolicyEngine e = engine(List.of(slow), "rule r\n stage connect\n when slow.listed\n reject 554 5.7.1 \"listed\"\n",
+                Duration.ofMillis(200));
+        StageOutcome o = e.begin(client(), "s@other.org").recipient("u@example.net");
+        assertThat(o.verdict().kind()).isEqualTo(Verdict.Kind.TEMPFAIL);
+        assertThat(o.verdict().reply().line("R")).isEqualTo("451 4.4.3 Temporary DNS failure checking policy, try again later [ref R]");
+        assertThat(o.signals().value("client.ip")).isNotNull();
+        assertThat(o.verdict().reason()).contains("check slow gave no answer within 200 ms");
+    }
+
+    @Test
+    void theRelayStageIsClosedAtItsEndWithoutAnyRule() throws Exception {
+        PolicyEngine e = engine(List.of(), "", Duration.ofSeconds(1));
+        StageOutcome o = e.begin(client(), "s@other.org").recipient("victim@elsewhere.com");
+        assertThat(o.verdict().decidedBy()).isEqualTo("relay.closed");
+        assertThat(o.verdict().reply().code()).isEqualTo(550);
+        assertThat(e.begin(client(), "s@other.org").recipient("u@example.net").verdict().kind()).isEqualTo(Verdict.Kind.ACCEPT);
+    }
+
+    @Test
+    void aRuleOfAnotherStageCannotOpenTheRelay() throws Exception {
+        PolicyEngine e = engine(List.of(), "rule open\n stage rcpt\n accept\nrule open2\n stage connect\n accept\n", Duration.ofSeconds(1));
+        assertThat(e.begin(client(), "s@other.org").recipient("victim@elsewhere.com").verdict().decidedBy()).isEqualTo("relay.closed");
+    }
+}
