@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin");
 
     private ConfigLoader() {
     }
@@ -159,9 +159,14 @@ public final class ConfigLoader {
                 Path.of(rules.string("local", "conf/local.d")), Path.of(rules.string("lists", "conf/lists")),
                 rules.duration("check_deadline", Duration.ofSeconds(8)));
 
+        Section admin = top.section("admin");
+        admin.allow(Set.of("listen"));
+        String adminListen = admin.string("listen", "127.0.0.1:9325");
+        HostPort adminHp = adminListen.equals("off") ? null : HostPort.parse("admin.listen", adminListen, true);
+
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
-                top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false));
+                top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp);
     }
 
     /** One mapping of the document, with the dotted path of its keys for error messages. */

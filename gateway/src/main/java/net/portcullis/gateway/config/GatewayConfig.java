@@ -26,7 +26,8 @@ public record GatewayConfig(
         Path varDir,
         Duration shutdownGrace,
         Rules rules,
-        boolean softBounce) {
+        boolean softBounce,
+        HostPort adminListen) {
 
     /** Where the policy lives, and how long a check may take before its signals count as unavailable. */
     public record Rules(Path directory, Path local, Path lists, Duration checkDeadline) { }

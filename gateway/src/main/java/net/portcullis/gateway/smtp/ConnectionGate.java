@@ -28,7 +28,10 @@ final class ConnectionGate implements SessionHandler {
     private final Map<Session, SessionState> sessions = new ConcurrentHashMap<>();
     private volatile boolean draining;
 
-    ConnectionGate(int perClient, Dns dns, Executor lookups, DecisionLog log) {
+    private final net.portcullis.gateway.admin.Metrics metrics;
+
+    ConnectionGate(int perClient, Dns dns, Executor lookups, DecisionLog log, net.portcullis.gateway.admin.Metrics metrics) {
+        this.metrics = metrics;
         this.perClient = perClient;
         this.dns = dns;
         this.lookups = lookups;
@@ -96,6 +99,7 @@ final class ConnectionGate implements SessionHandler {
         rec.put("verdict", "tempfail");
         rec.put("reply", reply.line(ref));
         log.write(rec);
+        metrics.connectionRefused(by);
         return SessionAcceptance.failure(reply.code(), reply.status() + " " + reply.text() + " [ref " + ref + "]");
     }
 

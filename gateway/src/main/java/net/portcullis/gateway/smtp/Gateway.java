@@ -11,6 +11,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
+import net.portcullis.gateway.admin.AdminServer;
+import net.portcullis.gateway.admin.Metrics;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.downstream.DownstreamPool;
 import net.portcullis.gateway.log.DecisionLog;
@@ -36,6 +38,8 @@ public final class Gateway implements AutoCloseable {
     private final DownstreamPool pool;
     private final ConnectionGate gate;
     private final InFlight inflight = new InFlight();
+    private final Metrics metrics = new Metrics();
+    private AdminServer admin;
     private final ExecutorService sessions;
     private final ExecutorService lookups;
 
@@ -50,14 +54,20 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.sessions = sessionExecutor(config.limits().connections());
         this.lookups = sessionExecutor(64);
-        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log);
+        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log, metrics);
         this.pool = new DownstreamPool(config.downstream(), config.downstreamOptions(), config.hostname());
         PolicyWiring.Checks checks = PolicyWiring.checks(config, dns);
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
                 PolicyEngine.catalogueOf(checks.all()));
         this.policy = new PolicyEngine(checks.all(), checks.recipients(), rules, config.softBounce(), r.checkDeadline(), lookups);
-        GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight);
+        GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics);
+        metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
+        metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);
+        metrics.counter("portcullis.downstream.connections.opened", "connections opened to the downstream", pool, DownstreamPool::opened);
+        metrics.counter("portcullis.downstream.connections.reused", "transactions on a reused downstream connection", pool, DownstreamPool::reused);
+        metrics.gauge("portcullis.sessions.open", "client sessions open now", gate::open);
+        metrics.gauge("portcullis.transactions.inflight", "transactions in progress", inflight::count);
 
         SMTPServer.Builder b = SMTPServer.port(config.listen().port())
                 .bindAddress(InetAddress.getByName(config.listen().host()))
@@ -97,8 +107,12 @@ public final class Gateway implements AutoCloseable {
         SmtpCommands.install(server.getCommandHandler(), gate);
     }
 
-    public void start() {
+    public void start() throws IOException {
         server.start();
+        if (config.adminListen() != null) {
+            admin = new AdminServer(new java.net.InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics);
+            LOG.info("metrics on http://{}:{}/metrics", config.adminListen().host(), admin.port());
+        }
         LOG.info("Portcullis listening on {}:{} for {}, relaying to {}", config.listen().host(), port(),
                 config.domains(), config.downstream());
     }
@@ -114,6 +128,15 @@ public final class Gateway implements AutoCloseable {
 
     public PolicyEngine policy() {
         return policy;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The admin HTTP port, or -1 when admin.listen is off. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
     }
 
     public DownstreamPool pool() {
@@ -141,6 +164,9 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        if (admin != null) {
+            admin.close();
+        }
         pool.close();
         try {
             rules.close();

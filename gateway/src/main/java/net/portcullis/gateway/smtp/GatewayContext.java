@@ -1,5 +1,6 @@
 package net.portcullis.gateway.smtp;
 
+import net.portcullis.gateway.admin.Metrics;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.downstream.DownstreamPool;
 import net.portcullis.gateway.log.DecisionLog;
@@ -7,4 +8,4 @@ import net.portcullis.policy.PolicyEngine;
 
 /** What every transaction shares. */
 record GatewayContext(GatewayConfig config, PolicyEngine policy, DownstreamPool pool, DecisionLog log,
-                      ConnectionGate gate, InFlight inflight) { }
+                      ConnectionGate gate, InFlight inflight, Metrics metrics) { }

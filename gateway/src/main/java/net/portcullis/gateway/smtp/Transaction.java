@@ -360,7 +360,9 @@ final class Transaction implements MessageHandler {
         }
         rec.put("signals", sig);
         rec.put("rules", rulesHit);
-        rec.put("latency_ms", (System.nanoTime() - startNanos) / 1_000_000);
+        long took = System.nanoTime() - startNanos;
+        rec.put("latency_ms", took / 1_000_000);
+        ctx.metrics().transaction(verdict, java.time.Duration.ofNanos(took));
         ctx.log().write(rec);
     }
 

@@ -29,6 +29,7 @@ final class GatewayHarness implements AutoCloseable {
                 trusted_networks: [127.0.0.2/32]
                 var_dir: %s
                 downstream_options: {timeout: 3s, connect_timeout: 2s, data_timeout: 3s}
+                admin: {listen: 127.0.0.1:0}
                 %s
                 """.formatted(downstreamPort, varDir, extraYaml == null ? "" : extraYaml);
         if (!yaml.contains("\nrules:")) {

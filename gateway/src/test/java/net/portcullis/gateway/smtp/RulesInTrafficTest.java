@@ -91,6 +91,9 @@ class RulesInTrafficTest {
             assertThat(gw.gateway.rules().reload()).isFalse();
             assertThat(gw.gateway.rules().lastError()).contains("50-local.rules:2:9: unknown stage 'mial'");
             assertThat(gw.gateway.rules().failures()).isEqualTo(1);
+            String metrics = new String(new java.net.URL("http://127.0.0.1:" + gw.gateway.adminPort() + "/metrics")
+                    .openStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(metrics).contains("portcullis_rules_reload_failures_total 1.0");
             c.send("RCPT TO:<user2@example.net>", 250);
             c.send("DATA", 354);
             c.write("Subject: x\r\n\r\nx\r\n.\r\n");
