@@ -11,10 +11,18 @@ import java.util.Objects;
  * @param helo        the last HELO/EHLO argument, or null before one
  * @param tls         whether STARTTLS completed
  * @param authUser    the SMTP AUTH identity, or null
+ * @param ptrFailure  why the reverse lookup could not be made (timeout, SERVFAIL), or null when it
+ *                    answered: "no name" and "could not look up" are never the same thing
  */
-public record Client(InetAddress address, String reverseName, String helo, boolean tls, String authUser) {
+public record Client(InetAddress address, String reverseName, String helo, boolean tls, String authUser,
+                     String ptrFailure) {
     public Client {
         Objects.requireNonNull(address, "address");
+    }
+
+    /** A client whose reverse lookup answered (with a name, or with "none"). */
+    public Client(InetAddress address, String reverseName, String helo, boolean tls, String authUser) {
+        this(address, reverseName, helo, tls, authUser, null);
     }
 
     public boolean authenticated() {

@@ -11,7 +11,7 @@ public record Signal(String name, Object value, String evidence) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(value, "value of " + name);
         if (!(value instanceof String || value instanceof Boolean || value instanceof Long
-                || value instanceof java.net.InetAddress)) {
+                || value instanceof java.net.InetAddress || value instanceof Missing)) {
             throw new IllegalArgumentException("signal " + name + " has unsupported type " + value.getClass().getSimpleName());
         }
         evidence = evidence == null ? "" : evidence;
@@ -23,6 +23,13 @@ public record Signal(String name, Object value, String evidence) {
 
     public static Signal of(String name, String value, String evidence) {
         return new Signal(name, value, evidence);
+    }
+
+    /** The value of a signal its check could not establish (a DNS timeout): rules reading it fail temporarily. */
+    public record Missing(String reason, boolean dns) { }
+
+    public static Signal unavailable(String name, String reason, boolean dns) {
+        return new Signal(name, new Missing(reason, dns), reason);
     }
 
     public boolean isTrue() {

@@ -15,6 +15,10 @@ public final class SignalMap implements Signals {
     }
 
     public void put(Signal s) {
+        if (s.value() instanceof Signal.Missing m) {
+            fail(s.name(), m.reason(), m.dns());
+            return;
+        }
         values.put(s.name(), s);
     }
 

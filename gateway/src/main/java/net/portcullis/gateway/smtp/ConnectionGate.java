@@ -73,10 +73,7 @@ final class ConnectionGate implements SessionHandler {
             return refuse(addr, new Reply(421, "4.7.0", "Too many connections from your address, try again later"),
                     "limits.connections_per_client");
         }
-        CompletableFuture<String> ptr = CompletableFuture.supplyAsync(() -> {
-            DnsAnswer a = dns.ptr(addr);
-            return a.found() ? a.values().get(0) : null;
-        }, lookups);
+        CompletableFuture<DnsAnswer> ptr = CompletableFuture.supplyAsync(() -> dns.ptr(addr), lookups);
         sessions.put(session, new SessionState(addr, ptr));
         return SessionAcceptance.success();
     }

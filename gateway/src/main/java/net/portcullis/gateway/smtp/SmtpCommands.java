@@ -80,6 +80,7 @@ final class SmtpCommands {
             SessionState st = gate.state(sess);
             if (st != null) {
                 st.ehlo = true;
+                st.helos.add(args[1]);
             }
             StringBuilder r = new StringBuilder();
             r.append("250-").append(sess.getServer().getHostName());
@@ -116,10 +117,11 @@ final class SmtpCommands {
         @Override
         public void execute(String commandString, Session sess) throws IOException, DropConnectionException {
             SessionState st = gate.state(sess);
-            if (st != null) {
-                st.ehlo = false;
-            }
             delegate.execute(commandString, sess);
+            if (st != null && sess.getHelo().isPresent()) {
+                st.ehlo = false;
+                st.helos.add(sess.getHelo().get());
+            }
         }
     }
 

@@ -282,10 +282,12 @@ final class Transaction implements MessageHandler {
     private Client client() {
         if (client == null) {
             InetAddress addr = session.getRemoteAddress().getAddress();
-            String ptr = state == null ? null : state.reverseName(ConnectionGate.lookupWait(ctx.config().dns().timeout()));
+            net.portcullis.policy.dns.DnsAnswer ptr = state == null ? net.portcullis.policy.dns.DnsAnswer.nxdomain("no session")
+                    : state.reverse(ConnectionGate.lookupWait(ctx.config().dns().timeout()));
             String user = session.getAuthenticationHandler().map(AuthenticationHandler::getIdentity)
                     .map(Object::toString).orElse(null);
-            client = new Client(addr, ptr, session.getHelo().orElse(null), session.isTLSStarted(), user);
+            client = new Client(addr, ptr.found() ? ptr.values().get(0) : null, session.getHelo().orElse(null),
+                    session.isTLSStarted(), user, ptr.status() == net.portcullis.policy.dns.DnsAnswer.Status.TEMPFAIL ? ptr.detail() : null);
         }
         return client;
     }

@@ -48,6 +48,8 @@ public final class ClientCheck implements Check {
         out.add(new Signal("client.ip", c.address(), "peer address of the connection"));
         if (c.reverseName() != null) {
             out.add(Signal.of("client.name", c.reverseName(), "PTR of " + ip));
+        } else if (c.ptrFailure() != null) {
+            out.add(Signal.unavailable("client.name", "PTR of " + ip + ": " + c.ptrFailure(), true));
         }
         var match = trusted.match(c.address());
         out.add(Signal.of("client.trusted", match.isPresent(), match.map(n -> ip + " is in trusted_networks " + n)

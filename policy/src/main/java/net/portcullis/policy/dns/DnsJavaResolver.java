@@ -28,6 +28,9 @@ public final class DnsJavaResolver implements Dns {
     private final Resolver resolver;
     private final Cache cache = new Cache(DClass.IN);
     private final LongAdder queries = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder nanos = new LongAdder();
 
     public DnsJavaResolver(List<InetSocketAddress> servers, Duration timeout) {
         List<InetSocketAddress> targets = servers.isEmpty() ? ResolverConfig.getCurrentConfig().servers() : servers;
@@ -43,8 +46,24 @@ public final class DnsJavaResolver implements Dns {
         this.resolver = ext;
     }
 
+    /** Look-ups asked of this resolver, answered from the cache or not. */
     public long queries() {
         return queries.sum();
+    }
+
+    /** Look-ups answered from the cache (positive or negative), without a packet sent. */
+    public long cacheHits() {
+        return cacheHits.sum();
+    }
+
+    /** Look-ups that ended in a temporary failure (timeout, SERVFAIL, network error). */
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** Total time spent waiting for DNS servers, in nanoseconds. */
+    public long nanosWaiting() {
+        return nanos.sum();
     }
 
     @Override
@@ -68,7 +87,20 @@ public final class DnsJavaResolver implements Dns {
         lookup.setCache(cache);
         lookup.setSearchPath((Name[]) null);
         queries.increment();
+        org.xbill.DNS.SetResponse cached;
+        try {
+            cached = cache.lookupRecords(Name.fromString(name.endsWith(".") ? name : name + "."), t, org.xbill.DNS.Credibility.NORMAL);
+        } catch (TextParseException e) {
+            cached = null;
+        }
+        boolean hit = cached != null && (cached.isSuccessful() || cached.isNXDOMAIN() || cached.isNXRRSET());
+        long t0 = System.nanoTime();
         Record[] records = lookup.run();
+        if (hit) {
+            cacheHits.increment();
+        } else {
+            nanos.add(System.nanoTime() - t0);
+        }
         switch (lookup.getResult()) {
             case Lookup.SUCCESSFUL -> {
                 List<String> values = new ArrayList<>();
@@ -84,6 +116,7 @@ public final class DnsJavaResolver implements Dns {
                 return DnsAnswer.of(List.of());
             }
             default -> {
+                failures.increment();
                 return DnsAnswer.tempfail(name + "/" + type + ": " + lookup.getErrorString());
             }
         }
