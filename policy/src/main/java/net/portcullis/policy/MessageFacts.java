@@ -8,11 +8,23 @@ import java.util.Locale;
  * The message as the data-stage checks see it: its header fields (unfolded, in order) and its
  * size. The body is not here: checks that need it are given the spool, never a copy in memory.
  */
-public record MessageFacts(List<Header> headers, long size) {
-    public record Header(String name, String value) { }
+public record MessageFacts(List<Header> headers, long size, int malformedLines, BodySource body) {
+    /** @param raw the field exactly as received, folding included, without the final CRLF */
+    public record Header(String name, String value, String raw) { }
+
+    /** Opens the message body (after the header block), as many times as needed. */
+    public interface BodySource {
+        java.io.InputStream open() throws java.io.IOException;
+    }
+
+    public static final BodySource NO_BODY = () -> java.io.InputStream.nullInputStream();
 
     public MessageFacts {
         headers = List.copyOf(headers);
+    }
+
+    public MessageFacts(List<Header> headers, long size) {
+        this(headers, size, 0, NO_BODY);
     }
 
     public List<String> all(String name) {
@@ -30,35 +42,52 @@ public record MessageFacts(List<Header> headers, long size) {
         return a.isEmpty() ? null : a.get(0);
     }
 
-    /** Parses a header block (CRLF lines up to the blank line), unfolding continuation lines. */
     public static MessageFacts parse(byte[] headerBlock, long size) {
-        String h = new String(headerBlock, java.nio.charset.StandardCharsets.UTF_8);
+        return parse(headerBlock, size, NO_BODY);
+    }
+
+    /**
+     * Parses a header block (CRLF lines up to the blank line), unfolding continuation lines.
+     * Text is read as ISO-8859-1 so that every byte survives for DKIM; lines that are not header
+     * fields are counted, not kept.
+     */
+    public static MessageFacts parse(byte[] headerBlock, long size, BodySource body) {
+        String h = new String(headerBlock, java.nio.charset.StandardCharsets.ISO_8859_1);
         List<Header> out = new ArrayList<>();
         String name = null;
         StringBuilder value = new StringBuilder();
+        StringBuilder raw = new StringBuilder();
+        int malformed = 0;
         for (String line : h.split("\r\n", -1)) {
             if (line.isEmpty()) {
                 break;
             }
-            if ((line.charAt(0) == ' ' || line.charAt(0) == '\t') && name != null) {
-                value.append(line);
+            if ((line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
+                if (name != null) {
+                    value.append(line);
+                    raw.append("\r\n").append(line);
+                } else {
+                    malformed++;
+                }
                 continue;
             }
             if (name != null) {
-                out.add(new Header(name, value.toString().strip()));
+                out.add(new Header(name, value.toString().strip(), raw.toString()));
             }
             int colon = line.indexOf(':');
-            if (colon <= 0) {
-                name = null; // not a header field: ignored here, the header checks report it
+            if (colon <= 0 || !line.substring(0, colon).matches("[\\x21-\\x39\\x3b-\\x7e]+")) {
+                name = null;
+                malformed++;
                 continue;
             }
-            name = line.substring(0, colon).strip();
+            name = line.substring(0, colon);
             value = new StringBuilder(line.substring(colon + 1));
+            raw = new StringBuilder(line);
         }
         if (name != null) {
-            out.add(new Header(name, value.toString().strip()));
+            out.add(new Header(name, value.toString().strip(), raw.toString()));
         }
-        return new MessageFacts(out, size);
+        return new MessageFacts(out, size, malformed, body);
     }
 
     static String lower(String s) {

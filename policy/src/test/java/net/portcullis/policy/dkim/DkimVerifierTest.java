@@ -1,0 +1,159 @@
+package net.portcullis.policy.dkim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Stream;
+import net.portcullis.policy.MessageFacts;
+import net.portcullis.policy.dns.InMemoryDns;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * DKIM against messages signed by others: the RFC 8463 example (Ed25519 and RSA), an Exim
+ * Ed25519 message, real-world messages of the Apache jDKIM corpus, and messages signed here by
+ * an independent signer (dkimpy's dkimsign, Debian package python3-dkim).
+ */
+class DkimVerifierTest {
+    static final Path DATA = Path.of("src/test/resources/dkim");
+
+    static InMemoryDns dkimpyKeys() throws Exception {
+        InMemoryDns dns = new InMemoryDns();
+        for (String line : Files.readAllLines(DATA.resolve("dkimpy-data/FAKE_DNS.tsv"))) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                String[] f = line.split("\t");
+                dns.add(f[0], "TXT", f[1]);
+            }
+        }
+        return dns;
+    }
+
+    static InMemoryDns jdkimKeys() throws Exception {
+        InMemoryDns dns = new InMemoryDns();
+        for (String line : Files.readAllLines(DATA.resolve("jdkim-corpus/FAKE_DNS.tsv"))) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                String[] f = line.split("\t");
+                dns.add(f[0] + "._domainkey." + f[1], "TXT", f[2]);
+            }
+        }
+        return dns;
+    }
+
+    @Test
+    void theRfc8463ExamplePassesWithBothEd25519AndRsa() throws Exception {
+        List<DkimResult> r = new DkimVerifier(dkimpyKeys(), Clock.systemUTC(), false)
+                .verify(Messages.load(DATA.resolve("dkimpy-data/rfc6376.signed.msg")));
+        assertThat(r).extracting(DkimResult::result).containsExactly("pass", "pass");
+        assertThat(r).extracting(DkimResult::algorithm).containsExactly("ed25519-sha256", "rsa-sha256");
+    }
+
+    @Test
+    void anEximSignedEd25519MessagePasses() throws Exception {
+        List<DkimResult> r = new DkimVerifier(dkimpyKeys(), Clock.systemUTC(), false)
+                .verify(Messages.load(DATA.resolve("dkimpy-data/ed25519test2.msg")));
+        assertThat(r).extracting(DkimResult::result).containsExactly("pass");
+    }
+
+    @Test
+    void aChangedBodyOrHeaderFails() throws Exception {
+        String msg = Files.readString(DATA.resolve("dkimpy-data/rfc6376.signed.msg"));
+        DkimVerifier v = new DkimVerifier(dkimpyKeys(), Clock.systemUTC(), false);
+        assertThat(v.verify(Messages.of(msg.replace("We lost the game.", "We won the game.").getBytes())))
+                .extracting(DkimResult::reason).containsOnly("body hash did not verify");
+        assertThat(v.verify(Messages.of(msg.replace("Subject: Is dinner ready?", "Subject: Is lunch ready?").getBytes())))
+                .extracting(DkimResult::result).containsOnly("fail");
+    }
+
+    static Stream<Path> jdkimCorpus() throws Exception {
+        try (Stream<Path> s = Files.list(DATA.resolve("jdkim-corpus"))) {
+            return s.filter(p -> p.toString().endsWith(".eml")).sorted().toList().stream();
+        }
+    }
+
+    /** The corpus predates RFC 8301 (rsa-sha1, short keys): checked with those allowed, as its own rule says. */
+    @ParameterizedTest
+    @MethodSource("jdkimCorpus")
+    void realWorldMessagesPassAndTheBrokenOnesFail(Path file) throws Exception {
+        List<DkimResult> r = new DkimVerifier(jdkimKeys(), Clock.systemUTC(), true).verify(Messages.load(file));
+        boolean anyPass = r.stream().anyMatch(x -> x.result().equals("pass"));
+        assertThat(anyPass).as("%s: %s", file.getFileName(), r).isEqualTo(!file.getFileName().toString().startsWith("FAIL_"));
+    }
+
+    @Test
+    void rsaSha1IsPolicyUnderRfc8301() throws Exception {
+        List<DkimResult> r = new DkimVerifier(jdkimKeys(), Clock.systemUTC(), false)
+                .verify(Messages.load(DATA.resolve("jdkim-corpus/pmta_myspace.com.eml")));
+        assertThat(r).extracting(DkimResult::result).containsOnly("policy");
+    }
+
+    @Test
+    void keyProblemsAreTemperrorOrPermerror() throws Exception {
+        MessageFacts m = Messages.load(DATA.resolve("dkimpy-data/rfc6376.signed.msg"));
+        InMemoryDns none = new InMemoryDns();
+        assertThat(new DkimVerifier(none, Clock.systemUTC(), false).verify(m)).extracting(DkimResult::result)
+                .containsOnly("permerror");
+        InMemoryDns down = new InMemoryDns().fail("brisbane._domainkey.football.example.com", "TXT")
+                .fail("test._domainkey.football.example.com", "TXT");
+        assertThat(new DkimVerifier(down, Clock.systemUTC(), false).verify(m)).extracting(DkimResult::result)
+                .containsOnly("temperror");
+        InMemoryDns revoked = new InMemoryDns().add("brisbane._domainkey.football.example.com", "TXT", "v=DKIM1; k=ed25519; p=")
+                .add("test._domainkey.football.example.com", "TXT", "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
+        assertThat(new DkimVerifier(revoked, Clock.systemUTC(), false).verify(m)).extracting(DkimResult::reason)
+                .containsExactly("key revoked (empty p=)", "key type k=ed25519 does not fit a=rsa-sha256");
+    }
+
+    @TempDir
+    Path tmp;
+
+    /** Signs with dkimpy's dkimsign, an implementation independent of ours, and verifies here. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"ed25519,ed25519-sha256,relaxed,simple", "rsa,rsa-sha256,relaxed,relaxed",
+            "rsa,rsa-sha256,simple,simple", "ed25519,ed25519-sha256,simple,relaxed"})
+    void messagesSignedByAnIndependentSignerVerify(String ktype, String alg, String hcanon, String bcanon) throws Exception {
+        run(tmp, "dknewkey", "--ktype", ktype, "key");
+        String dnsRecord = Files.readString(tmp.resolve("key.dns")).strip();
+        String message = "From: Alice <alice@signer.example>\nTo: bob@example.net\nSubject: test  of   folding\n"
+                + " continued\nDate: Tue, 24 Nov 2026 10:00:00 +0000\n\nHello,  world\t \n\n.leading dot\n\n\n";
+        Path in = Files.writeString(tmp.resolve("msg.eml"), message);
+        byte[] sig = run(tmp, in, "dkimsign", "--signalg", alg, "--hcanon", hcanon, "--bcanon", bcanon, "sel", "signer.example",
+                tmp.resolve("key.key").toString());
+        InMemoryDns dns = new InMemoryDns().add("sel._domainkey.signer.example", "TXT", dnsRecord);
+        List<DkimResult> r = new DkimVerifier(dns, Clock.systemUTC(), false).verify(Messages.of(sig));
+        assertThat(r).extracting(DkimResult::result).as(new String(sig)).containsExactly("pass");
+        byte[] tampered = new String(sig).replace("Hello,  world", "Hello, world!").getBytes();
+        assertThat(new DkimVerifier(dns, Clock.systemUTC(), false).verify(Messages.of(tampered)))
+                .extracting(DkimResult::result).containsExactly("fail");
+    }
+
+    @Test
+    void anExpiredSignatureFails() throws Exception {
+        run(tmp, "dknewkey", "--ktype", "ed25519", "key");
+        String msg = "DKIM-Signature: v=1; a=ed25519-sha256; d=signer.example; s=sel; h=from; x=1000; bh=AAAA; b=AAAA\n"
+                + "From: a@signer.example\n\nx\n";
+        InMemoryDns dns = new InMemoryDns().add("sel._domainkey.signer.example", "TXT", Files.readString(tmp.resolve("key.dns")).strip());
+        Clock later = Clock.fixed(Instant.ofEpochSecond(2000), ZoneOffset.UTC);
+        assertThat(new DkimVerifier(dns, later, false).verify(Messages.of(msg.getBytes())))
+                .extracting(DkimResult::reason).containsExactly("signature expired at 1000");
+    }
+
+    private static void run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+
+    private static byte[] run(Path dir, Path stdin, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectInput(stdin.toFile()).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes());
+        assertThat(p.waitFor()).as(err).isZero();
+        return out;
+    }
+}
