@@ -33,9 +33,23 @@ public final class PolicyEngine {
     private final boolean softBounce;
     private final Duration deadline;
     private final ExecutorService executor;
+    private final Set<String> alwaysNeeded;
+    private final boolean everything;
 
     public PolicyEngine(List<Check> checks, RecipientCheck recipients, Supplier<RuleSet> rules, boolean softBounce,
                         Duration deadline, ExecutorService executor) {
+        this(checks, recipients, rules, softBounce, deadline, executor, Set.of(), false);
+    }
+
+    /**
+     * @param alwaysNeeded signals the gateway itself needs whatever the rules say (the
+     *                     Authentication-Results header needs SPF, DKIM and DMARC)
+     * @param everything   run every check (`rules test` explains all signals)
+     */
+    public PolicyEngine(List<Check> checks, RecipientCheck recipients, Supplier<RuleSet> rules, boolean softBounce,
+                        Duration deadline, ExecutorService executor, Set<String> alwaysNeeded, boolean everything) {
+        this.alwaysNeeded = Set.copyOf(alwaysNeeded);
+        this.everything = everything;
         List<Check> all = new ArrayList<>(checks);
         if (!all.contains(recipients)) {
             all.add(recipients);
@@ -88,7 +102,7 @@ public final class PolicyEngine {
                 continue;
             }
             if (c.io()) {
-                if (c.produces().stream().anyMatch(s -> needed.contains(s.name()))) {
+                if (everything || c.produces().stream().anyMatch(s -> needed.contains(s.name()) || alwaysNeeded.contains(s.name()))) {
                     slow.add(c);
                 }
                 continue;

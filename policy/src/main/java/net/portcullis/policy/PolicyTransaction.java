@@ -43,7 +43,7 @@ public final class PolicyTransaction {
         if (early == null) {
             early = new SignalMap(null);
             for (Stage s : List.of(Stage.CONNECT, Stage.HELO, Stage.MAIL)) {
-                engine.compute(s, new Event(s, client, sender, null, null), rules, early);
+                engine.compute(s, new Event(s, client, sender, null, null, early), rules, early);
             }
         }
         return early;
@@ -68,7 +68,7 @@ public final class PolicyTransaction {
         }
         SignalMap m = new SignalMap(early());
         for (Stage s : List.of(Stage.RELAY, Stage.RCPT)) {
-            engine.compute(s, new Event(s, client, sender, rcpt, null), rules, m);
+            engine.compute(s, new Event(s, client, sender, rcpt, null, m), rules, m);
         }
         StageOutcome o = decideRecipient(rules, m, rcpt.domain(), engine.recipientCheck().isLocal(rcpt), engine.softBounce());
         if (o.verdict().kind() == Verdict.Kind.ACCEPT) {
@@ -108,7 +108,7 @@ public final class PolicyTransaction {
     /** Decides the message at the end of data, for the domains of the accepted recipients. */
     public StageOutcome data(MessageFacts message, List<String> recipientDomains) {
         SignalMap m = new SignalMap(early());
-        engine.compute(Stage.DATA, new Event(Stage.DATA, client, sender, null, message), rules, m);
+        engine.compute(Stage.DATA, new Event(Stage.DATA, client, sender, null, message, m), rules, m);
         return decideData(rules, m, recipientDomains, scoreByDomain, engine.softBounce());
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import net.portcullis.gateway.config.ConfigException;
@@ -88,7 +89,13 @@ final class RulesTestCommand implements Callable<Integer> {
             return 2;
         }
         Dns dns = dnsOverride != null ? dnsOverride : new DnsJavaResolver(cfg.dns().servers(), cfg.dns().timeout());
-        PolicyWiring.Checks checks = PolicyWiring.checks(cfg, dns);
+        PolicyWiring.Checks checks;
+        try {
+            checks = PolicyWiring.checks(cfg, dns);
+        } catch (ConfigException e) {
+            System.err.println("portcullis: configuration error: " + e.getMessage());
+            return 78;
+        }
         GatewayConfig.Rules r = cfg.rules();
         RuleStore store;
         try {
@@ -99,7 +106,8 @@ final class RulesTestCommand implements Callable<Integer> {
         }
         ExecutorService ex = Gateway.sessionExecutor(16);
         try {
-            PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), store, cfg.softBounce(), r.checkDeadline(), ex);
+            PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), store, cfg.softBounce(), r.checkDeadline(), ex,
+                    Set.of(), true);
             DnsAnswer ptr = dns.ptr(ip);
             Client client = new Client(ip, ptr.found() ? ptr.values().get(0) : null, helo, tls, auth);
             PolicyTransaction t = engine.begin(client, from);

@@ -39,6 +39,10 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("portcullis: " + e.getMessage());
             System.err.println("portcullis: not started");
             return 78;
+        } catch (ConfigException e) {
+            System.err.println("portcullis: configuration error: " + e.getMessage());
+            System.err.println("portcullis: not started");
+            return 78;
         }
         gateway.rules().watch();
         Reload.onSighup(gateway.rules());

@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks");
 
     private ConfigLoader() {
     }
@@ -164,9 +164,19 @@ public final class ConfigLoader {
         String adminListen = admin.string("listen", "127.0.0.1:9325");
         HostPort adminHp = adminListen.equals("off") ? null : HostPort.parse("admin.listen", adminListen, true);
 
+        Section checks = top.section("checks");
+        checks.allow(Set.of("dynamic_patterns", "authserv_id"));
+        String authserv = checks.string("authserv_id", hostname);
+        GatewayConfig.Checks checksCfg = new GatewayConfig.Checks(Path.of(checks.string("dynamic_patterns",
+                "conf/lists/dynamic_patterns.txt")), authserv.equals("off") ? null : authserv);
+        if (checksCfg.authservId() != null && !checksCfg.authservId().matches("[A-Za-z0-9.-]+")) {
+            throw ConfigException.of("checks.authserv_id", authserv, "must be a host name (letters, digits, '.' and '-') or off");
+        }
+
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
-                top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp);
+                top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
+                checksCfg);
     }
 
     /** One mapping of the document, with the dotted path of its keys for error messages. */

@@ -27,7 +27,13 @@ public record GatewayConfig(
         Duration shutdownGrace,
         Rules rules,
         boolean softBounce,
-        HostPort adminListen) {
+        HostPort adminListen,
+        Checks checks) {
+
+    /**
+     * @param authservId the authserv-id of our Authentication-Results header; null when off
+     */
+    public record Checks(Path dynamicPatterns, String authservId) { }
 
     /** Where the policy lives, and how long a check may take before its signals count as unavailable. */
     public record Rules(Path directory, Path local, Path lists, Duration checkDeadline) { }

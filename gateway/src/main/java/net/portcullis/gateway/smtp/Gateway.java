@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -50,7 +51,8 @@ public final class Gateway implements AutoCloseable {
      * @throws RuleErrors when the rule files do not load: the gateway does not start on a
      *                    policy it cannot read
      */
-    public Gateway(GatewayConfig config, Dns dns, DecisionLog log) throws IOException, GeneralSecurityException, RuleErrors {
+    public Gateway(GatewayConfig config, Dns dns, DecisionLog log)
+            throws IOException, GeneralSecurityException, RuleErrors, net.portcullis.gateway.config.ConfigException {
         this.config = config;
         this.sessions = sessionExecutor(config.limits().connections());
         this.lookups = sessionExecutor(64);
@@ -60,7 +62,8 @@ public final class Gateway implements AutoCloseable {
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
                 PolicyEngine.catalogueOf(checks.all()));
-        this.policy = new PolicyEngine(checks.all(), checks.recipients(), rules, config.softBounce(), r.checkDeadline(), lookups);
+        this.policy = new PolicyEngine(checks.all(), checks.recipients(), rules, config.softBounce(), r.checkDeadline(), lookups,
+                config.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
         GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics);
         metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
         metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);

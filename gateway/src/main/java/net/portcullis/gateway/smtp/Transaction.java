@@ -60,6 +60,7 @@ final class Transaction implements MessageHandler {
     private String reason;
     private String downstreamReply;
     private String downstreamTls;
+    private String authResults;
     private String messageId;
     private long size = -1;
     private boolean started;
@@ -98,11 +99,16 @@ final class Transaction implements MessageHandler {
             throw refuseRecipient(entry, new Reply(452, "4.5.3", "Too many recipients"), "limits.recipients",
                     "more than " + ctx.config().limits().recipients() + " recipients");
         }
+        if (state != null && state.sessionRefusal != null) {
+            Verdict earlier = state.sessionRefusal;
+            throw refuseRecipient(entry, earlier.reply(), earlier.decidedBy(), "refused earlier in this session: " + earlier.reason());
+        }
         StageOutcome o = policy().recipient(path);
         entry.put("signals", json(o.signals()));
         note(o.stages());
         Verdict v = o.verdict();
         if (v.refused()) {
+            rememberClientRefusal(o);
             throw refuseRecipient(entry, v.reply(), v.decidedBy(), v.reason());
         }
         entry.put("decided_by", v.decidedBy());
@@ -118,6 +124,21 @@ final class Transaction implements MessageHandler {
             if (!tags.contains(t)) {
                 tags.add(t);
             }
+        }
+    }
+
+    /**
+     * A refusal of the client itself (connect or HELO stage) holds for the rest of the session:
+     * a client refused for its HELO does not get through by sending another.
+     */
+    private void rememberClientRefusal(StageOutcome o) {
+        if (state == null || o.stages().isEmpty()) {
+            return;
+        }
+        StageResult decider = o.stages().get(o.stages().size() - 1);
+        if (decider.verdict().refused() && (decider.stage() == net.portcullis.rules.Stage.CONNECT
+                || decider.stage() == net.portcullis.rules.Stage.HELO)) {
+            state.sessionRefusal = o.verdict();
         }
     }
 
@@ -223,7 +244,8 @@ final class Transaction implements MessageHandler {
                 throw reject(new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later"),
                         "downstream", "no downstream session");
             }
-            StageOutcome d = policy().data(MessageFacts.parse(got.header(), size), acceptedDomains);
+            StageOutcome d = policy().data(MessageFacts.parse(got.header(), size, () -> bodyOf(spool, got.header())),
+                    acceptedDomains);
             dataSignals = d.signals();
             note(d.stages());
             if (d.verdict().refused()) {
@@ -234,8 +256,10 @@ final class Transaction implements MessageHandler {
                     tags.add(t);
                 }
             }
+            Signal ar = d.signals().signal("auth.results");
+            authResults = ar == null ? null : String.valueOf(ar.value());
             DownstreamReply r;
-            try (InputStream body = spool.open()) {
+            try (InputStream body = outgoing(spool, got.header())) {
                 r = lease.connection().data(prefix(), body);
             } catch (DownstreamException e) {
                 releaseDownstream(DownstreamPool.State.BROKEN);
@@ -252,13 +276,38 @@ final class Transaction implements MessageHandler {
         }
     }
 
-    /** What we put in front of the message: our Received header, then the headers rules added. */
+    /** The message body after the header block, for DKIM. */
+    private static InputStream bodyOf(Spool spool, byte[] header) throws IOException {
+        InputStream in = spool.open();
+        in.skipNBytes(Math.min(header.length, spool.size()));
+        return in;
+    }
+
+    /** The message as it goes on: incoming Authentication-Results under our authserv-id removed. */
+    private InputStream outgoing(Spool spool, byte[] header) throws IOException {
+        String id = ctx.config().checks().authservId();
+        boolean wholeHeader = header.length < DataReader.HEADER_CAPTURE_LIMIT;
+        if (id == null || !wholeHeader) {
+            return spool.open();
+        }
+        byte[] filtered = AuthResultsHeaders.withoutOurs(header, id);
+        if (filtered.length == header.length) {
+            return spool.open();
+        }
+        return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(filtered), bodyOf(spool, header));
+    }
+
+    /** What we put in front of the message: our Received header, our Authentication-Results, the headers rules added. */
     private byte[] prefix() {
         byte[] received = receivedHeader();
-        if (tags.isEmpty()) {
+        String id = ctx.config().checks().authservId();
+        if (tags.isEmpty() && id == null) {
             return received;
         }
         StringBuilder b = new StringBuilder(new String(received, java.nio.charset.StandardCharsets.UTF_8));
+        if (id != null) {
+            b.append(AuthResultsHeaders.header(id, authResults));
+        }
         for (StageResult.Tag t : tags) {
             b.append(t.header()).append(": ").append(TagValues.clean(t.value())).append("\r\n");
         }

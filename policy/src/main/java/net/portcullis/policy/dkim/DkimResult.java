@@ -4,7 +4,7 @@ package net.portcullis.policy.dkim;
 public record DkimResult(String result, String domain, String selector, String identity, String algorithm, String reason) {
 
     /** Ranks results so that the best one stands for the message. */
-    static int rank(String r) {
+    public static int rank(String r) {
         return switch (r) {
             case "pass" -> 0;
             case "temperror" -> 1;

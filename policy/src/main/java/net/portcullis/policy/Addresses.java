@@ -1,0 +1,117 @@
+package net.portcullis.policy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The addresses of an RFC 5322 address-list header (From, Sender): display names, quoted
+ * strings, comments and groups taken apart leniently, since hostile mail is rarely well formed.
+ */
+public final class Addresses {
+    public record Mailbox(String display, String address) {
+        public String domain() {
+            int at = address.lastIndexOf('@');
+            return at < 0 ? "" : address.substring(at + 1).toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        }
+    }
+
+    private Addresses() {
+    }
+
+    public static List<Mailbox> parse(String value) {
+        String v = withoutComments(value);
+        List<Mailbox> out = new ArrayList<>();
+        for (String part : split(v)) {
+            String p = part.strip();
+            int colon = indexOutsideQuotes(p, ':');
+            if (colon >= 0 && p.indexOf('<') < 0 || colon >= 0 && colon < p.indexOf('<') && p.indexOf('@') > colon) {
+                p = p.substring(colon + 1).strip(); // "group: a@b" — the group's name is not an address
+            }
+            if (p.endsWith(";")) {
+                p = p.substring(0, p.length() - 1).strip();
+            }
+            if (p.isEmpty()) {
+                continue;
+            }
+            int lt = p.lastIndexOf('<');
+            int gt = p.lastIndexOf('>');
+            if (lt >= 0 && gt > lt) {
+                String display = p.substring(0, lt).strip();
+                if (display.startsWith("\"") && display.endsWith("\"") && display.length() >= 2) {
+                    display = display.substring(1, display.length() - 1);
+                }
+                out.add(new Mailbox(display, p.substring(lt + 1, gt).strip()));
+            } else {
+                out.add(new Mailbox("", p));
+            }
+        }
+        return out;
+    }
+
+    private static String withoutComments(String s) {
+        StringBuilder b = new StringBuilder();
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length()) {
+                if (depth == 0) {
+                    b.append(c).append(s.charAt(i + 1));
+                }
+                i++;
+                continue;
+            }
+            if (c == '"' && depth == 0) {
+                quoted = !quoted;
+            } else if (!quoted && c == '(') {
+                depth++;
+                continue;
+            } else if (!quoted && c == ')' && depth > 0) {
+                depth--;
+                continue;
+            }
+            if (depth == 0) {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static List<String> split(String s) {
+        List<String> out = new ArrayList<>();
+        boolean quoted = false;
+        int angle = 0;
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == '<') {
+                angle++;
+            } else if (!quoted && c == '>' && angle > 0) {
+                angle--;
+            } else if (!quoted && angle == 0 && c == ',') {
+                out.add(s.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(s.substring(start));
+        return out;
+    }
+
+    private static int indexOutsideQuotes(String s, char target) {
+        boolean quoted = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == target) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,148 @@
+package net.portcullis.policy.checks;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import net.portcullis.policy.Addresses;
+import net.portcullis.policy.Check;
+import net.portcullis.policy.Event;
+import net.portcullis.policy.MessageFacts;
+import net.portcullis.policy.Signal;
+import net.portcullis.rules.SignalSpec;
+import net.portcullis.rules.Stage;
+import net.portcullis.rules.Type;
+
+/**
+ * Header sanity (RFC 5322): one From, a Date and a Message-ID, a Date not far off, a display
+ * name that does not pose as another address, no Received field claiming to be one of our own
+ * hosts on mail from outside (a forged internal hop), and no malformed header lines.
+ */
+public final class HeaderCheck implements Check {
+    private static final Pattern ADDRESS_IN_TEXT = Pattern.compile("[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+)");
+    private static final Pattern BY_CLAUSE = Pattern.compile("(?i)\\bby\\s+([A-Za-z0-9.-]+)");
+
+    private final String hostname;
+    private final Set<String> domains;
+    private final Clock clock;
+
+    public HeaderCheck(String hostname, Set<String> domains, Clock clock) {
+        this.hostname = hostname.toLowerCase(Locale.ROOT);
+        this.domains = domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "headers";
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.DATA;
+    }
+
+    @Override
+    public List<SignalSpec> produces() {
+        return List.of(
+                new SignalSpec("header.from_count", Type.NUMBER, Stage.DATA, "number of From fields (RFC 5322 wants exactly one)", "1"),
+                new SignalSpec("header.has_date", Type.BOOL, Stage.DATA, "a Date field is present", "true"),
+                new SignalSpec("header.has_message_id", Type.BOOL, Stage.DATA, "a Message-ID field is present", "true"),
+                new SignalSpec("header.date_offset_hours", Type.NUMBER, Stage.DATA, "Date minus now, in hours (negative: "
+                        + "in the past); absent when Date is missing or unreadable", "-2"),
+                new SignalSpec("header.date_valid", Type.BOOL, Stage.DATA, "the Date field parses as an RFC 5322 date", "true"),
+                new SignalSpec("header.from_display_spoof", Type.BOOL, Stage.DATA, "the From display name holds an address of "
+                        + "another domain than the real one (\"service@bank.example\" <x@evil.example>)", "false"),
+                new SignalSpec("header.forged_received", Type.BOOL, Stage.DATA, "a Received field claims one of our hosts "
+                        + "although the client is neither trusted nor authenticated", "false"),
+                new SignalSpec("header.malformed", Type.NUMBER, Stage.DATA, "header lines that are not header fields", "0"));
+    }
+
+    @Override
+    public List<Signal> run(Event e) {
+        MessageFacts m = e.message();
+        List<Signal> out = new ArrayList<>();
+        List<String> froms = m.all("From");
+        out.add(new Signal("header.from_count", (long) froms.size(), froms.size() + " From field(s)"));
+        String date = m.first("Date");
+        out.add(Signal.of("header.has_date", date != null, date == null ? "no Date field" : "Date: " + date));
+        String id = m.first("Message-ID");
+        out.add(Signal.of("header.has_message_id", id != null, id == null ? "no Message-ID field" : "Message-ID: " + id));
+        if (date != null) {
+            ZonedDateTime when = parseDate(date);
+            out.add(Signal.of("header.date_valid", when != null, when == null ? "unreadable Date: " + date : "parsed " + when));
+            if (when != null) {
+                long hours = Duration.between(clock.instant(), when.toInstant()).toHours();
+                out.add(new Signal("header.date_offset_hours", hours, "Date " + date + " is " + hours + " h from now"));
+            }
+        }
+        boolean spoof = false;
+        String spoofWhy = "display name holds no other address";
+        for (String f : froms) {
+            for (Addresses.Mailbox b : Addresses.parse(f)) {
+                Matcher x = ADDRESS_IN_TEXT.matcher(b.display());
+                while (x.find()) {
+                    String shown = x.group(1).toLowerCase(Locale.ROOT);
+                    if (!shown.equals(b.domain())) {
+                        spoof = true;
+                        spoofWhy = "display name shows " + x.group() + " but the address is " + b.address();
+                    }
+                }
+            }
+        }
+        out.add(Signal.of("header.from_display_spoof", spoof, spoofWhy));
+        boolean insider = Boolean.TRUE.equals(e.earlier("client.trusted")) || Boolean.TRUE.equals(e.earlier("client.authenticated"));
+        String forged = null;
+        if (!insider) {
+            for (String r : m.all("Received")) {
+                Matcher by = BY_CLAUSE.matcher(r);
+                if (by.find() && ours(by.group(1))) {
+                    forged = "Received ... by " + by.group(1) + " from an outside client";
+                    break;
+                }
+            }
+        }
+        out.add(Signal.of("header.forged_received", forged != null, forged != null ? forged
+                : insider ? "client is trusted or authenticated" : "no Received field claims our hosts"));
+        out.add(new Signal("header.malformed", (long) m.malformedLines(), m.malformedLines() + " malformed header line(s)"));
+        return out;
+    }
+
+    private boolean ours(String host) {
+        String h = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        if (h.equals(hostname)) {
+            return true;
+        }
+        for (String d : domains) {
+            if (h.equals(d) || h.endsWith("." + d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** RFC 5322 dates, with the obsolete forms real mail still carries (comments, missing seconds, zone names). */
+    static ZonedDateTime parseDate(String raw) {
+        String d = raw.replaceAll("\\([^)]*\\)", " ").replaceAll("\\s+", " ").strip();
+        d = d.replaceAll("(?i)\\b(UT|GMT|Z)$", "+0000").replaceAll("\\bEDT$", "-0400").replaceAll("\\bEST$", "-0500")
+                .replaceAll("\\bCDT$", "-0500").replaceAll("\\bCST$", "-0600").replaceAll("\\bMDT$", "-0600")
+                .replaceAll("\\bMST$", "-0700").replaceAll("\\bPDT$", "-0700").replaceAll("\\bPST$", "-0800");
+        for (String pattern : new String[] {"EEE, d MMM yyyy HH:mm:ss Z", "d MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm Z",
+                "d MMM yyyy HH:mm Z", "EEE, d MMM yy HH:mm:ss Z"}) {
+            try {
+                return ZonedDateTime.parse(d, DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH));
+            } catch (DateTimeParseException ignored) {
+                // try the next form
+            }
+        }
+        return null;
+    }
+}
