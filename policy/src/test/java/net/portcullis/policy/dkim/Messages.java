@@ -7,15 +7,15 @@ import java.nio.file.Path;
 import net.portcullis.policy.MessageFacts;
 
 /** Test messages as the gateway would see them: CRLF lines, header block and body apart. */
-final class Messages {
+public final class Messages {
     private Messages() {
     }
 
-    static MessageFacts load(Path file) throws Exception {
+    public static MessageFacts load(Path file) throws Exception {
         return of(Files.readAllBytes(file));
     }
 
-    static MessageFacts of(byte[] raw) {
+    public static MessageFacts of(byte[] raw) {
         String text = new String(raw, StandardCharsets.ISO_8859_1).replace("\r\n", "\n").replace("\n", "\r\n");
         int end = text.indexOf("\r\n\r\n");
         String header = end < 0 ? text : text.substring(0, end + 4);
