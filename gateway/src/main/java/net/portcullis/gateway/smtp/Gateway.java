@@ -71,6 +71,12 @@ public final class Gateway implements AutoCloseable {
         metrics.counter("portcullis.downstream.connections.reused", "transactions on a reused downstream connection", pool, DownstreamPool::reused);
         metrics.gauge("portcullis.sessions.open", "client sessions open now", gate::open);
         metrics.gauge("portcullis.transactions.inflight", "transactions in progress", inflight::count);
+        if (dns instanceof net.portcullis.policy.dns.DnsJavaResolver res) {
+            metrics.counter("portcullis.dns.queries", "DNS look-ups asked", res, x -> x.queries());
+            metrics.counter("portcullis.dns.cache.hits", "DNS look-ups answered from the cache", res, x -> x.cacheHits());
+            metrics.counter("portcullis.dns.failures", "DNS look-ups that failed temporarily", res, x -> x.failures());
+            metrics.counter("portcullis.dns.wait.seconds", "time spent waiting for DNS servers", res, x -> x.nanosWaiting() / 1e9);
+        }
 
         SMTPServer.Builder b = SMTPServer.port(config.listen().port())
                 .bindAddress(InetAddress.getByName(config.listen().host()))

@@ -42,7 +42,8 @@ public final class NsdServer implements AutoCloseable {
         }
         Path cfg = dir.resolve("nsd.conf");
         Files.writeString(cfg, conf);
-        process = new ProcessBuilder("nsd", "-d", "-c", cfg.toString()).redirectErrorStream(true)
+        String binary = Files.isExecutable(Path.of("/usr/sbin/nsd")) ? "/usr/sbin/nsd" : "nsd";
+        process = new ProcessBuilder(binary, "-d", "-c", cfg.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("nsd.out").toFile()).start();
         DnsJavaResolver probe = new DnsJavaResolver(List.of(address()), Duration.ofMillis(300));
         long end = System.currentTimeMillis() + 15_000;
