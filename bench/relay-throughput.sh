@@ -2,35 +2,77 @@
 # Gateway throughput as a ratio of sending straight into smtp-sink, measured in the same run.
 #
 #   bench/relay-throughput.sh [--no-reuse] [relay-bench options, e.g. -m 10000 -s 20 -l 5120 -r 3]
-#   WARMUP=N (default 5000): messages sent through the gateway before measuring
+#   WARMUP=N (default 10000): messages sent through the gateway before measuring
 #
-# Starts dnsmasq on a loopback port (so reverse lookups stay on this machine), starts the
+# Starts NSD on a loopback port (so every DNS look-up stays on this machine), starts the
 # gateway on 127.0.0.1:2525 with its downstream at 127.0.0.1:2526, and runs
 # ../shared/bench/relay-bench.sh against it (Postfix's smtp-source into smtp-sink). Needs:
-# apt-get install postfix dnsmasq-base (postfix with 'No configuration').
+# apt-get install postfix nsd (postfix with 'No configuration').
 set -euo pipefail
 home=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 harness="$home/../shared/bench/relay-bench.sh"
 [ -x "$harness" ] || harness="$home/bench/relay-bench.sh"
 reuse=true
 if [ "${1:-}" = "--no-reuse" ]; then reuse=false; shift; fi
-command -v dnsmasq >/dev/null || { echo "dnsmasq not found: apt-get install dnsmasq-base" >&2; exit 2; }
+export PATH="$PATH:/usr/sbin"
+command -v nsd >/dev/null || { echo "nsd not found: apt-get install nsd" >&2; exit 2; }
 
 work=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 dns_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-printf '127.0.0.1 localhost\n' > "$work/hosts"
-dnsmasq --keep-in-foreground --no-resolv --no-hosts --addn-hosts="$work/hosts" --listen-address=127.0.0.1 \
-  --bind-interfaces --port="$dns_port" --user="$(id -un)" --pid-file= 2>"$work/dnsmasq.err" & pids+=($!)
+# NSD serves the benchmark's names authoritatively (negative answers carry an SOA, so they are
+# cached as from a real resolver): smtp-source's sender domain other.org with an SPF record,
+# and the PTR of 127.0.0.1, forward-confirmed. Nothing is forwarded anywhere.
+cat > "$work/other.org.zone" <<ZONE
+\$ORIGIN other.org.
+\$TTL 300
+@    IN SOA ns.other.org. hostmaster.other.org. 1 3600 600 86400 300
+@    IN NS  ns
+ns   IN A   127.0.0.1
+mail IN A   127.0.0.1
+@    IN TXT "v=spf1 ip4:127.0.0.0/8 -all"
+ZONE
+cat > "$work/127.zone" <<ZONE
+\$ORIGIN 0.0.127.in-addr.arpa.
+\$TTL 300
+@ IN SOA ns.other.org. hostmaster.other.org. 1 3600 600 86400 300
+@ IN NS  ns.other.org.
+1 IN PTR mail.other.org.
+ZONE
+cat > "$work/nsd.conf" <<CONF
+server:
+  ip-address: 127.0.0.1@$dns_port
+  port: $dns_port
+  username: ""
+  chroot: ""
+  database: ""
+  zonelistfile: "$work/zone.list"
+  xfrdfile: "$work/xfrd.state"
+  pidfile: "$work/nsd.pid"
+  logfile: "$work/nsd.log"
+  server-count: 1
+remote-control:
+  control-enable: no
+zone:
+  name: other.org
+  zonefile: "$work/other.org.zone"
+zone:
+  name: 0.0.127.in-addr.arpa
+  zonefile: "$work/127.zone"
+CONF
+nsd -d -c "$work/nsd.conf" > "$work/nsd.out" 2>&1 & pids+=($!)
 
 cat > "$work/gateway.yaml" <<YAML
 listen: 127.0.0.1:2525
 hostname: mx.example.net
 downstream: 127.0.0.1:2526
 domains: [example.net]
-trusted_networks: []
+# smtp-source greets with the machine's short host name, which the default policy refuses from
+# untrusted clients (helo-not-a-host-name); as a trusted client every check still runs (the rules
+# need their signals), only those refusals do not apply.
+trusted_networks: [127.0.0.1/32]
 limits: {connections_per_client: 2000}
 downstream_options: {reuse: $reuse}
 dns: {servers: ["127.0.0.1:$dns_port"], timeout: 2s}
@@ -44,10 +86,10 @@ for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; 
 # Warm-up: the JIT compiles the hot paths during the first few thousand messages; measuring
 # them would measure the compiler. The harness's own sink is not up yet, so a throwaway sink
 # takes these on the same port and is stopped before the measured rounds.
-if [ "${WARMUP:-5000}" -gt 0 ]; then
+if [ "${WARMUP:-10000}" -gt 0 ]; then
   smtp-sink -u "$(id -un)" 127.0.0.1:2526 1000 >/dev/null 2>&1 & sink=$!
   sleep 0.5
-  smtp-source -s 20 -m "${WARMUP:-5000}" -l 5120 -f sender@other.org -t user@example.net 127.0.0.1:2525 || true
+  smtp-source -s 20 -m "${WARMUP:-10000}" -l 5120 -f sender@other.org -t user@example.net 127.0.0.1:2525 || true
   kill "$sink"; wait "$sink" 2>/dev/null || true
   sleep 1
 fi
