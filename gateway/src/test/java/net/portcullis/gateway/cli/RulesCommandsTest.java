@@ -52,7 +52,9 @@ class RulesCommandsTest {
         Path eml = dir.resolve("m.eml");
         Files.writeString(eml, "From: a@other.org\nMessage-ID: <x@other.org>\nSubject: hi\n\nbody\n");
         RulesTestCommand cmd = new RulesTestCommand();
-        cmd.dnsOverride = new InMemoryDns().add("5.113.0.203.in-addr.arpa", "PTR", "mail.other.org");
+        cmd.dnsOverride = new InMemoryDns().add("5.113.0.203.in-addr.arpa", "PTR", "mail.other.org")
+                .add("mail.other.org", "A", "203.0.113.5")
+                .add("other.org", "TXT", "v=spf1 ip4:203.0.113.0/24 -all");
         Cli.Result r = Cli.run(cmd, "--config", conf.toString(), "--client-ip", "203.0.113.5", "--helo", "mail.other.org",
                 "--from", "a@other.org", "--to", "user@example.net", "--to", "victim@elsewhere.com", "--eml", eml.toString(), "--json");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -66,6 +68,11 @@ class RulesCommandsTest {
         assertThat(j.at("/recipients/1/stages/3/rules/0/outcome").asText()).isEqualTo("not-matched");
         assertThat(r.out()).contains("\"evidence\" : \"203.0.113.5 is not in trusted_networks\"");
         assertThat(j.at("/data/signals").toString()).contains("message.id", "<x@other.org>");
+        String early = j.at("/signals").toString();
+        assertThat(early).contains("{\"name\":\"spf.result\",\"value\":\"pass\",\"evidence\":\"'ip4:203.0.113.0/24' matched 203.0.113.5 in \\\"v=spf1 ip4:203.0.113.0/24 -all\\\"\"}");
+        assertThat(early).contains("\"name\":\"client.fcrdns\",\"value\":true", "\"name\":\"helo.syntax\",\"value\":\"fqdn\"");
+        String data = j.at("/data/signals").toString();
+        assertThat(data).contains("\"name\":\"dkim.result\",\"value\":\"none\"", "\"name\":\"dmarc.result\",\"value\":\"none\"");
 
         RulesTestCommand plain = new RulesTestCommand();
         plain.dnsOverride = cmd.dnsOverride;

@@ -68,6 +68,13 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void dnsServersAreAddressAndPort() throws Exception {
+        GatewayConfig c = ConfigLoader.parse(MINIMAL + "dns: {servers: [\"127.0.0.1:5353\"]}\n");
+        assertThat(c.dns().servers()).containsExactly(new java.net.InetSocketAddress("127.0.0.1", 5353));
+        assertThat(ConfigLoader.parse(MINIMAL + "dns: {servers: [127.0.0.1, \"[::1]:53\"]}\n").dns().servers()).hasSize(2);
+    }
+
+    @Test
     void unknownKeysAreErrorsWithASuggestion() {
         assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "domians: [x.org]\n"))
                 .hasMessageStartingWith("domians: unknown key (did you mean 'domains'?)");
