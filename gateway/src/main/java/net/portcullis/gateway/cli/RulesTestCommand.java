@@ -91,7 +91,7 @@ final class RulesTestCommand implements Callable<Integer> {
         Dns dns = dnsOverride != null ? dnsOverride : new DnsJavaResolver(cfg.dns().servers(), cfg.dns().timeout());
         PolicyWiring.Checks checks;
         try {
-            checks = PolicyWiring.checks(cfg, dns);
+            checks = PolicyWiring.checks(cfg, dns, ListsAccess.snapshots(cfg), Runnable::run);
         } catch (ConfigException e) {
             System.err.println("portcullis: configuration error: " + e.getMessage());
             return 78;

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +31,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store");
 
     private ConfigLoader() {
     }
@@ -173,10 +174,62 @@ public final class ConfigLoader {
             throw ConfigException.of("checks.authserv_id", authserv, "must be a host name (letters, digits, '.' and '-') or off");
         }
 
+        Section store = top.section("store");
+        store.allow(Set.of("url", "user", "password", "schema", "refresh"));
+        String url = store.string("url", "jdbc:sqlite:" + varDir.resolve("portcullis.db"));
+        if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+            throw ConfigException.of("store.url", url, "must be jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DATABASE");
+        }
+        GatewayConfig.Store storeCfg = new GatewayConfig.Store(url, store.string("user", ""), store.string("password", ""),
+                store.string("schema", "portcullis"), store.duration("refresh", Duration.ofSeconds(30)));
+
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
-                checksCfg);
+                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg);
+    }
+
+    /** dnsbl: {zones: [{zone: bl.example.org, codes: {"127.0.0.2": spam source}, weight: 1}]} */
+    private static List<net.portcullis.policy.checks.DnsblCheck.Zone> zones(Section top, String key) throws ConfigException {
+        Section s = top.section(key);
+        s.allow(Set.of("zones"));
+        Object raw = s.raw("zones");
+        List<net.portcullis.policy.checks.DnsblCheck.Zone> out = new ArrayList<>();
+        if (raw == null) {
+            return out;
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw ConfigException.of(key + ".zones", raw, "must be a list of {zone: NAME, codes: {...}, weight: N}");
+        }
+        int i = 0;
+        for (Object o : list) {
+            String k = key + ".zones[" + i++ + "]";
+            if (!(o instanceof Map<?, ?> m)) {
+                throw ConfigException.of(k, o, "must be a mapping like {zone: bl.example.org}");
+            }
+            Section z = new Section(k, m);
+            z.allow(Set.of("zone", "codes", "weight"));
+            String zone = z.string("zone", null);
+            if (zone == null || !zone.matches("(?i)([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9-]+")) {
+                throw ConfigException.of(k + ".zone", zone, "must be a DNS zone name such as bl.example.org");
+            }
+            Map<String, String> codes = new LinkedHashMap<>();
+            Object c = z.raw("codes");
+            if (c instanceof Map<?, ?> cm) {
+                for (Map.Entry<?, ?> e : cm.entrySet()) {
+                    String code = String.valueOf(e.getKey());
+                    if (!code.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+                        throw ConfigException.of(k + ".codes", code, "is not a return code in 127.0.0.0/8");
+                    }
+                    codes.put(code, String.valueOf(e.getValue()));
+                }
+            } else if (c != null) {
+                throw ConfigException.of(k + ".codes", c, "must be a mapping of return code to meaning");
+            }
+            out.add(new net.portcullis.policy.checks.DnsblCheck.Zone(zone.toLowerCase(Locale.ROOT), codes,
+                    z.integer("weight", 1, -1000, 1000)));
+        }
+        return out;
     }
 
     /** One mapping of the document, with the dotted path of its keys for error messages. */
@@ -215,6 +268,10 @@ public final class ConfigLoader {
                 throw ConfigException.of(key(k), v, "must be a mapping of keys");
             }
             return new Section(key(k), m);
+        }
+
+        Object raw(String k) {
+            return map.get(k);
         }
 
         String string(String k, String dflt) throws ConfigException {

@@ -28,7 +28,13 @@ public record GatewayConfig(
         Rules rules,
         boolean softBounce,
         HostPort adminListen,
-        Checks checks) {
+        Checks checks,
+        List<net.portcullis.policy.checks.DnsblCheck.Zone> dnsbl,
+        List<net.portcullis.policy.checks.DnsblCheck.Zone> rhsbl,
+        Store store) {
+
+    /** Where lists, reports and consent live: jdbc:sqlite:FILE (default) or jdbc:postgresql://… */
+    public record Store(String url, String user, String password, String schema, Duration refresh) { }
 
     /**
      * @param authservId the authserv-id of our Authentication-Results header; null when off

@@ -22,6 +22,9 @@ import net.portcullis.policy.PasswordFile;
 import net.portcullis.policy.PolicyEngine;
 import net.portcullis.policy.RuleStore;
 import net.portcullis.policy.dns.Dns;
+import net.portcullis.policy.store.Database;
+import net.portcullis.policy.store.ListStore;
+import net.portcullis.policy.store.Lists;
 import net.portcullis.rules.RuleErrors;
 import net.portcullis.rules.RuleLoader;
 import org.slf4j.Logger;
@@ -45,6 +48,8 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService lookups;
 
     private final RuleStore rules;
+    private final ListStore listStore;
+    private final Lists lists;
     private final PolicyEngine policy;
 
     /**
@@ -58,7 +63,15 @@ public final class Gateway implements AutoCloseable {
         this.lookups = sessionExecutor(64);
         this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log, metrics);
         this.pool = new DownstreamPool(config.downstream(), config.downstreamOptions(), config.hostname());
-        PolicyWiring.Checks checks = PolicyWiring.checks(config, dns);
+        try {
+            GatewayConfig.Store st = config.store();
+            this.listStore = new ListStore(Database.open(st.url(), st.user(), st.password(), st.schema()));
+            this.lists = new Lists(listStore, java.time.Clock.systemUTC());
+        } catch (java.sql.SQLException e) {
+            throw new IOException("store " + config.store().url() + ": " + e.getMessage(), e);
+        }
+        lists.refreshEvery(config.store().refresh());
+        PolicyWiring.Checks checks = PolicyWiring.checks(config, dns, lists::get, lookups);
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
                 PolicyEngine.catalogueOf(checks.all()));
@@ -139,6 +152,15 @@ public final class Gateway implements AutoCloseable {
         return policy;
     }
 
+    /** The local lists the gateway reads (refreshed every store.refresh). */
+    public Lists lists() {
+        return lists;
+    }
+
+    public ListStore listStore() {
+        return listStore;
+    }
+
     public Metrics metrics() {
         return metrics;
     }
@@ -177,6 +199,7 @@ public final class Gateway implements AutoCloseable {
             admin.close();
         }
         pool.close();
+        lists.close();
         try {
             rules.close();
         } catch (IOException e) {

@@ -16,7 +16,13 @@ import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.PolicyEngine;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import net.portcullis.policy.checks.AuthenticationCheck;
+import net.portcullis.policy.checks.DnsblCheck;
+import net.portcullis.policy.checks.LocalListCheck;
+import net.portcullis.policy.store.Lists;
+import net.portcullis.rules.Stage;
 import net.portcullis.policy.checks.ClientCheck;
 import net.portcullis.policy.checks.EnvelopeCheck;
 import net.portcullis.policy.checks.HeaderCheck;
@@ -40,21 +46,34 @@ public final class PolicyWiring {
     /** Signals the gateway needs for its own Authentication-Results header. */
     public static final Set<String> FOR_AUTH_RESULTS = Set.of("spf.result", "spf.domain", "auth.results");
 
-    public static Checks checks(GatewayConfig cfg, Dns dns) throws ConfigException {
+    public static Checks checks(GatewayConfig cfg, Dns dns, Supplier<Lists.Snapshots> lists, Executor executor)
+            throws ConfigException {
         return checks(cfg.hostname(), cfg.domains(), cfg.trustedNetworks(), dns, dynamicPatterns(cfg.checks().dynamicPatterns()),
-                ourAddresses(cfg));
+                ourAddresses(cfg), lists, cfg.dnsbl(), cfg.rhsbl(), executor);
     }
 
     static Checks checks(String hostname, Set<String> domains, Networks trusted, Dns dns, List<Pattern> dynamic,
                          Set<InetAddress> ours) {
+        return checks(hostname, domains, trusted, dns, dynamic, ours, NO_LISTS, List.of(), List.of(), Runnable::run);
+    }
+
+    static final Supplier<Lists.Snapshots> NO_LISTS = () -> Lists.of(List.of(), Clock.systemUTC());
+
+    static Checks checks(String hostname, Set<String> domains, Networks trusted, Dns dns, List<Pattern> dynamic,
+                         Set<InetAddress> ours, Supplier<Lists.Snapshots> lists, List<DnsblCheck.Zone> dnsbl,
+                         List<DnsblCheck.Zone> rhsbl, Executor executor) {
         RecipientCheck rc = new RecipientCheck(domains);
         Clock clock = Clock.systemUTC();
         return new Checks(List.of(
                 new ClientCheck(trusted),
+                new LocalListCheck(lists, Stage.CONNECT),
+                new DnsblCheck(dns, dnsbl, false, executor),
                 new ReverseDnsCheck(dns, dynamic),
                 new HeloCheck(dns, hostname, domains, ours),
                 new SpfCheck(dns, hostname, SpfCheck.Identity.HELO),
                 new EnvelopeCheck(),
+                new LocalListCheck(lists, Stage.MAIL),
+                new DnsblCheck(dns, rhsbl, true, executor),
                 new SpfCheck(dns, hostname, SpfCheck.Identity.MAIL_FROM),
                 rc,
                 new MessageCheck(),

@@ -1,0 +1,191 @@
+package net.portcullis.policy.checks;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import net.portcullis.policy.Check;
+import net.portcullis.policy.Event;
+import net.portcullis.policy.Signal;
+import net.portcullis.policy.dns.Dns;
+import net.portcullis.policy.dns.DnsAnswer;
+import net.portcullis.policy.dns.ReverseNames;
+import net.portcullis.rules.SignalSpec;
+import net.portcullis.rules.Stage;
+import net.portcullis.rules.Type;
+
+/**
+ * DNS blacklists (RFC 5782): the client address (IPv4 reversed, IPv6 in nibbles) in IP lists at
+ * connect, or domains (envelope sender, HELO) in RHSBLs at mail. All zones are asked at once.
+ * An answer outside 127.0.0.0/8, or in 127.255.255.0/24 (the "query refused" codes of large
+ * lists), is an error of the list, never a listing.
+ */
+public final class DnsblCheck implements Check {
+    /** A list: its zone, what its return codes mean (empty: any code lists), and its weight. */
+    public record Zone(String zone, Map<String, String> codes, long weight) { }
+
+    private final Dns dns;
+    private final List<Zone> zones;
+    private final boolean domains;
+    private final Executor executor;
+
+    public DnsblCheck(Dns dns, List<Zone> zones, boolean domains, Executor executor) {
+        this.dns = dns;
+        this.zones = List.copyOf(zones);
+        this.domains = domains;
+        this.executor = executor;
+    }
+
+    private String p() {
+        return domains ? "rhsbl" : "dnsbl";
+    }
+
+    @Override
+    public String name() {
+        return p();
+    }
+
+    @Override
+    public Stage stage() {
+        return domains ? Stage.MAIL : Stage.CONNECT;
+    }
+
+    @Override
+    public boolean io() {
+        return true;
+    }
+
+    @Override
+    public boolean dns() {
+        return true;
+    }
+
+    @Override
+    public List<SignalSpec> produces() {
+        String p = p();
+        Stage s = stage();
+        String what = domains ? "the sender's domain or the HELO name" : "the client address";
+        List<SignalSpec> specs = new ArrayList<>(List.of(
+                new SignalSpec(p + ".listed", Type.BOOL, s, what + " is listed by at least one configured " + p + " zone", "true"),
+                new SignalSpec(p + ".zone", Type.STRING, s, "the first zone that lists it; absent when none", "bl.example.org"),
+                new SignalSpec(p + ".zones", Type.STRING, s, "every listing zone, space-separated", "bl.example.org dnsbl.example.com"),
+                new SignalSpec(p + ".codes", Type.STRING, s, "the return codes, zone=code, with their configured meaning",
+                        "bl.example.org=127.0.0.2 (spam source)"),
+                new SignalSpec(p + ".reason", Type.STRING, s, "the TXT reason of the first listing zone; absent without one",
+                        "Listed: see https://bl.example.org/"),
+                new SignalSpec(p + ".score", Type.NUMBER, s, "the sum of the weights of the listing zones", "1")));
+        if (domains) {
+            specs.add(new SignalSpec("rhsbl.domain", Type.STRING, s, "the listed domain", "spammer.example"));
+        }
+        return specs;
+    }
+
+    private record Hit(Zone zone, String name, String code, String reason) { }
+
+    @Override
+    public List<Signal> run(Event e) throws Exception {
+        String p = p();
+        List<String> subjects = new ArrayList<>();
+        if (domains) {
+            Object d = e.earlier("mail.from_domain");
+            if (d != null) {
+                subjects.add(d.toString());
+            }
+            String helo = e.client().helo();
+            if (helo != null && helo.contains(".") && !helo.startsWith("[") && !subjects.contains(helo.toLowerCase())) {
+                subjects.add(helo.toLowerCase());
+            }
+        } else {
+            subjects.add(ReverseNames.of(e.client().address()).replaceAll("\\.(in-addr|ip6)\\.arpa$", ""));
+        }
+        Map<CompletableFuture<Hit>, String> futures = new LinkedHashMap<>();
+        for (Zone z : zones) {
+            for (String subject : subjects) {
+                futures.put(CompletableFuture.supplyAsync(() -> ask(z, subject), executor), subject);
+            }
+        }
+        List<Hit> hits = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (CompletableFuture<Hit> f : futures.keySet()) {
+            try {
+                Hit h = f.join();
+                if (h != null) {
+                    hits.add(h);
+                }
+            } catch (java.util.concurrent.CompletionException ex) {
+                errors.add(ex.getCause().getMessage());
+            }
+        }
+        if (!errors.isEmpty() && hits.isEmpty()) {
+            // Could not find out: the rules must not decide as if the client were clean.
+            String why = String.join("; ", errors);
+            return produces().stream().map(s -> Signal.unavailable(s.name(), why, true)).toList();
+        }
+        List<Signal> out = new ArrayList<>();
+        out.add(Signal.of(p + ".listed", !hits.isEmpty(), hits.isEmpty() ? "not listed by " + zoneNames() : "listed by "
+                + hits.stream().map(h -> h.name).distinct().toList()));
+        long score = 0;
+        StringBuilder codes = new StringBuilder();
+        StringBuilder names = new StringBuilder();
+        for (Hit h : hits) {
+            score += h.zone.weight();
+            codes.append(codes.length() == 0 ? "" : " ").append(h.zone.zone()).append('=').append(h.code)
+                    .append(h.zone.codes().containsKey(h.code) ? " (" + h.zone.codes().get(h.code) + ")" : "");
+            if (names.indexOf(h.zone.zone()) < 0) {
+                names.append(names.length() == 0 ? "" : " ").append(h.zone.zone());
+            }
+        }
+        out.add(new Signal(p + ".score", score, "sum of the weights of the listing zones"));
+        if (!hits.isEmpty()) {
+            Hit first = hits.get(0);
+            out.add(Signal.of(p + ".zone", first.zone.zone(), first.name + " answered " + first.code));
+            out.add(Signal.of(p + ".zones", names.toString(), "listing zones"));
+            out.add(Signal.of(p + ".codes", codes.toString(), "return codes"));
+            if (first.reason != null) {
+                out.add(Signal.of(p + ".reason", first.reason, "TXT " + first.name));
+            }
+            if (domains) {
+                out.add(Signal.of("rhsbl.domain", first.name.substring(0, first.name.length() - first.zone.zone().length() - 1),
+                        "the listed domain"));
+            }
+        }
+        return out;
+    }
+
+    private String zoneNames() {
+        return zones.stream().map(Zone::zone).toList().toString();
+    }
+
+    private Hit ask(Zone z, String subject) {
+        String name = subject + "." + z.zone();
+        DnsAnswer a = dns.lookup(name, "A");
+        if (a.status() == DnsAnswer.Status.TEMPFAIL) {
+            throw new IllegalStateException(name + ": " + a.detail());
+        }
+        for (String code : a.values()) {
+            InetAddress ip;
+            try {
+                ip = net.portcullis.rules.Network.address(code);
+            } catch (IllegalArgumentException ex) {
+                continue;
+            }
+            byte[] b = ip.getAddress();
+            boolean loopbackRange = b.length == 4 && (b[0] & 0xff) == 127;
+            boolean errorCode = loopbackRange && (b[1] & 0xff) == 255 && (b[2] & 0xff) == 255;
+            if (!loopbackRange || errorCode) {
+                org.slf4j.LoggerFactory.getLogger(DnsblCheck.class).warn("{} answered {} for {}: not a listing (list error or refusal)",
+                        z.zone(), code, name);
+                continue;
+            }
+            if (!z.codes().isEmpty() && !z.codes().containsKey(code)) {
+                continue;
+            }
+            DnsAnswer txt = dns.lookup(name, "TXT");
+            return new Hit(z, name, code, txt.found() ? txt.values().get(0) : null);
+        }
+        return null;
+    }
+}
