@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports");
 
     private ConfigLoader() {
     }
@@ -186,7 +186,19 @@ public final class ConfigLoader {
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
-                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg);
+                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top));
+    }
+
+    private static GatewayConfig.Reports reports(Section top) throws ConfigException {
+        Section r = top.section("reports");
+        r.allow(Set.of("address", "reporters", "window", "listing_ttl"));
+        String address = r.string("address", "");
+        if (!address.isEmpty() && !address.matches("[^@\\s]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")) {
+            throw ConfigException.of("reports.address", address, "is not an address like spam-reports@example.net");
+        }
+        return new GatewayConfig.Reports(address.isEmpty() ? null : address.toLowerCase(Locale.ROOT),
+                r.integer("reporters", 3, 1, 1000), r.duration("window", Duration.ofDays(7)),
+                r.duration("listing_ttl", Duration.ofDays(30)));
     }
 
     /** dnsbl: {zones: [{zone: bl.example.org, codes: {"127.0.0.2": spam source}, weight: 1}]} */
@@ -234,7 +246,7 @@ public final class ConfigLoader {
 
     /** One mapping of the document, with the dotted path of its keys for error messages. */
     private static final class Section {
-        private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+        private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
         private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
         private final String prefix;
         private final Map<?, ?> map;
@@ -344,6 +356,7 @@ public final class ConfigLoader {
                 case "ms" -> Duration.ofMillis(n);
                 case "m" -> Duration.ofMinutes(n);
                 case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
                 default -> Duration.ofSeconds(n);
             };
             if (d.isZero()) {

@@ -31,7 +31,11 @@ public record GatewayConfig(
         Checks checks,
         List<net.portcullis.policy.checks.DnsblCheck.Zone> dnsbl,
         List<net.portcullis.policy.checks.DnsblCheck.Zone> rhsbl,
-        Store store) {
+        Store store,
+        Reports reports) {
+
+    /** @param address mail to this address is taken in as a spam report (null: none) */
+    public record Reports(String address, int reporters, Duration window, Duration listingTtl) { }
 
     /** Where lists, reports and consent live: jdbc:sqlite:FILE (default) or jdbc:postgresql://… */
     public record Store(String url, String user, String password, String schema, Duration refresh) { }

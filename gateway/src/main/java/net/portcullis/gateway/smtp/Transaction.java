@@ -64,6 +64,7 @@ final class Transaction implements MessageHandler {
     private String messageId;
     private long size = -1;
     private boolean started;
+    private boolean reportMode;
 
     Transaction(GatewayContext ctx, Session session) {
         this.ctx = ctx;
@@ -98,6 +99,21 @@ final class Transaction implements MessageHandler {
         if (accepted.size() >= ctx.config().limits().recipients()) {
             throw refuseRecipient(entry, new Reply(452, "4.5.3", "Too many recipients"), "limits.recipients",
                     "more than " + ctx.config().limits().recipients() + " recipients");
+        }
+        if (isReportAddress(path)) {
+            if (!accepted.isEmpty() && !reportMode) {
+                throw refuseRecipient(entry, new Reply(452, "4.5.3", "Send spam reports in a transaction of their own"),
+                        "reports", "report address mixed with other recipients");
+            }
+            reportMode = true;
+            entry.put("outcome", "accepted");
+            entry.put("decided_by", "reports");
+            accepted.add(path);
+            return;
+        }
+        if (reportMode) {
+            throw refuseRecipient(entry, new Reply(452, "4.5.3", "Send spam reports in a transaction of their own"),
+                    "reports", "report address mixed with other recipients");
         }
         if (state != null && state.sessionRefusal != null) {
             Verdict earlier = state.sessionRefusal;
@@ -139,6 +155,40 @@ final class Transaction implements MessageHandler {
         if (decider.verdict().refused() && (decider.stage() == net.portcullis.rules.Stage.CONNECT
                 || decider.stage() == net.portcullis.rules.Stage.HELO)) {
             state.sessionRefusal = o.verdict();
+        }
+    }
+
+    private boolean isReportAddress(String path) {
+        String a = ctx.config().reports().address();
+        if (a == null || ctx.reports() == null) {
+            return false;
+        }
+        String p = path.strip();
+        if (p.startsWith("<") && p.endsWith(">")) {
+            p = p.substring(1, p.length() - 1);
+        }
+        return p.equalsIgnoreCase(a);
+    }
+
+    /** A spam report sent to reports.address: taken in here, never relayed. */
+    private String takeReport(Spool spool) throws RejectException, IOException {
+        if (size > net.portcullis.policy.reports.ReportParser.MAX_REPORT_SIZE) {
+            throw reject(new Reply(552, "5.3.4", "Report too large"), "reports", size + " bytes");
+        }
+        byte[] raw;
+        try (InputStream in = spool.open()) {
+            raw = in.readAllBytes();
+        }
+        try {
+            net.portcullis.policy.reports.ReportIntake.Outcome o = ctx.reports().ingest(raw);
+            verdict = "accepted";
+            decidedBy = "reports";
+            reason = o.listed() == null ? "report stored" : "report stored; " + o.report().sourceIp() + " blacklisted";
+            return "2.0.0 Report accepted, thank you [ref " + ref + "]";
+        } catch (net.portcullis.policy.reports.ReportRefused e) {
+            throw reject(Reply.sanitized(550, "5.6.0", "Report refused: " + e.getMessage()), "reports", e.getMessage());
+        } catch (java.sql.SQLException e) {
+            throw reject(new Reply(451, "4.3.0", "Report could not be stored, try again later"), "reports", e.getMessage());
         }
     }
 
@@ -239,6 +289,9 @@ final class Transaction implements MessageHandler {
                 case LINE_TOO_LONG -> throw reject(new Reply(554, "5.6.0", "Message has a line longer than "
                         + ctx.config().limits().lineLength() + " octets"), "limits.line_length", "line too long");
                 case NONE -> { }
+            }
+            if (reportMode) {
+                return takeReport(spool);
             }
             if (lease == null) {
                 throw reject(new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later"),

@@ -35,7 +35,9 @@ public record ListEntry(long id, Color color, Kind kind, String value, String re
         }
         switch (kind) {
             case IP -> {
-                return Network.parse(v).toString().replaceAll("/(32|128)$", "");
+                String n = Network.parse(v).toString();
+                // a single address is kept without its full-length prefix: /32 for IPv4, /128 for IPv6
+                return n.contains(":") ? n.replaceAll("/128$", "") : n.replaceAll("/32$", "");
             }
             case DOMAIN -> {
                 String d = v.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");

@@ -1,0 +1,240 @@
+package net.portcullis.gateway.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.config.ConfigLoader;
+import net.portcullis.policy.store.ListEntry;
+import net.portcullis.policy.store.ListStore;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "list", description = "The local black and white lists: add, remove, show, import, export.",
+        subcommands = {ListCommand.Add.class, ListCommand.Remove.class, ListCommand.Show.class, ListCommand.Import.class,
+                ListCommand.Export.class})
+final class ListCommand {
+
+    /** What an entry is about: exactly one of --ip, --domain, --address. */
+    static final class Target {
+        @Option(names = "--ip", description = "an IPv4/IPv6 address or CIDR range") String ip;
+        @Option(names = "--domain", description = "a domain (and its subdomains)") String domain;
+        @Option(names = "--address", description = "an envelope address") String address;
+
+        ListEntry.Kind kind() {
+            return ip != null ? ListEntry.Kind.IP : domain != null ? ListEntry.Kind.DOMAIN : ListEntry.Kind.ADDRESS;
+        }
+
+        String value() {
+            return ip != null ? ip : domain != null ? domain : address;
+        }
+    }
+
+    abstract static class Base implements Callable<Integer> {
+        @Option(names = "--config", defaultValue = "conf/gateway.yaml", description = "(default: ${DEFAULT-VALUE})")
+        Path config;
+
+        @Option(names = "--white", description = "the whitelist (default: the blacklist)")
+        boolean white;
+
+        ListEntry.Color color() {
+            return white ? ListEntry.Color.WHITE : ListEntry.Color.BLACK;
+        }
+
+        ListStore store() throws ConfigException {
+            return ListsAccess.store(ConfigLoader.load(config));
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                return run();
+            } catch (ConfigException e) {
+                System.err.println("portcullis: configuration error: " + e.getMessage());
+                return 78;
+            } catch (IllegalArgumentException e) {
+                System.err.println("portcullis: " + e.getMessage());
+                return 2;
+            } catch (SQLException e) {
+                System.err.println("portcullis: store error: " + e.getMessage());
+                return 74;
+            }
+        }
+
+        abstract int run() throws Exception;
+    }
+
+    @Command(name = "add", description = "Add an entry (or replace the one for the same value).")
+    static final class Add extends Base {
+        @ArgGroup(exclusive = true, multiplicity = "1") Target target;
+        @Option(names = "--reason", required = true, description = "why, in plain words (shown in refusals)") String reason;
+        @Option(names = "--source", defaultValue = "admin", description = "who or what listed it (default: ${DEFAULT-VALUE})") String source;
+        @Option(names = "--expires", description = "expiry date or time: 2026-12-31 or 2026-12-31T12:00:00Z") String expires;
+        @Option(names = "--ttl", description = "expiry from now: 12h, 7d, 4w") String ttl;
+
+        @Override
+        int run() throws Exception {
+            String value = ListEntry.normalise(target.kind(), target.value());
+            Instant now = Instant.now();
+            Instant exp = expiry(expires, ttl, now);
+            store().put(new ListEntry(0, color(), target.kind(), value, reason.strip(), source, now, exp));
+            System.out.println("added to the " + color().word() + "list: " + target.kind().word() + " " + value
+                    + (exp == null ? "" : " until " + exp));
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = "Remove an entry; a delisted address is not relisted by the reports that listed it.")
+    static final class Remove extends Base {
+        @ArgGroup(exclusive = true, multiplicity = "1") Target target;
+
+        @Override
+        int run() throws Exception {
+            String value = ListEntry.normalise(target.kind(), target.value());
+            ListStore s = store();
+            boolean gone = s.remove(color(), target.kind(), value);
+            if (color() == ListEntry.Color.BLACK) {
+                new net.portcullis.policy.reports.ReportStore(s.database()).delist(target.kind(), value, "admin", Instant.now());
+            }
+            System.out.println(gone ? "removed from the " + color().word() + "list: " + value : "not on the " + color().word() + "list: " + value);
+            return gone ? 0 : 1;
+        }
+    }
+
+    @Command(name = "show", description = "Show entries (all, or those for a value).")
+    static final class Show extends Base {
+        @Parameters(arity = "0..1", paramLabel = "VALUE") String value;
+
+        @Override
+        int run() throws Exception {
+            int n = 0;
+            for (ListEntry e : store().all()) {
+                if (value == null || e.value().equalsIgnoreCase(value.strip())) {
+                    System.out.printf("%-5s %-7s %-32s %s (source %s, added %s%s)%n", e.color().word(), e.kind().word(), e.value(),
+                            e.reason(), e.source(), e.created(), e.expires() == null ? "" : ", expires " + e.expires());
+                    n++;
+                }
+            }
+            System.out.println(n + " entr" + (n == 1 ? "y" : "ies"));
+            return 0;
+        }
+    }
+
+    @Command(name = "import", description = "Import a CSV file (header: " + ListExport.CSV_HEADER
+            + "); a bad line names its number and nothing of the file is applied.")
+    static final class Import extends Base {
+        @Parameters(paramLabel = "FILE") Path file;
+
+        @Override
+        int run() throws Exception {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || !lines.get(0).strip().toLowerCase(Locale.ROOT).startsWith("color,kind,value,reason")) {
+                throw new IllegalArgumentException(file + ":1: expected the header line " + ListExport.CSV_HEADER);
+            }
+            List<ListEntry> entries = new ArrayList<>();
+            Instant now = Instant.now();
+            for (int i = 1; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (line.isBlank()) {
+                    continue;
+                }
+                try {
+                    List<String> f = Csv.split(line);
+                    if (f.size() < 4) {
+                        throw new IllegalArgumentException("expected at least color,kind,value,reason");
+                    }
+                    ListEntry.Color color = ListEntry.Color.valueOf(f.get(0).strip().toUpperCase(Locale.ROOT));
+                    ListEntry.Kind kind = ListEntry.Kind.valueOf(f.get(1).strip().toUpperCase(Locale.ROOT));
+                    String value = ListEntry.normalise(kind, f.get(2));
+                    String source = f.size() > 4 && !f.get(4).isBlank() ? f.get(4).strip() : "import " + file.getFileName();
+                    Instant created = f.size() > 5 && !f.get(5).isBlank() ? Instant.parse(f.get(5).strip()) : now;
+                    Instant exp = f.size() > 6 && !f.get(6).isBlank() ? expiry(f.get(6).strip(), null, now) : null;
+                    entries.add(new ListEntry(0, color, kind, value, f.get(3).strip(), source, created, exp));
+                } catch (IllegalArgumentException | DateTimeParseException e) {
+                    throw new IllegalArgumentException(file + ":" + (i + 1) + ": " + e.getMessage() + " — nothing was imported");
+                }
+            }
+            store().importAll(entries);
+            System.out.println("imported " + entries.size() + " entries from " + file);
+            return 0;
+        }
+    }
+
+    @Command(name = "export", description = "Export the lists: csv (all entries) or rbldnsd (addresses, to serve as a DNSBL).")
+    static final class Export extends Base {
+        @Option(names = "--format", defaultValue = "csv", description = "csv or rbldnsd (default: ${DEFAULT-VALUE})") String format;
+        @Option(names = "--out", description = "file to write (rbldnsd: IPv6 entries go to FILE.ip6); default: standard output") Path out;
+
+        @Override
+        int run() throws Exception {
+            List<ListEntry> all = store().all();
+            Instant now = Instant.now();
+            switch (format) {
+                case "csv" -> write(out, ListExport.csv(all));
+                case "rbldnsd" -> {
+                    write(out, ListExport.rbldnsd(all, false, now));
+                    if (out != null) {
+                        write(Path.of(out + ".ip6"), ListExport.rbldnsd(all, true, now));
+                    }
+                }
+                default -> throw new IllegalArgumentException("--format " + format + ": expected csv or rbldnsd");
+            }
+            return 0;
+        }
+
+        private static void write(Path file, String text) throws IOException {
+            if (file == null) {
+                System.out.print(text);
+            } else {
+                Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".export", ".tmp");
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+    }
+
+    /** --expires as a date (end of that day, UTC) or an instant; or --ttl as 12h, 7d, 4w. */
+    static Instant expiry(String expires, String ttl, Instant now) {
+        if (expires != null && ttl != null) {
+            throw new IllegalArgumentException("give --expires or --ttl, not both");
+        }
+        if (ttl != null) {
+            var m = java.util.regex.Pattern.compile("(\\d+)([hdw])").matcher(ttl.strip());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("--ttl '" + ttl + "' is not a duration like 12h, 7d or 4w");
+            }
+            long n = Long.parseLong(m.group(1));
+            return now.plus(switch (m.group(2)) {
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofDays(7 * n);
+            });
+        }
+        if (expires == null) {
+            return null;
+        }
+        Instant t;
+        try {
+            t = expires.contains("T") ? Instant.parse(expires) : LocalDate.parse(expires).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + expires + "' is not a date (2026-12-31) or a time (2026-12-31T12:00:00Z)");
+        }
+        if (!t.isAfter(now)) {
+            throw new IllegalArgumentException("expiry " + expires + " is in the past");
+        }
+        return t;
+    }
+}

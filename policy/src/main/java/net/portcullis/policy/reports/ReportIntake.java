@@ -1,0 +1,56 @@
+package net.portcullis.policy.reports;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import net.portcullis.policy.store.ListEntry;
+import net.portcullis.policy.store.ListStore;
+import net.portcullis.policy.store.Lists;
+import net.portcullis.rules.Network;
+
+/**
+ * Takes in a spam report and applies the listing policy: when {@code reporters} distinct users
+ * reported the same source within {@code window}, the source is blacklisted for {@code ttl} with
+ * the reports as its evidence — unless it is whitelisted. After an admin delists it, only newer
+ * reports count.
+ */
+public final class ReportIntake {
+    public record Outcome(long reportId, SpamReport report, boolean duplicate, ListEntry listed, int distinctReporters) { }
+
+    private final ReportParser parser;
+    private final ReportStore reports;
+    private final ListStore lists;
+    private final Supplier<Lists.Snapshots> current;
+    private final int reporters;
+    private final Duration window;
+    private final Duration ttl;
+    private final Clock clock;
+
+    public ReportIntake(ReportParser parser, ReportStore reports, ListStore lists, Supplier<Lists.Snapshots> current,
+                        int reporters, Duration window, Duration ttl, Clock clock) {
+        this.parser = parser;
+        this.reports = reports;
+        this.lists = lists;
+        this.current = current;
+        this.reporters = reporters;
+        this.window = window;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    public Outcome ingest(byte[] raw) throws ReportRefused, SQLException {
+        SpamReport r = parser.parse(raw);
+        Instant now = clock.instant();
+        long id = reports.add(r, now);
+        ReportStore.Evidence ev = reports.evidence(r.sourceIp(), now.minus(window));
+        ListEntry listed = null;
+        if (ev.distinctReporters() >= reporters && current.get().white().ip(Network.address(r.sourceIp())).isEmpty()) {
+            listed = new ListEntry(0, ListEntry.Color.BLACK, ListEntry.Kind.IP, r.sourceIp(),
+                    "spam reports from " + ev.distinctReporters() + " users (reports " + ev.ids() + ")", "reports", now, now.plus(ttl));
+            lists.put(listed);
+        }
+        return new Outcome(id, r, id < 0, listed, ev.distinctReporters());
+    }
+}

@@ -1,0 +1,102 @@
+package net.portcullis.policy.reports;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import net.portcullis.policy.store.Database;
+import net.portcullis.policy.store.ListEntry;
+
+/** Spam reports and delistings in the database. */
+public final class ReportStore {
+    private final Database db;
+
+    public ReportStore(Database db) {
+        this.db = db;
+    }
+
+    /** Stores a report; returns its id, or -1 when this reporter already reported this message. */
+    public long add(SpamReport r, Instant at) throws SQLException {
+        try (Connection c = db.connect()) {
+            try (PreparedStatement q = c.prepareStatement("SELECT id FROM report WHERE reporter = ? AND message_hash = ?")) {
+                q.setString(1, r.reporter());
+                q.setString(2, r.messageHash());
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        return -1;
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO report (received_at, reporter, feedback_type, source_ip, "
+                    + "sender_domain, message_id, urls, message_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
+                s.setLong(1, at.toEpochMilli());
+                s.setString(2, r.reporter());
+                s.setString(3, r.feedbackType());
+                s.setString(4, r.sourceIp());
+                s.setString(5, r.senderDomain());
+                s.setString(6, r.messageId());
+                s.setString(7, String.join(" ", r.urls()));
+                s.setString(8, r.messageHash());
+                s.executeUpdate();
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                    return keys.next() ? keys.getLong(1) : 0;
+                }
+            }
+        }
+    }
+
+    /** Reports that count for a source: within the window, and after its last delisting. */
+    public record Evidence(List<Long> ids, int distinctReporters) { }
+
+    public Evidence evidence(String sourceIp, Instant since) throws SQLException {
+        try (Connection c = db.connect()) {
+            long from = since.toEpochMilli();
+            try (PreparedStatement d = c.prepareStatement("SELECT delisted_at FROM delisting WHERE kind = 'ip' AND value = ?")) {
+                d.setString(1, sourceIp);
+                try (ResultSet rs = d.executeQuery()) {
+                    if (rs.next()) {
+                        from = Math.max(from, rs.getLong(1) + 1);
+                    }
+                }
+            }
+            List<Long> ids = new ArrayList<>();
+            java.util.Set<String> reporters = new java.util.HashSet<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, reporter FROM report WHERE source_ip = ? AND received_at >= ? ORDER BY id")) {
+                s.setString(1, sourceIp);
+                s.setLong(2, from);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                        reporters.add(rs.getString(2));
+                    }
+                }
+            }
+            return new Evidence(ids, reporters.size());
+        }
+    }
+
+    /** An admin took the value off the blacklist: reports received up to now no longer count. */
+    public void delist(ListEntry.Kind kind, String value, String by, Instant at) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM delisting WHERE kind = ? AND value = ?");
+                 PreparedStatement ins = c.prepareStatement("INSERT INTO delisting (kind, value, delisted_at, delisted_by) VALUES (?, ?, ?, ?)")) {
+                del.setString(1, kind.word());
+                del.setString(2, value);
+                del.executeUpdate();
+                ins.setString(1, kind.word());
+                ins.setString(2, value);
+                ins.setLong(3, at.toEpochMilli());
+                ins.setString(4, by);
+                ins.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+}

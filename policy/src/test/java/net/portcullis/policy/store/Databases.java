@@ -1,0 +1,34 @@
+package net.portcullis.policy.store;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.UUID;
+
+/** The two stores the tests run on: a fresh SQLite file, and a fresh schema in the PostgreSQL of this machine. */
+public final class Databases {
+    private Databases() {
+    }
+
+    public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+    public static Database sqlite(Path dir) throws Exception {
+        return Database.open("jdbc:sqlite:" + dir.resolve("portcullis.db"), "", "", null);
+    }
+
+    /** A schema of its own, dropped by {@link #dropPostgres}. */
+    public static Database postgres(String schema) throws Exception {
+        return Database.open(PG_URL, "postgres", "", schema);
+    }
+
+    public static String newSchema() {
+        return "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    }
+
+    public static void dropPostgres(String schema) throws Exception {
+        try (Connection c = DriverManager.getConnection(PG_URL, "postgres", ""); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+        }
+    }
+}
