@@ -21,6 +21,11 @@ final class GatewayHarness implements AutoCloseable {
     final InMemoryDns dns = new InMemoryDns().add("1.0.0.127.in-addr.arpa", "PTR", "localhost");
 
     GatewayHarness(int downstreamPort, Path varDir, String extraYaml) throws Exception {
+        this(downstreamPort, varDir, extraYaml, null);
+    }
+
+    /** @param resolver the gateway's DNS; null: the in-memory {@link #dns} */
+    GatewayHarness(int downstreamPort, Path varDir, String extraYaml, net.portcullis.policy.dns.Dns resolver) throws Exception {
         String yaml = """
                 listen: 127.0.0.1:0
                 hostname: mx.example.net
@@ -36,7 +41,7 @@ final class GatewayHarness implements AutoCloseable {
             yaml += "rules: {directory: ../conf/rules, local: " + varDir.resolve("local.d") + ", lists: ../conf/lists}\n";
         }
         GatewayConfig cfg = ConfigLoader.parse(yaml);
-        gateway = new Gateway(cfg, dns, DecisionLog.to(decisions::add));
+        gateway = new Gateway(cfg, resolver == null ? dns : resolver, DecisionLog.to(decisions::add));
         gateway.start();
     }
 
