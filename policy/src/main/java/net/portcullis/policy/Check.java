@@ -25,6 +25,11 @@ public interface Check {
         return false;
     }
 
+    /** Whether the check reads signals of other checks of its own stage (it runs after them). */
+    default boolean late() {
+        return false;
+    }
+
     /** Whether a failure is a DNS failure (451 4.4.3) rather than another error (451 4.3.0). */
     default boolean dns() {
         return false;

@@ -1,5 +1,6 @@
 package net.portcullis.policy;
 
+import java.util.List;
 import net.portcullis.rules.Stage;
 
 /**
@@ -10,9 +11,13 @@ import net.portcullis.rules.Stage;
  * @param message   null before the data stage
  */
 public record Event(Stage stage, Client client, String sender, MailAddress recipient, MessageFacts message,
-                    SignalMap earlier) {
+                    SignalMap earlier, List<String> recipients) {
     public Event(Stage stage, Client client, String sender, MailAddress recipient, MessageFacts message) {
-        this(stage, client, sender, recipient, message, new SignalMap(null));
+        this(stage, client, sender, recipient, message, new SignalMap(null), List.of());
+    }
+
+    public Event(Stage stage, Client client, String sender, MailAddress recipient, MessageFacts message, SignalMap earlier) {
+        this(stage, client, sender, recipient, message, earlier, List.of());
     }
 
     /** A signal of an earlier stage (the SPF result, at the data stage), or null. */

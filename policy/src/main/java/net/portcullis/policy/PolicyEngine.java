@@ -95,10 +95,16 @@ public final class PolicyEngine {
 
     /** Computes the signals of one stage into {@code into}. */
     void compute(Stage stage, Event event, RuleSet set, SignalMap into) {
+        compute(stage, event, set, into, false);
+        compute(stage, event, set, into, true);
+    }
+
+    /** One phase: the checks of the stage, or (late) those that read the others' signals. */
+    private void compute(Stage stage, Event event, RuleSet set, SignalMap into, boolean late) {
         Set<String> needed = set.neededSignals();
         List<Check> slow = new ArrayList<>();
         for (Check c : checks) {
-            if (c.stage() != stage) {
+            if (c.stage() != stage || c.late() != late) {
                 continue;
             }
             if (c.io()) {

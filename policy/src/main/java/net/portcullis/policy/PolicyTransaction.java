@@ -106,9 +106,13 @@ public final class PolicyTransaction {
     }
 
     /** Decides the message at the end of data, for the domains of the accepted recipients. */
-    public StageOutcome data(MessageFacts message, List<String> recipientDomains) {
+    public StageOutcome data(MessageFacts message, List<String> recipients) {
+        List<String> recipientDomains = new ArrayList<>();
+        for (String r : recipients) {
+            recipientDomains.add(r.contains("@") ? r.substring(r.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT) : "");
+        }
         SignalMap m = new SignalMap(early());
-        engine.compute(Stage.DATA, new Event(Stage.DATA, client, sender, null, message, m), rules, m);
+        engine.compute(Stage.DATA, new Event(Stage.DATA, client, sender, null, message, m, recipients), rules, m);
         return decideData(rules, m, recipientDomains, scoreByDomain, engine.softBounce());
     }
 

@@ -91,7 +91,9 @@ final class RulesTestCommand implements Callable<Integer> {
         Dns dns = dnsOverride != null ? dnsOverride : new DnsJavaResolver(cfg.dns().servers(), cfg.dns().timeout());
         PolicyWiring.Checks checks;
         try {
-            checks = PolicyWiring.checks(cfg, dns, ListsAccess.snapshots(cfg), Runnable::run);
+            checks = PolicyWiring.checks(cfg, dns, ListsAccess.snapshots(cfg), new net.portcullis.policy.consent.ConsentBook(
+                    new net.portcullis.policy.consent.ConsentStore(ListsAccess.store(cfg).database()), java.time.Duration.ofSeconds(1),
+                    java.time.Clock.systemUTC()), Runnable::run);
         } catch (ConfigException e) {
             System.err.println("portcullis: configuration error: " + e.getMessage());
             return 78;
@@ -128,8 +130,7 @@ final class RulesTestCommand implements Callable<Integer> {
                 m.put("stages", stages(o.stages()));
                 rcpts.add(m);
                 if (o.verdict().kind() == Verdict.Kind.ACCEPT) {
-                    Signal d = o.signals().signal("rcpt.domain");
-                    domains.add(d == null ? "" : String.valueOf(d.value()));
+                    domains.add(rcpt);
                 }
             }
             report.put("recipients", rcpts);

@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent");
 
     private ConfigLoader() {
     }
@@ -186,7 +186,21 @@ public final class ConfigLoader {
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
-                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top));
+                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top));
+    }
+
+    private static GatewayConfig.Consent consent(Section top) throws ConfigException {
+        Section c = top.section("consent");
+        c.allow(Set.of("refresh", "api_listen", "api_token", "retention"));
+        String listen = c.string("api_listen", "off");
+        String token = c.string("api_token", "");
+        HostPort hp = listen.equals("off") ? null : HostPort.parse("consent.api_listen", listen, true);
+        if (hp != null && token.length() < 16) {
+            throw ConfigException.of("consent.api_token", token.isEmpty() ? null : "(hidden)",
+                    "must be set, at least 16 characters, when consent.api_listen is on");
+        }
+        return new GatewayConfig.Consent(c.duration("refresh", Duration.ofSeconds(30)), hp, token,
+                c.duration("retention", Duration.ofDays(3650)));
     }
 
     private static GatewayConfig.Reports reports(Section top) throws ConfigException {

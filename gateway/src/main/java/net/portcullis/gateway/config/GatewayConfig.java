@@ -32,7 +32,15 @@ public record GatewayConfig(
         List<net.portcullis.policy.checks.DnsblCheck.Zone> dnsbl,
         List<net.portcullis.policy.checks.DnsblCheck.Zone> rhsbl,
         Store store,
-        Reports reports) {
+        Reports reports,
+        Consent consent) {
+
+    /**
+     * @param refresh  how long a consent answer may be served from memory: the bound on how late
+     *                 a revocation takes effect across a fleet
+     * @param apiListen the consent HTTP API (null: off); it needs {@code apiToken}
+     */
+    public record Consent(Duration refresh, HostPort apiListen, String apiToken, Duration retention) { }
 
     /** @param address mail to this address is taken in as a spam report (null: none) */
     public record Reports(String address, int reporters, Duration window, Duration listingTtl) { }

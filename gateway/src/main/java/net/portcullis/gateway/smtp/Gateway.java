@@ -22,6 +22,8 @@ import net.portcullis.policy.PasswordFile;
 import net.portcullis.policy.PolicyEngine;
 import net.portcullis.policy.RuleStore;
 import net.portcullis.policy.dns.Dns;
+import net.portcullis.policy.consent.ConsentBook;
+import net.portcullis.policy.consent.ConsentStore;
 import net.portcullis.policy.store.Database;
 import net.portcullis.policy.store.ListStore;
 import net.portcullis.policy.store.Lists;
@@ -49,6 +51,8 @@ public final class Gateway implements AutoCloseable {
 
     private final RuleStore rules;
     private final ListStore listStore;
+    private final ConsentStore consentStore;
+    private final ConsentBook consent;
     private final Lists lists;
     private final PolicyEngine policy;
 
@@ -71,7 +75,9 @@ public final class Gateway implements AutoCloseable {
             throw new IOException("store " + config.store().url() + ": " + e.getMessage(), e);
         }
         lists.refreshEvery(config.store().refresh());
-        PolicyWiring.Checks checks = PolicyWiring.checks(config, dns, lists::get, lookups);
+        this.consentStore = new ConsentStore(listStore.database());
+        this.consent = new ConsentBook(consentStore, config.consent().refresh(), java.time.Clock.systemUTC());
+        PolicyWiring.Checks checks = PolicyWiring.checks(config, dns, lists::get, consent, lookups);
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
                 PolicyEngine.catalogueOf(checks.all()));
@@ -160,6 +166,10 @@ public final class Gateway implements AutoCloseable {
     /** The local lists the gateway reads (refreshed every store.refresh). */
     public Lists lists() {
         return lists;
+    }
+
+    public ConsentStore consentStore() {
+        return consentStore;
     }
 
     public ListStore listStore() {

@@ -19,6 +19,8 @@ import net.portcullis.policy.PolicyEngine;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import net.portcullis.policy.checks.AuthenticationCheck;
+import net.portcullis.policy.checks.ConsentChecks;
+import net.portcullis.policy.consent.ConsentBook;
 import net.portcullis.policy.checks.DnsblCheck;
 import net.portcullis.policy.checks.LocalListCheck;
 import net.portcullis.policy.store.Lists;
@@ -46,10 +48,21 @@ public final class PolicyWiring {
     /** Signals the gateway needs for its own Authentication-Results header. */
     public static final Set<String> FOR_AUTH_RESULTS = Set.of("spf.result", "spf.domain", "auth.results");
 
-    public static Checks checks(GatewayConfig cfg, Dns dns, Supplier<Lists.Snapshots> lists, Executor executor)
+    public static Checks checks(GatewayConfig cfg, Dns dns, Supplier<Lists.Snapshots> lists, ConsentBook consent, Executor executor)
             throws ConfigException {
-        return checks(cfg.hostname(), cfg.domains(), cfg.trustedNetworks(), dns, dynamicPatterns(cfg.checks().dynamicPatterns()),
+        Checks base = checks(cfg.hostname(), cfg.domains(), cfg.trustedNetworks(), dns, dynamicPatterns(cfg.checks().dynamicPatterns()),
                 ourAddresses(cfg), lists, cfg.dnsbl(), cfg.rhsbl(), executor);
+        return withConsent(base, consent);
+    }
+
+    /** The consent checks need a store; the catalogue lists them without one. */
+    static Checks withConsent(Checks base, ConsentBook consent) {
+        List<Check> all = new java.util.ArrayList<>(base.all());
+        all.add(new ConsentChecks.BulkSender(consent));
+        all.add(new ConsentChecks.Recipient(consent));
+        all.add(new ConsentChecks.Content());
+        all.add(new ConsentChecks.Message(consent));
+        return new Checks(List.copyOf(all), base.recipients());
     }
 
     static Checks checks(String hostname, Set<String> domains, Networks trusted, Dns dns, List<Pattern> dynamic,
@@ -83,8 +96,8 @@ public final class PolicyWiring {
 
     /** The signal catalogue, which does not depend on configuration values. */
     public static Catalogue catalogue() {
-        return PolicyEngine.catalogueOf(checks("mx.example.net", Set.of(), new Networks(List.of()), new InMemoryDns(),
-                ReverseDnsCheck.defaultPatterns(), Set.of()).all());
+        return PolicyEngine.catalogueOf(withConsent(checks("mx.example.net", Set.of(), new Networks(List.of()), new InMemoryDns(),
+                ReverseDnsCheck.defaultPatterns(), Set.of()), null).all());
     }
 
     /** One regular expression a line ('#' comments); a bad one is a configuration error naming file and line. */

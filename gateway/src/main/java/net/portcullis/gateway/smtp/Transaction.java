@@ -46,7 +46,6 @@ final class Transaction implements MessageHandler {
     private final long startNanos = System.nanoTime();
     private final List<Map<String, Object>> recipients = new ArrayList<>();
     private final List<String> accepted = new ArrayList<>();
-    private final List<String> acceptedDomains = new ArrayList<>();
     private final List<StageResult.Tag> tags = new ArrayList<>();
     private final List<Map<String, Object>> rulesHit = new ArrayList<>();
     private PolicyTransaction policy;
@@ -134,8 +133,6 @@ final class Transaction implements MessageHandler {
         }
         entry.put("outcome", "accepted");
         accepted.add(path);
-        String domain = (String) o.signals().own().getOrDefault("rcpt.domain", Signal.of("rcpt.domain", "", "")).value();
-        acceptedDomains.add(domain);
         for (StageResult.Tag t : o.tags()) {
             if (!tags.contains(t)) {
                 tags.add(t);
@@ -298,7 +295,7 @@ final class Transaction implements MessageHandler {
                         "downstream", "no downstream session");
             }
             StageOutcome d = policy().data(MessageFacts.parse(got.header(), size, () -> bodyOf(spool, got.header())),
-                    acceptedDomains);
+                    accepted.stream().map(a -> a.strip().replaceAll("^<|>$", "")).toList());
             dataSignals = d.signals();
             note(d.stages());
             if (d.verdict().refused()) {

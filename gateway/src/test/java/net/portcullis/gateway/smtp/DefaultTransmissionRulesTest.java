@@ -78,7 +78,7 @@ class DefaultTransmissionRulesTest {
             List<StageResult> all = new ArrayList<>(r.stages());
             if (!r.verdict().refused()) {
                 byte[] h = (String.join("\r\n", headers) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-                all.addAll(t.data(MessageFacts.parse(h, h.length + 10), List.of("example.net")).stages());
+                all.addAll(t.data(MessageFacts.parse(h, h.length + 10), List.of(rcpt)).stages());
             }
             return all;
         }
