@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "portcullis", mixinStandardHelpOptions = true, version = "Portcullis 0.1.0",
         description = "SMTP gateway filter: an in-line proxy in front of your mail server.",
         subcommands = {ServeCommand.class, RulesCommand.class, SignalsCommand.class, ListCommand.class, ReportCommand.class,
-                UsersCommand.class})
+                ConsentCommand.class, SenderCommand.class, UsersCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -56,7 +56,7 @@ public final class PolicyWiring {
     }
 
     /** The consent checks need a store; the catalogue lists them without one. */
-    static Checks withConsent(Checks base, ConsentBook consent) {
+    public static Checks withConsent(Checks base, ConsentBook consent) {
         List<Check> all = new java.util.ArrayList<>(base.all());
         all.add(new ConsentChecks.BulkSender(consent));
         all.add(new ConsentChecks.Recipient(consent));

@@ -46,11 +46,11 @@ class DefaultBlacklistRulesTest {
     final List<ListEntry> entries = new ArrayList<>();
 
     StageOutcome decide(String ip, String sender, boolean trusted) throws Exception {
-        PolicyWiring.Checks checks = PolicyWiring.checks("mx.example.net", Set.of("example.net"),
+        PolicyWiring.Checks checks = PolicyWiring.withConsent(PolicyWiring.checks("mx.example.net", Set.of("example.net"),
                 Networks.parse(trusted ? List.of(ip + "/32") : List.of()), dns, ReverseDnsCheck.defaultPatterns(), Set.of(),
                 () -> Lists.of(entries, Clock.systemUTC()),
                 List.of(new DnsblCheck.Zone("bl.example.org", Map.of(), 1)),
-                List.of(new DnsblCheck.Zone("dbl.example.org", Map.of(), 1)), POOL);
+                List.of(new DnsblCheck.Zone("dbl.example.org", Map.of(), 1)), POOL), TestConsent.book());
         RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), null, Path.of("../conf/lists")),
                 PolicyEngine.catalogueOf(checks.all()));
         PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), () -> rules, false, Duration.ofSeconds(5),

@@ -65,9 +65,9 @@ class DefaultTransmissionRulesTest {
         }
 
         List<StageResult> run() throws Exception {
-            PolicyWiring.Checks checks = PolicyWiring.checks("mx.example.net", Set.of("example.net"),
+            PolicyWiring.Checks checks = PolicyWiring.withConsent(PolicyWiring.checks("mx.example.net", Set.of("example.net"),
                     Networks.parse(List.of("192.0.2.0/24")), dns, ReverseDnsCheck.defaultPatterns(),
-                    Set.of(InetAddress.getByName("198.51.100.25")));
+                    Set.of(InetAddress.getByName("198.51.100.25"))), TestConsent.book());
             RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), null, Path.of("../conf/lists")),
                     PolicyEngine.catalogueOf(checks.all()));
             PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), () -> rules, false, Duration.ofSeconds(5),

@@ -39,7 +39,11 @@ class RulesInTrafficTest {
                 Files.copy(p, rules.resolve(p.getFileName()));
             }
         }
-        Files.copy(Path.of("../conf/lists/partner_networks.txt"), lists.resolve("partner_networks.txt"));
+        try (Stream<Path> s = Files.list(Path.of("../conf/lists"))) {
+            for (Path p : s.toList()) {
+                Files.copy(p, lists.resolve(p.getFileName()));
+            }
+        }
         downstream = GatewayHarness.wiser((f, r) -> true);
         gw = new GatewayHarness(GatewayHarness.port(downstream), tmp.resolve("var"),
                 "rules: {directory: " + rules + ", local: " + tmp.resolve("local.d") + ", lists: " + lists + "}");
@@ -155,7 +159,11 @@ class RulesInTrafficTest {
         Path candidate = Files.createDirectories(tmp.resolve("candidate/rules"));
         Files.copy(rules.resolve("10-relay.rules"), candidate.resolve("10-relay.rules"));
         Files.createDirectories(tmp.resolve("candidate/lists"));
-        Files.copy(tmp.resolve("lists/partner_networks.txt"), tmp.resolve("candidate/lists/partner_networks.txt"));
+        try (Stream<Path> s = Files.list(tmp.resolve("lists"))) {
+            for (Path p : s.toList()) {
+                Files.copy(p, tmp.resolve("candidate/lists").resolve(p.getFileName()));
+            }
+        }
         Files.writeString(candidate.resolve("50-local.rules"), SPAMMER_RULE);
         RuleSet set = RuleLoader.load(RuleLoader.Dirs.single(candidate), gw.gateway.policy().catalogue());
         Replay.Report report = Replay.run(log, set, gw.gateway.policy().catalogue());
