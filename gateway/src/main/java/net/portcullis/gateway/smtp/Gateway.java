@@ -46,6 +46,7 @@ public final class Gateway implements AutoCloseable {
     private final InFlight inflight = new InFlight();
     private final Metrics metrics = new Metrics();
     private AdminServer admin;
+    private net.portcullis.gateway.admin.ConsentApi consentApi;
     private final ExecutorService sessions;
     private final ExecutorService lookups;
 
@@ -142,6 +143,12 @@ public final class Gateway implements AutoCloseable {
 
     public void start() throws IOException {
         server.start();
+        if (config.consent().apiListen() != null) {
+            var l = config.consent().apiListen();
+            consentApi = new net.portcullis.gateway.admin.ConsentApi(new java.net.InetSocketAddress(l.host(), l.port()),
+                    config.consent().apiToken(), consentStore);
+            LOG.info("consent API on http://{}:{}/v1/consent", l.host(), consentApi.port());
+        }
         if (config.adminListen() != null) {
             admin = new AdminServer(new java.net.InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics);
             LOG.info("metrics on http://{}:{}/metrics", config.adminListen().host(), admin.port());
@@ -180,6 +187,11 @@ public final class Gateway implements AutoCloseable {
         return metrics;
     }
 
+    /** The consent API port, or -1 when consent.api_listen is off. */
+    public int consentApiPort() {
+        return consentApi == null ? -1 : consentApi.port();
+    }
+
     /** The admin HTTP port, or -1 when admin.listen is off. */
     public int adminPort() {
         return admin == null ? -1 : admin.port();
@@ -212,6 +224,9 @@ public final class Gateway implements AutoCloseable {
         server.stop();
         if (admin != null) {
             admin.close();
+        }
+        if (consentApi != null) {
+            consentApi.close();
         }
         pool.close();
         lists.close();

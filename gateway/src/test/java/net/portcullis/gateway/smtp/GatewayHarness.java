@@ -30,7 +30,7 @@ final class GatewayHarness implements AutoCloseable {
                 listen: 127.0.0.1:0
                 hostname: mx.example.net
                 downstream: 127.0.0.1:%d
-                domains: [example.net, example.org]
+                domains: [example.net, example.org, example.com]
                 trusted_networks: [127.0.0.2/32]
                 var_dir: %s
                 downstream_options: {timeout: 3s, connect_timeout: 2s, data_timeout: 3s}
