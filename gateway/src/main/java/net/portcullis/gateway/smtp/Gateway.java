@@ -230,6 +230,7 @@ public final class Gateway implements AutoCloseable {
         }
         pool.close();
         lists.close();
+        listStore.database().close();
         try {
             rules.close();
         } catch (IOException e) {
