@@ -25,7 +25,8 @@ public record Networks(List<Network> ranges) {
         return Optional.empty();
     }
 
-    static InetAddress unmapped(InetAddress address) {
+    /** An IPv4-mapped IPv6 address (::ffff:a.b.c.d) as the IPv4 address it carries; others unchanged. */
+    public static InetAddress unmapped(InetAddress address) {
         byte[] b = address.getAddress();
         if (b.length == 16) {
             boolean mapped = b[10] == (byte) 0xff && b[11] == (byte) 0xff;

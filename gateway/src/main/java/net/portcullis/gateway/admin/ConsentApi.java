@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import net.portcullis.policy.consent.ConsentBook;
 import net.portcullis.policy.consent.ConsentEvent;
 import net.portcullis.policy.consent.ConsentStore;
@@ -37,13 +35,8 @@ public final class ConsentApi implements AutoCloseable {
     public ConsentApi(InetSocketAddress listen, String token, ConsentStore store) throws IOException {
         this.store = store;
         this.token = token.getBytes(StandardCharsets.UTF_8);
-        server = HttpServer.create(listen, 64);
+        server = HttpEndpoints.start(listen, "consent-api", 4);
         server.createContext("/v1/consent", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "consent-api");
-            t.setDaemon(true);
-            return t;
-        }));
         server.start();
     }
 
@@ -163,12 +156,7 @@ public final class ConsentApi implements AutoCloseable {
     }
 
     private static void reply(HttpExchange ex, int code, Object body) throws IOException {
-        byte[] b = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(code, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
+        HttpEndpoints.reply(ex, code, "application/json", JSON.writeValueAsBytes(body));
     }
 
     @Override

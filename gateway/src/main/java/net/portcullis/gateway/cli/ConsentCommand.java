@@ -3,7 +3,6 @@ package net.portcullis.gateway.cli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +10,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigLoader;
 import net.portcullis.policy.consent.ConsentBook;
@@ -28,31 +26,10 @@ import picocli.CommandLine.Parameters;
 final class ConsentCommand {
     static final String CSV_HEADER = "recipient,sender,action,method,evidence,actor,at,valid_until";
 
-    abstract static class Base implements Callable<Integer> {
-        @Option(names = "--config", defaultValue = "conf/gateway.yaml", description = "(default: ${DEFAULT-VALUE})")
-        Path config;
-
+    abstract static class Base extends StoreCommand {
         ConsentStore store() throws ConfigException {
             return new ConsentStore(ListsAccess.store(ConfigLoader.load(config)).database());
         }
-
-        @Override
-        public Integer call() throws Exception {
-            try {
-                return run();
-            } catch (ConfigException e) {
-                System.err.println("portcullis: configuration error: " + e.getMessage());
-                return 78;
-            } catch (IllegalArgumentException e) {
-                System.err.println("portcullis: " + e.getMessage());
-                return 2;
-            } catch (SQLException e) {
-                System.err.println("portcullis: store error: " + e.getMessage());
-                return 74;
-            }
-        }
-
-        abstract int run() throws Exception;
     }
 
     abstract static class Change extends Base {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,7 +12,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigLoader;
 import net.portcullis.policy.store.ListEntry;
@@ -43,10 +41,7 @@ final class ListCommand {
         }
     }
 
-    abstract static class Base implements Callable<Integer> {
-        @Option(names = "--config", defaultValue = "conf/gateway.yaml", description = "(default: ${DEFAULT-VALUE})")
-        Path config;
-
+    abstract static class Base extends StoreCommand {
         @Option(names = "--white", description = "the whitelist (default: the blacklist)")
         boolean white;
 
@@ -57,24 +52,6 @@ final class ListCommand {
         ListStore store() throws ConfigException {
             return ListsAccess.store(ConfigLoader.load(config));
         }
-
-        @Override
-        public Integer call() throws Exception {
-            try {
-                return run();
-            } catch (ConfigException e) {
-                System.err.println("portcullis: configuration error: " + e.getMessage());
-                return 78;
-            } catch (IllegalArgumentException e) {
-                System.err.println("portcullis: " + e.getMessage());
-                return 2;
-            } catch (SQLException e) {
-                System.err.println("portcullis: store error: " + e.getMessage());
-                return 74;
-            }
-        }
-
-        abstract int run() throws Exception;
     }
 
     @Command(name = "add", description = "Add an entry (or replace the one for the same value).")

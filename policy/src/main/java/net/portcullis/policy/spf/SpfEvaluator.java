@@ -38,7 +38,7 @@ public final class SpfEvaluator {
      * @param sender the MAIL FROM address, or "postmaster@" + HELO for the HELO identity
      */
     public SpfResult checkHost(InetAddress ip, String domain, String sender, String helo) {
-        InetAddress client = unmapped(ip);
+        InetAddress client = net.portcullis.rules.Networks.unmapped(ip);
         if (!validDomain(domain)) {
             return SpfResult.none(domain, "'" + domain + "' is not a valid multi-label domain name");
         }
@@ -319,23 +319,5 @@ public final class SpfEvaluator {
             }
         }
         return true;
-    }
-
-    static InetAddress unmapped(InetAddress ip) {
-        byte[] b = ip.getAddress();
-        if (b.length == 16) {
-            boolean mapped = b[10] == (byte) 0xff && b[11] == (byte) 0xff;
-            for (int i = 0; i < 10 && mapped; i++) {
-                mapped = b[i] == 0;
-            }
-            if (mapped) {
-                try {
-                    return InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16));
-                } catch (java.net.UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return ip;
     }
 }
