@@ -90,6 +90,7 @@ public final class PolicyWiring {
                 new SpfCheck(dns, hostname, SpfCheck.Identity.MAIL_FROM),
                 rc,
                 new MessageCheck(),
+                new DnsblCheck(dns, rhsbl, DnsblCheck.Subject.FROM, executor),
                 new HeaderCheck(hostname, domains, clock),
                 new AuthenticationCheck(dns, clock)), rc);
     }

@@ -85,6 +85,33 @@ class DefaultBlacklistRulesTest {
     }
 
     @Test
+    void theFromDomainIsLookedUpInTheRhsblsAtTheEndOfData() throws Exception {
+        PolicyWiring.Checks checks = PolicyWiring.withConsent(PolicyWiring.checks("mx.example.net", Set.of("example.net"),
+                Networks.parse(List.of()), dns, ReverseDnsCheck.defaultPatterns(), Set.of(), () -> Lists.of(entries, Clock.systemUTC()),
+                List.of(), List.of(new DnsblCheck.Zone("dbl.example.org", Map.of(), 1)), POOL), TestConsent.book());
+        RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), null, Path.of("../conf/lists")),
+                PolicyEngine.catalogueOf(checks.all()));
+        PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), () -> rules, false, Duration.ofSeconds(5),
+                POOL, Set.of(), false);
+        var t = engine.begin(new Client(InetAddress.getByName("203.0.113.5"), "mail.sender.example", "mail.sender.example", false, null),
+                "a@sender.example");
+        assertThat(t.recipient("user@example.net").verdict().refused()).isFalse();
+        byte[] h = "From: Deals <deals@spam.example>\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <x@y>\r\n\r\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        var d = t.data(net.portcullis.policy.MessageFacts.parse(h, h.length), List.of("user@example.net"));
+        assertThat(d.verdict().decidedBy()).isEqualTo("rhsbl-listed-from-domain");
+        assertThat(d.verdict().reply().text()).startsWith("The From domain spam.example is listed by dbl.example.org");
+    }
+
+    @Test
+    void ipv6ClientsAreLookedUpInNibbleForm() throws Exception {
+        dns.add("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.example.org", "A", "127.0.0.2");
+        StageOutcome o = decide("2001:db8::1", "a@sender.example", false);
+        assertThat(o.verdict().decidedBy()).isEqualTo("dnsbl-listed-client");
+        assertThat(decide("2001:db8::2", "a@sender.example", false).verdict().refused()).isFalse();
+    }
+
+    @Test
     void localBlacklistEntriesRefuseAndTheWhitelistWins() throws Exception {
         list(ListEntry.Color.BLACK, ListEntry.Kind.IP, "203.0.113.0/24");
         StageOutcome o = decide("203.0.113.5", "a@sender.example", false);

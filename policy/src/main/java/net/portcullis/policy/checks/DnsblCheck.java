@@ -27,20 +27,33 @@ public final class DnsblCheck implements Check {
     /** A list: its zone, what its return codes mean (empty: any code lists), and its weight. */
     public record Zone(String zone, Map<String, String> codes, long weight) { }
 
+    /** What is looked up: the client address, the envelope domains (sender, HELO), or the From domain. */
+    public enum Subject { CLIENT, ENVELOPE, FROM }
+
     private final Dns dns;
     private final List<Zone> zones;
     private final boolean domains;
+    private final Subject subject;
     private final Executor executor;
 
     public DnsblCheck(Dns dns, List<Zone> zones, boolean domains, Executor executor) {
+        this(dns, zones, domains ? Subject.ENVELOPE : Subject.CLIENT, executor);
+    }
+
+    public DnsblCheck(Dns dns, List<Zone> zones, Subject subject, Executor executor) {
         this.dns = dns;
         this.zones = List.copyOf(zones);
-        this.domains = domains;
+        this.subject = subject;
+        this.domains = subject != Subject.CLIENT;
         this.executor = executor;
     }
 
     private String p() {
-        return domains ? "rhsbl" : "dnsbl";
+        return switch (subject) {
+            case CLIENT -> "dnsbl";
+            case ENVELOPE -> "rhsbl";
+            default -> "rhsbl.from";
+        };
     }
 
     @Override
@@ -50,7 +63,11 @@ public final class DnsblCheck implements Check {
 
     @Override
     public Stage stage() {
-        return domains ? Stage.MAIL : Stage.CONNECT;
+        return switch (subject) {
+            case CLIENT -> Stage.CONNECT;
+            case ENVELOPE -> Stage.MAIL;
+            default -> Stage.DATA;
+        };
     }
 
     @Override
@@ -67,7 +84,11 @@ public final class DnsblCheck implements Check {
     public List<SignalSpec> produces() {
         String p = p();
         Stage s = stage();
-        String what = domains ? "the sender's domain or the HELO name" : "the client address";
+        String what = switch (subject) {
+            case CLIENT -> "the client address";
+            case ENVELOPE -> "the sender's domain or the HELO name";
+            default -> "the domain of the From header";
+        };
         List<SignalSpec> specs = new ArrayList<>(List.of(
                 new SignalSpec(p + ".listed", Type.BOOL, s, what + " is listed by at least one configured " + p + " zone", "true"),
                 new SignalSpec(p + ".zone", Type.STRING, s, "the first zone that lists it; absent when none", "bl.example.org"),
@@ -78,7 +99,7 @@ public final class DnsblCheck implements Check {
                         "Listed: see https://bl.example.org/"),
                 new SignalSpec(p + ".score", Type.NUMBER, s, "the sum of the weights of the listing zones", "1")));
         if (domains) {
-            specs.add(new SignalSpec("rhsbl.domain", Type.STRING, s, "the listed domain", "spammer.example"));
+            specs.add(new SignalSpec(p + ".domain", Type.STRING, s, "the listed domain", "spammer.example"));
         }
         return specs;
     }
@@ -89,7 +110,15 @@ public final class DnsblCheck implements Check {
     public List<Signal> run(Event e) throws Exception {
         String p = p();
         List<String> subjects = new ArrayList<>();
-        if (domains) {
+        if (subject == Subject.FROM) {
+            for (String from : e.message().all("From")) {
+                for (var box : net.portcullis.policy.Addresses.parse(from)) {
+                    if (!box.domain().isEmpty() && !subjects.contains(box.domain())) {
+                        subjects.add(box.domain());
+                    }
+                }
+            }
+        } else if (domains) {
             Object d = e.earlier("mail.from_domain");
             if (d != null) {
                 subjects.add(d.toString());
@@ -148,7 +177,7 @@ public final class DnsblCheck implements Check {
                 out.add(Signal.of(p + ".reason", first.reason, "TXT " + first.name));
             }
             if (domains) {
-                out.add(Signal.of("rhsbl.domain", first.name.substring(0, first.name.length() - first.zone.zone().length() - 1),
+                out.add(Signal.of(p + ".domain", first.name.substring(0, first.name.length() - first.zone.zone().length() - 1),
                         "the listed domain"));
             }
         }

@@ -143,6 +143,24 @@ class ConsentTest {
     }
 
     @Test
+    void aRevocationReachesEveryGatewayOfAFleetWithinTheRefreshInterval() throws Exception {
+        schema = Databases.newSchema();
+        ConsentStore gatewayA = new ConsentStore(Databases.postgres(schema));
+        ConsentStore gatewayB = new ConsentStore(Databases.postgres(schema));
+        ConsentBook bookB = new ConsentBook(gatewayB, Duration.ofMillis(300), Clock.systemUTC());
+        gatewayA.append(ev(0, "u@example.net", "shop.example", ConsentEvent.Action.GRANT, "web-form", Instant.now(), null));
+        assertThat(bookB.lookup("u@example.net", "shop.example", "").granted()).isTrue();
+        gatewayA.append(ev(0, "u@example.net", "shop.example", ConsentEvent.Action.REVOKE, "api", Instant.now(), null));
+        long t0 = System.nanoTime();
+        while (bookB.lookup("u@example.net", "shop.example", "").granted() && System.nanoTime() - t0 < 5_000_000_000L) {
+            Thread.sleep(20);
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(bookB.lookup("u@example.net", "shop.example", "").status()).isEqualTo(ConsentState.Status.REVOKED);
+        assertThat(ms).as("bounded by consent.refresh (300 ms here), plus scheduling").isLessThan(2_000);
+    }
+
+    @Test
     void partiesAreValidated() {
         assertThat(ConsentEvent.party("recipient", "U@Example.NET")).isEqualTo("u@example.net");
         assertThatThrownBy(() -> ConsentEvent.party("recipient", "not an address")).hasMessage(
