@@ -54,6 +54,11 @@ final class ServeCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             } finally {
                 LOG.info("Portcullis stopped");
+                // Logback is stopped here, last, so the decision lines of the transactions that
+                // finished during the drain are flushed and this hook's own lines are written.
+                if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext lc) {
+                    lc.stop();
+                }
                 stopped.countDown();
             }
         }, "portcullis-shutdown"));
