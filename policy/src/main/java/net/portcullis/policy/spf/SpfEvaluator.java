@@ -290,7 +290,8 @@ public final class SpfEvaluator {
             return false;
         }
         for (String label : d.split("\\.", -1)) {
-            if (label.isEmpty() || label.length() > 63) {
+            // a domain literal ("[192.0.2.1]") or other characters no DNS name has: malformed, so "none"
+            if (label.isEmpty() || label.length() > 63 || !label.matches("[A-Za-z0-9_-]+")) {
                 return false;
             }
         }

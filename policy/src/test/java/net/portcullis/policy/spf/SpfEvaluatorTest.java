@@ -126,6 +126,7 @@ class SpfEvaluatorTest {
         assertThat(spf.checkHost(ip, "A2345678", "postmaster@A2345678", "A2345678").result()).isEqualTo("none");
         assertThat(spf.checkHost(ip, "A...example.com", "x@A...example.com", "h").result()).isEqualTo("none");
         assertThat(spf.checkHost(ip, "a".repeat(64) + ".example.com", "x@y", "h").result()).isEqualTo("none");
+        assertThat(spf.checkHost(ip, "[192.0.2.1]", "x@[192.0.2.1]", "h").result()).isEqualTo("none");
     }
 
     @Test
