@@ -2,7 +2,6 @@ package net.portcullis.policy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The message as the data-stage checks see it: its header fields (unfolded, in order) and its
@@ -90,7 +89,4 @@ public record MessageFacts(List<Header> headers, long size, int malformedLines, 
         return new MessageFacts(out, size, malformed, body);
     }
 
-    static String lower(String s) {
-        return s == null ? null : s.toLowerCase(Locale.ROOT);
-    }
 }

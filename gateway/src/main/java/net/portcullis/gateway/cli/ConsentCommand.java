@@ -14,7 +14,6 @@ import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigLoader;
 import net.portcullis.policy.consent.ConsentBook;
 import net.portcullis.policy.consent.ConsentEvent;
-import net.portcullis.policy.consent.ConsentState;
 import net.portcullis.policy.consent.ConsentStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -216,7 +215,4 @@ final class ConsentCommand {
         }
     }
 
-    static String state(ConsentState s) {
-        return s == null ? "none" : s.status().name().toLowerCase(Locale.ROOT);
-    }
 }

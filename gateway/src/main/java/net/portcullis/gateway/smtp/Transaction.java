@@ -470,8 +470,4 @@ final class Transaction implements MessageHandler {
     private Optional<String> tlsProtocol() {
         return session.getSocket() instanceof SSLSocket s ? Optional.of(s.getSession().getProtocol()) : Optional.empty();
     }
-
-    static String ascii(byte[] b) {
-        return new String(b, StandardCharsets.ISO_8859_1);
-    }
 }

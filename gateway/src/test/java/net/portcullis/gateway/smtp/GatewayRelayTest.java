@@ -181,6 +181,31 @@ class GatewayRelayTest {
     }
 
     @Test
+    void aMessageLargerThanTheMemoryThresholdIsSpooledAndArrivesIntact() throws Exception {
+        gw.close();
+        gw = new GatewayHarness(GatewayHarness.port(downstream), var, "spool: {memory_threshold: 4K}");
+        StringBuilder body = new StringBuilder("Subject: big\r\n\r\n");
+        for (int i = 0; i < 5000; i++) {
+            body.append(i % 7 == 0 ? "." : "").append("line ").append(i).append(" \u00e9 of a long message\r\n");
+        }
+        String msg = body.toString();
+        try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            c.expect(220);
+            c.send("EHLO client.other.org", 250);
+            c.send("MAIL FROM:<a@other.org>", 250);
+            c.send("RCPT TO:<user@example.net>", 250);
+            c.send("DATA", 354);
+            c.writeBytes((msg.replace("\r\n.", "\r\n..") + ".\r\n").getBytes(StandardCharsets.UTF_8));
+            c.expect(250);
+        }
+        String data = new String(downstream.getMessages().get(0).getData(), StandardCharsets.UTF_8);
+        assertThat(data.substring(data.indexOf("Subject: big"))).isEqualTo(msg);
+        try (var files = java.nio.file.Files.list(var.resolve("spool"))) {
+            assertThat(files.count()).as("spool files are deleted after the transaction").isZero();
+        }
+    }
+
+    @Test
     void downstreamConnectionsAreReusedAcrossTransactions() throws Exception {
         for (int i = 0; i < 3; i++) {
             try (SmtpTestClient c = new SmtpTestClient(gw.port())) {

@@ -3,7 +3,6 @@ package net.portcullis.policy.checks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import net.portcullis.policy.Addresses;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
@@ -257,8 +256,4 @@ public final class ConsentChecks {
         }
     }
 
-    static String domainOf(String from) {
-        var boxes = Addresses.parse(from);
-        return boxes.isEmpty() ? null : boxes.get(0).domain();
-    }
 }
