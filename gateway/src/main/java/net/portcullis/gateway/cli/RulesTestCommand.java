@@ -118,6 +118,9 @@ final class RulesTestCommand implements Callable<Integer> {
                     : ptr.status().name().toLowerCase() + (ptr.detail().isEmpty() ? "" : ": " + ptr.detail())));
             report.put("rules", store.get().files());
             report.put("signals", signals(t.early()));
+            // for scripts: every signal's value by name (connect, helo, mail; then data when --eml)
+            Map<String, Object> values = values(t.early());
+            report.put("values", values);
             List<Map<String, Object>> rcpts = new ArrayList<>();
             List<String> domains = new ArrayList<>();
             for (String rcpt : to) {
@@ -127,6 +130,7 @@ final class RulesTestCommand implements Callable<Integer> {
                 m.put("verdict", verdict(o.verdict()));
                 m.put("score", o.score());
                 m.put("signals", signals(o.signals()));
+                m.put("values", values(o.signals()));
                 m.put("stages", stages(o.stages()));
                 rcpts.add(m);
                 if (o.verdict().kind() == Verdict.Kind.ACCEPT) {
@@ -150,6 +154,7 @@ final class RulesTestCommand implements Callable<Integer> {
                 m.put("signals", signals(d.signals()));
                 m.put("stages", stages(d.stages()));
                 report.put("data", m);
+                values.putAll(values(d.signals()));
             }
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
@@ -177,6 +182,13 @@ final class RulesTestCommand implements Callable<Integer> {
             e.put("unavailable", v);
             out.add(e);
         });
+        return out;
+    }
+
+    private static Map<String, Object> values(SignalMap m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.own().values().forEach(s -> out.put(s.name(), s.value() instanceof InetAddress a ? a.getHostAddress() : s.value()));
+        m.ownErrors().forEach((k, v) -> out.put(k, "unavailable: " + v));
         return out;
     }
 

@@ -68,6 +68,10 @@ class RulesCommandsTest {
         assertThat(j.at("/recipients/1/stages/3/rules/0/outcome").asText()).isEqualTo("not-matched");
         assertThat(r.out()).contains("\"evidence\" : \"203.0.113.5 is not in trusted_networks\"");
         assertThat(j.at("/data/signals").toString()).contains("message.id", "<x@other.org>");
+        assertThat(j.at("/values/spf.result").asText()).isEqualTo("pass");
+        assertThat(j.at("/values/spf.helo.result").asText()).isEqualTo("none");
+        assertThat(j.at("/values/dkim.result").asText()).isEqualTo("none");
+        assertThat(j.at("/values/dmarc.result").asText()).isEqualTo("none");
         String early = j.at("/signals").toString();
         assertThat(early).contains("{\"name\":\"spf.result\",\"value\":\"pass\",\"evidence\":\"'ip4:203.0.113.0/24' matched 203.0.113.5 in \\\"v=spf1 ip4:203.0.113.0/24 -all\\\"\"}");
         assertThat(early).contains("\"name\":\"client.fcrdns\",\"value\":true", "\"name\":\"helo.syntax\",\"value\":\"fqdn\"");
