@@ -99,6 +99,29 @@ public final class PolicyEngine {
         compute(stage, event, set, into, true);
     }
 
+    /** Only the checks that do no I/O: enough to decide the relay stage without waiting on DNS. */
+    void computeCheap(Stage stage, Event event, SignalMap into) {
+        for (Check c : checks) {
+            if (c.stage() == stage && !c.io() && !c.late()) {
+                try {
+                    c.run(event).forEach(into::put);
+                } catch (Exception e) {
+                    fail(c, into, "check " + c.name() + " failed: " + e);
+                }
+            }
+        }
+    }
+
+    /** Whether a signal comes from a check that does I/O. */
+    boolean fromIo(String signal) {
+        for (Check c : checks) {
+            if (c.io() && c.produces().stream().anyMatch(s -> s.name().equals(signal))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** One phase: the checks of the stage, or (late) those that read the others' signals. */
     private void compute(Stage stage, Event event, RuleSet set, SignalMap into, boolean late) {
         Set<String> needed = set.neededSignals();

@@ -66,6 +66,13 @@ public final class PolicyTransaction {
             return outcome(Verdict.refuse(Reply.sanitized(501, "5.1.3", "Bad recipient address syntax: " + p.reason()),
                     "rcpt.syntax", p.reason()), 0, List.of(), List.of(), m);
         }
+        boolean local = engine.recipientCheck().isLocal(rcpt);
+        if (!local) {
+            StageOutcome refused = relayFirst(rcpt);
+            if (refused != null) {
+                return refused;
+            }
+        }
         SignalMap m = new SignalMap(early());
         for (Stage s : List.of(Stage.RELAY, Stage.RCPT)) {
             engine.compute(s, new Event(s, client, sender, rcpt, null, m), rules, m);
@@ -75,6 +82,35 @@ public final class PolicyTransaction {
             scoreByDomain.merge(rcpt.domain() == null ? "" : rcpt.domain(), o.score(), Math::max);
         }
         return o;
+    }
+
+    /**
+     * A recipient of another domain is first put to the relay stage alone, on the signals that
+     * cost no I/O (client address, trust, AUTH; the recipient): a relay attempt is refused at
+     * once, without a DNS query, and is refused 550 even when DNS is down. Falls back to the
+     * full path when a relay rule reads a signal that needs I/O.
+     */
+    private StageOutcome relayFirst(MailAddress rcpt) {
+        for (net.portcullis.rules.Rule r : rules.rules(Stage.RELAY)) {
+            for (String sig : r.signals()) {
+                if (engine.fromIo(sig)) {
+                    return null;
+                }
+            }
+        }
+        SignalMap cheap = new SignalMap(null);
+        for (Stage s : List.of(Stage.CONNECT, Stage.HELO, Stage.MAIL, Stage.RELAY)) {
+            engine.computeCheap(s, new Event(s, client, sender, s == Stage.RELAY ? rcpt : null, null, cheap), cheap);
+        }
+        StageResult r = rules.evaluate(Stage.RELAY, rcpt.domain(), cheap, 0);
+        if (r.verdict().refused()) {
+            return outcome(r.verdict(), r.score(), r.tags(), List.of(r), cheap);
+        }
+        if (r.verdict().kind() != Verdict.Kind.ACCEPT) {
+            return outcome(Verdict.refuse(RELAY_DENIED, "relay.closed",
+                    rcpt.domain() + " is not ours and no relay rule permitted this client"), r.score(), r.tags(), List.of(r), cheap);
+        }
+        return null;
     }
 
     /**

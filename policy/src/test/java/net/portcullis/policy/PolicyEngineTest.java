@@ -131,6 +131,19 @@ class PolicyEngineTest {
     }
 
     @Test
+    void aRelayAttemptIsRefused550WithoutWaitingOnDnsEvenWhenDnsIsDown() throws Exception {
+        SlowCheck dns = new SlowCheck("slow", 3_000);
+        PolicyEngine e = engine(List.of(dns), "rule r\n stage connect\n when slow.listed\n reject 554 5.7.1 \"listed\"\n"
+                + "rule t\n stage relay\n when client.trusted\n permit\n", Duration.ofMillis(200));
+        StageOutcome o = e.begin(client(), "s@other.org").recipient("victim@elsewhere.com");
+        assertThat(o.verdict().reply().code()).isEqualTo(550);
+        assertThat(o.verdict().decidedBy()).isEqualTo("relay.closed");
+        assertThat(dns.runs.get()).as("no I/O check ran for a relay attempt").isZero();
+        // a recipient of ours still goes through every stage, and the DNS failure is a temporary one
+        assertThat(e.begin(client(), "s@other.org").recipient("u@example.net").verdict().reply().code()).isEqualTo(451);
+    }
+
+    @Test
     void aRuleOfAnotherStageCannotOpenTheRelay() throws Exception {
         PolicyEngine e = engine(List.of(), "rule open\n stage rcpt\n accept\nrule open2\n stage connect\n accept\n", Duration.ofSeconds(1));
         assertThat(e.begin(client(), "s@other.org").recipient("victim@elsewhere.com").verdict().decidedBy()).isEqualTo("relay.closed");

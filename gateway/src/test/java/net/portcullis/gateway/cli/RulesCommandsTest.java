@@ -63,9 +63,9 @@ class RulesCommandsTest {
         assertThat(j.at("/recipients/0/verdict/kind").asText()).isEqualTo("accept");
         assertThat(j.at("/recipients/1/verdict/kind").asText()).isEqualTo("reject");
         assertThat(j.at("/recipients/1/verdict/decided_by").asText()).isEqualTo("relay.closed");
-        assertThat(j.at("/recipients/1/stages/3/stage").asText()).isEqualTo("relay");
-        assertThat(j.at("/recipients/1/stages/3/rules/0/rule").asText()).isEqualTo("trusted-networks-may-relay");
-        assertThat(j.at("/recipients/1/stages/3/rules/0/outcome").asText()).isEqualTo("not-matched");
+        assertThat(j.at("/recipients/1/stages/0/stage").asText()).isEqualTo("relay");
+        assertThat(j.at("/recipients/1/stages/0/rules/0/rule").asText()).isEqualTo("trusted-networks-may-relay");
+        assertThat(j.at("/recipients/1/stages/0/rules/0/outcome").asText()).isEqualTo("not-matched");
         assertThat(r.out()).contains("\"evidence\" : \"203.0.113.5 is not in trusted_networks\"");
         assertThat(j.at("/data/signals").toString()).contains("message.id", "<x@other.org>");
         assertThat(j.at("/values/spf.result").asText()).isEqualTo("pass");
