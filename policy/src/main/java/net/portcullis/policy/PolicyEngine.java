@@ -35,6 +35,7 @@ public final class PolicyEngine {
     private final ExecutorService executor;
     private final Set<String> alwaysNeeded;
     private final boolean everything;
+    private final Set<String> ioSignals;
 
     public PolicyEngine(List<Check> checks, RecipientCheck recipients, Supplier<RuleSet> rules, boolean softBounce,
                         Duration deadline, ExecutorService executor) {
@@ -49,6 +50,9 @@ public final class PolicyEngine {
     public PolicyEngine(List<Check> checks, RecipientCheck recipients, Supplier<RuleSet> rules, boolean softBounce,
                         Duration deadline, ExecutorService executor, Set<String> alwaysNeeded, boolean everything) {
         this.alwaysNeeded = Set.copyOf(alwaysNeeded);
+        Set<String> io = new java.util.HashSet<>();
+        checks.stream().filter(Check::io).forEach(c -> c.produces().forEach(s -> io.add(s.name())));
+        this.ioSignals = Set.copyOf(io);
         this.everything = everything;
         List<Check> all = new ArrayList<>(checks);
         if (!all.contains(recipients)) {
@@ -114,12 +118,7 @@ public final class PolicyEngine {
 
     /** Whether a signal comes from a check that does I/O. */
     boolean fromIo(String signal) {
-        for (Check c : checks) {
-            if (c.io() && c.produces().stream().anyMatch(s -> s.name().equals(signal))) {
-                return true;
-            }
-        }
-        return false;
+        return ioSignals.contains(signal);
     }
 
     /** One phase: the checks of the stage, or (late) those that read the others' signals. */

@@ -59,7 +59,6 @@ public final class DownstreamConnection implements AutoCloseable {
     private final GatewayConfig.DownstreamOptions options;
     private final String tls;
     private long idleSince;
-    private int transactions;
 
     private DownstreamConnection(Client client, GatewayConfig.DownstreamOptions options, String tls) {
         this.client = client;
@@ -121,7 +120,6 @@ public final class DownstreamConnection implements AutoCloseable {
     }
 
     public DownstreamReply mail(String sender) throws DownstreamException {
-        transactions++;
         return command(() -> client.mail("<" + sender + ">"), "MAIL");
     }
 
@@ -190,10 +188,6 @@ public final class DownstreamConnection implements AutoCloseable {
 
     long idleNanos() {
         return System.nanoTime() - idleSince;
-    }
-
-    int transactions() {
-        return transactions;
     }
 
     boolean isOpen() {

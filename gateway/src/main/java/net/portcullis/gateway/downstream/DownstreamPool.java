@@ -77,10 +77,6 @@ public final class DownstreamPool implements AutoCloseable {
         return reused.sum();
     }
 
-    public synchronized int idleCount() {
-        return idle.size();
-    }
-
     @Override
     public void close() {
         Deque<DownstreamConnection> all;

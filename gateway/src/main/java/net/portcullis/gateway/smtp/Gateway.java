@@ -201,10 +201,6 @@ public final class Gateway implements AutoCloseable {
         return pool;
     }
 
-    public int openSessions() {
-        return gate.open();
-    }
-
     /**
      * Graceful stop: refuse new connections and transactions (421), let transactions in flight
      * finish within the grace time, then close every session and the downstream connections.

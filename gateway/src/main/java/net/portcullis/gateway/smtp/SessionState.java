@@ -14,7 +14,6 @@ import net.portcullis.rules.Verdict;
 /** What the gateway keeps per client connection beyond what SubEthaSMTP's Session holds. */
 final class SessionState {
     final InetAddress address;
-    final long connectedNanos = System.nanoTime();
     private final CompletableFuture<DnsAnswer> reverse;
     volatile boolean ehlo;
     /** Every HELO/EHLO name of the session, in order: a second HELO is checked again. */

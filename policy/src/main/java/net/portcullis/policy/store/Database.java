@@ -71,10 +71,6 @@ public final class Database implements AutoCloseable {
         return db;
     }
 
-    public boolean postgres() {
-        return schema != null;
-    }
-
     /** A pooled connection; callers close it (which returns it to the pool). */
     public Connection connect() throws SQLException {
         return pool.getConnection();
