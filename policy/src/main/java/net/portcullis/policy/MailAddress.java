@@ -39,6 +39,35 @@ public record MailAddress(String localPart, String domain) {
         return domain == null;
     }
 
+    /** True when the local part or the domain holds non-ASCII characters (needs SMTPUTF8). */
+    public boolean hasUtf8() {
+        return !isAscii(localPart) || domain != null && !isAscii(domain);
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The domain in its ASCII (A-label) form, for comparisons with our domains and for DNS:
+     * {@code bücher.example} and {@code xn--bcher-kva.example} are the same domain (IDNA, RFC 5890).
+     */
+    public String asciiDomain() {
+        if (domain == null || isAscii(domain)) {
+            return domain;
+        }
+        try {
+            return java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return domain;
+        }
+    }
+
     public String address() {
         return domain == null ? localPart : localPart + "@" + domain;
     }
@@ -106,6 +135,13 @@ public record MailAddress(String localPart, String domain) {
             checkDotAtom(local);
         }
         checkDomain(domain);
+        if (!isAscii(domain)) {
+            try {
+                java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED);
+            } catch (IllegalArgumentException e) {
+                throw syntax("domain is not a valid internationalized domain name");
+            }
+        }
         return new MailAddress(local, domain);
     }
 

@@ -89,7 +89,7 @@ public final class Replay {
                 String ref = String.valueOf(rec.get("ref"));
                 Map<String, Object> top = (Map<String, Object>) rec.getOrDefault("signals", Map.of());
                 seenSignals.addAll(top.keySet());
-                SignalMap base = toSignals(top, catalogue, null);
+                SignalMap base = SignalMap.fromJson(top, catalogue, null);
                 List<String> acceptedDomains = new ArrayList<>();
                 Map<String, Long> scores = new HashMap<>();
                 for (Map<String, Object> rc : (List<Map<String, Object>>) rec.getOrDefault("recipients", List.of())) {
@@ -99,7 +99,7 @@ public final class Replay {
                     }
                     recipients++;
                     seenSignals.addAll(sig.keySet());
-                    SignalMap m = toSignals(sig, catalogue, base);
+                    SignalMap m = SignalMap.fromJson(sig, catalogue, base);
                     String domain = String.valueOf(sig.getOrDefault("rcpt.domain", ""));
                     boolean local = Boolean.TRUE.equals(sig.get("rcpt.local_domain"));
                     StageOutcome now = PolicyTransaction.decideRecipient(rules, m, domain, local, false);
@@ -157,32 +157,5 @@ public final class Replay {
             case TEMPFAIL -> "tempfail";
             default -> "accepted";
         };
-    }
-
-    @SuppressWarnings("unchecked")
-    private static SignalMap toSignals(Map<String, Object> recorded, Catalogue catalogue, SignalMap parent) {
-        SignalMap m = new SignalMap(parent);
-        recorded.forEach((name, raw) -> {
-            SignalSpec spec = catalogue.find(name).orElse(null);
-            if (raw instanceof Map<?, ?> err) {
-                m.fail(name, String.valueOf(((Map<String, Object>) err).get("unavailable")), false);
-                return;
-            }
-            if (spec == null || raw == null) {
-                return; // a signal this version no longer knows: no rule can read it
-            }
-            try {
-                Object v = switch (spec.type()) {
-                    case IP -> Network.address(String.valueOf(raw));
-                    case NUMBER -> ((Number) raw).longValue();
-                    case BOOL -> (Boolean) raw;
-                    case STRING -> String.valueOf(raw);
-                };
-                m.put(new Signal(name, v, "recorded"));
-            } catch (RuntimeException e) {
-                // a value of the wrong type in a hand-edited log: left out
-            }
-        });
-        return m;
     }
 }

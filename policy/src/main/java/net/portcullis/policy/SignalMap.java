@@ -49,6 +49,53 @@ public final class SignalMap implements Signals {
         return values;
     }
 
+    /**
+     * This layer as JSON values: the one conversion the decision log, {@code rules test} and
+     * {@code rules replay} share. An address is its text form; a failed check is
+     * {@code {"unavailable": reason}}.
+     */
+    public Map<String, Object> toJson() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        values.values().forEach(s -> out.put(s.name(), jsonValue(s.value())));
+        errors.forEach((k, v) -> out.put(k, Map.of("unavailable", v.getMessage())));
+        return out;
+    }
+
+    /** A signal value as JSON: addresses as text, everything else as it is. */
+    public static Object jsonValue(Object v) {
+        return v instanceof java.net.InetAddress a ? a.getHostAddress() : v;
+    }
+
+    /**
+     * The inverse of {@link #toJson}, for replay: signals the catalogue no longer knows, and
+     * values of the wrong type (a hand-edited log), are left out, since no rule can read them.
+     */
+    public static SignalMap fromJson(Map<String, Object> recorded, net.portcullis.rules.Catalogue catalogue, SignalMap parent) {
+        SignalMap m = new SignalMap(parent);
+        recorded.forEach((name, raw) -> {
+            if (raw instanceof Map<?, ?> err) {
+                m.fail(name, String.valueOf(err.get("unavailable")), false);
+                return;
+            }
+            net.portcullis.rules.SignalSpec spec = catalogue.find(name).orElse(null);
+            if (spec == null || raw == null) {
+                return;
+            }
+            try {
+                Object v = switch (spec.type()) {
+                    case IP -> net.portcullis.rules.Network.address(String.valueOf(raw));
+                    case NUMBER -> ((Number) raw).longValue();
+                    case BOOL -> (Boolean) raw;
+                    case STRING -> String.valueOf(raw);
+                };
+                m.put(new Signal(name, v, "recorded"));
+            } catch (RuntimeException e) {
+                // a value of the wrong type: left out, as above
+            }
+        });
+        return m;
+    }
+
     /** Failed checks of this layer: signal name to reason. */
     public Map<String, String> ownErrors() {
         Map<String, String> m = new LinkedHashMap<>();

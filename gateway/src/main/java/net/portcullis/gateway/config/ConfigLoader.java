@@ -100,14 +100,17 @@ public final class ConfigLoader {
 
         Section lim = top.section("limits");
         lim.allow(Set.of("message_size", "recipients", "line_length", "idle_timeout", "connections",
-                "connections_per_client"));
+                "connections_per_client", "errors", "junk_commands", "data_deadline"));
         GatewayConfig.Limits limits = new GatewayConfig.Limits(
                 lim.size("message_size", 25L * 1024 * 1024, 1024),
                 lim.integer("recipients", 100, 1, 100_000),
                 lim.integer("line_length", 998, 78, 1_000_000),
                 lim.duration("idle_timeout", Duration.ofMinutes(5)),
                 lim.integer("connections", 2000, 1, 1_000_000),
-                lim.integer("connections_per_client", 50, 1, 1_000_000));
+                lim.integer("connections_per_client", 50, 1, 1_000_000),
+                lim.integer("errors", 20, 1, 1_000_000),
+                lim.integer("junk_commands", 100, 1, 1_000_000),
+                lim.duration("data_deadline", Duration.ofMinutes(10)));
 
         Section dso = top.section("downstream_options");
         dso.allow(Set.of("connect_timeout", "timeout", "data_timeout", "starttls", "reuse", "max_idle", "idle_time"));

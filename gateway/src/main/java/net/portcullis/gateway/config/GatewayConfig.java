@@ -56,8 +56,16 @@ public record GatewayConfig(
     /** Where the policy lives, and how long a check may take before its signals count as unavailable. */
     public record Rules(Path directory, Path local, Path lists, Duration checkDeadline) { }
 
+    /**
+     * @param errors       refused or invalid commands in one session before 421 and close
+     *                     (Postfix's smtpd_hard_error_limit)
+     * @param junkCommands NOOP, RSET, VRFY, HELP in one session past which each counts as an
+     *                     error (Postfix's smtpd_junk_command_limit)
+     * @param dataDeadline the whole DATA phase, however slowly the client trickles it in
+     */
     public record Limits(long messageSize, int recipients, int lineLength, Duration idleTimeout,
-                         int connections, int connectionsPerClient) { }
+                         int connections, int connectionsPerClient, int errors, int junkCommands,
+                         Duration dataDeadline) { }
 
     public record DownstreamOptions(Duration connectTimeout, Duration timeout, Duration dataTimeout,
                                     boolean starttls, boolean reuse, int maxIdle, Duration idleTime) { }

@@ -25,7 +25,8 @@ public final class DownstreamConnection implements AutoCloseable {
     /** Exposes the socket stream Commons Net keeps protected; it is replaced after STARTTLS. */
     private static final class Client extends AuthenticatingSMTPClient {
         Client(SSLContext ctx) {
-            super("TLS", false, "ISO-8859-1");
+            // UTF-8: SMTPUTF8 addresses pass as the client sent them; every other command is ASCII.
+            super("TLS", false, "UTF-8");
             // Opportunistic TLS to our own server: encryption against passive listeners, no
             // certificate check (RFC 7435); the next hop is configured by address, not by name.
             setTrustManager(TRUST_ANY);
@@ -58,12 +59,14 @@ public final class DownstreamConnection implements AutoCloseable {
     private final Client client;
     private final GatewayConfig.DownstreamOptions options;
     private final String tls;
+    private final java.util.Set<String> extensions;
     private long idleSince;
 
     private DownstreamConnection(Client client, GatewayConfig.DownstreamOptions options, String tls) {
         this.client = client;
         this.options = options;
         this.tls = tls;
+        this.extensions = keywords(client.getReplyStrings());
         this.idleSince = System.nanoTime();
     }
 
@@ -105,6 +108,17 @@ public final class DownstreamConnection implements AutoCloseable {
         }
     }
 
+    private static java.util.Set<String> keywords(String[] ehloReply) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (int i = 1; ehloReply != null && i < ehloReply.length; i++) {
+            String l = ehloReply[i];
+            if (l.length() > 4) {
+                out.add(l.substring(4).strip().split("[ =]", 2)[0].toUpperCase(java.util.Locale.ROOT));
+            }
+        }
+        return java.util.Set.copyOf(out);
+    }
+
     private static boolean offers(Client c, String extension) {
         for (String line : c.getReplyStrings()) {
             if (line.length() > 4 && line.substring(4).toUpperCase(java.util.Locale.ROOT).startsWith(extension)) {
@@ -119,12 +133,21 @@ public final class DownstreamConnection implements AutoCloseable {
         return tls;
     }
 
-    public DownstreamReply mail(String sender) throws DownstreamException {
-        return command(() -> client.mail("<" + sender + ">"), "MAIL");
+    /** MAIL FROM with the client's ESMTP parameters as it gave them (empty for none). */
+    public DownstreamReply mail(String sender, String params) throws DownstreamException {
+        String args = "FROM:<" + sender + ">" + (params == null || params.isEmpty() ? "" : " " + params);
+        return command(() -> client.sendCommand("MAIL", args), "MAIL");
     }
 
-    public DownstreamReply rcpt(String recipient) throws DownstreamException {
-        return command(() -> client.rcpt("<" + recipient + ">"), "RCPT");
+    /** RCPT TO with the client's ESMTP parameters as it gave them (empty for none). */
+    public DownstreamReply rcpt(String recipient, String params) throws DownstreamException {
+        String args = "TO:<" + recipient + ">" + (params == null || params.isEmpty() ? "" : " " + params);
+        return command(() -> client.sendCommand("RCPT", args), "RCPT");
+    }
+
+    /** The EHLO keywords the server offered (upper case, without their parameters). */
+    public java.util.Set<String> extensions() {
+        return extensions;
     }
 
     /** RSET; false when the connection is no longer usable. */
@@ -160,6 +183,8 @@ public final class DownstreamConnection implements AutoCloseable {
             int code = client.getReply();
             client.setSoTimeout((int) options.timeout().toMillis());
             return DownstreamReply.of(code, client.getReplyStrings());
+        } catch (DownstreamException e) {
+            throw e;
         } catch (SocketTimeoutException e) {
             throw DownstreamException.broken("no answer to end of data within " + options.dataTimeout(), e);
         } catch (IOException e) {
@@ -175,6 +200,8 @@ public final class DownstreamConnection implements AutoCloseable {
         try {
             int code = c.run();
             return DownstreamReply.of(code, client.getReplyStrings());
+        } catch (DownstreamException e) {
+            throw e;
         } catch (SocketTimeoutException e) {
             throw DownstreamException.broken("no answer to " + verb + " within " + options.timeout(), e);
         } catch (IOException e) {

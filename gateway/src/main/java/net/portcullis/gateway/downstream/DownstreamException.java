@@ -25,6 +25,11 @@ public final class DownstreamException extends IOException {
                 detail, cause);
     }
 
+    /** The session was lost earlier in the transaction: later commands of it fail the same way. */
+    public static DownstreamException lost(String detail) {
+        return broken(detail, null);
+    }
+
     public Reply reply() {
         return reply;
     }

@@ -19,6 +19,8 @@ public final class DownstreamPool implements AutoCloseable {
     private final LongAdder opened = new LongAdder();
     private final LongAdder reused = new LongAdder();
     private boolean closed;
+    /** The EHLO keywords of the last session opened, null before the first: what we may advertise. */
+    private volatile java.util.Set<String> extensions;
 
     public DownstreamPool(HostPort target, GatewayConfig.DownstreamOptions options, String heloName) {
         this.target = target;
@@ -38,9 +40,26 @@ public final class DownstreamPool implements AutoCloseable {
                 c.close();
             }
         }
-        DownstreamConnection c = DownstreamConnection.open(target, options, heloName);
-        opened.increment();
-        return new Lease(c, false);
+        return fresh();
+    }
+
+    /** The extensions the downstream offered at its last EHLO; null when no session was ever opened. */
+    public java.util.Set<String> extensions() {
+        return extensions;
+    }
+
+    /**
+     * Opens a session to learn what the downstream offers, and keeps it for reuse. Called at
+     * start, so that the first client's EHLO already advertises SMTPUTF8 and DSN when the
+     * downstream has them; a downstream that is down then is simply asked again at first use.
+     */
+    public void probe() {
+        try {
+            fresh().release(State.FINISHED);
+        } catch (DownstreamException e) {
+            org.slf4j.LoggerFactory.getLogger(DownstreamPool.class).warn(
+                    "downstream not reachable at start ({}); SMTPUTF8 and DSN are advertised once it is", e.getMessage());
+        }
     }
 
     private synchronized DownstreamConnection pollIdle() {
@@ -50,6 +69,7 @@ public final class DownstreamPool implements AutoCloseable {
     /** Opens a fresh connection, for a retry after a reused one turned out to be dead. */
     public Lease fresh() throws DownstreamException {
         DownstreamConnection c = DownstreamConnection.open(target, options, heloName);
+        extensions = c.extensions();
         opened.increment();
         return new Lease(c, false);
     }

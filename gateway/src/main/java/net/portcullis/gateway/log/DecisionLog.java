@@ -31,6 +31,10 @@ public final class DecisionLog {
         return new DecisionLog(sink);
     }
 
+    public void write(DecisionRecord record) {
+        write(record.toMap());
+    }
+
     public void write(Map<String, Object> record) {
         try {
             sink.accept(JSON.writeValueAsString(record));

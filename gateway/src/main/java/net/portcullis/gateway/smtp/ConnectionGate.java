@@ -74,7 +74,7 @@ final class ConnectionGate implements SessionHandler {
                     "limits.connections_per_client");
         }
         CompletableFuture<DnsAnswer> ptr = CompletableFuture.supplyAsync(() -> dns.ptr(addr), lookups);
-        sessions.put(session, new SessionState(addr, ptr));
+        sessions.put(session, new SessionState(ptr));
         return SessionAcceptance.success();
     }
 

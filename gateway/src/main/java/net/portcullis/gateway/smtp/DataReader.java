@@ -28,6 +28,13 @@ final class DataReader {
         }
     }
 
+    /** The client did not finish the message before the DATA deadline (limits.data_deadline). */
+    static final class TooSlow extends Exception {
+        TooSlow(long seen) {
+            super("message not complete within the data deadline (" + seen + " bytes read)", null, false, false);
+        }
+    }
+
     static final int HEADER_CAPTURE_LIMIT = 256 * 1024;
     private static final int CHUNK = 16 * 1024;
 
@@ -50,6 +57,18 @@ final class DataReader {
      *                  this far past the size limit: draining an endless stream protects nothing
      */
     Result read(InputStream in, Spool spool, long dropAfter) throws IOException, Oversized {
+        try {
+            return read(in, spool, dropAfter, Long.MAX_VALUE);
+        } catch (TooSlow e) {
+            throw new IllegalStateException(e); // cannot happen without a deadline
+        }
+    }
+
+    /**
+     * @param deadline a {@link System#nanoTime()} by which the final dot must have come: the idle
+     *                 timeout alone lets a client that sends a byte a second hold a session for ever
+     */
+    Result read(InputStream in, Spool spool, long dropAfter, long deadline) throws IOException, Oversized, TooSlow {
         if (!in.markSupported()) {
             throw new IllegalArgumentException("DATA needs a stream with mark/reset, not to over-read pipelined commands");
         }
@@ -68,6 +87,9 @@ final class DataReader {
             int n = in.read(buf, 0, CHUNK);
             if (n == -1) {
                 throw new EOFException("connection closed before the end of data");
+            }
+            if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
+                throw new TooSlow(total);
             }
             int o = 0;
             int end = -1;

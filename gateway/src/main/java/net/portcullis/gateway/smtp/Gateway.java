@@ -46,6 +46,7 @@ public final class Gateway implements AutoCloseable {
     private final InFlight inflight = new InFlight();
     private final Metrics metrics = new Metrics();
     private AdminServer admin;
+    private java.util.concurrent.CompletableFuture<Void> probe = java.util.concurrent.CompletableFuture.completedFuture(null);
     private net.portcullis.gateway.admin.ConsentApi consentApi;
     private final ExecutorService sessions;
     private final ExecutorService lookups;
@@ -138,11 +139,12 @@ public final class Gateway implements AutoCloseable {
         // The data stage reads the message itself (DataReader), so SubEthaSMTP's own
         // Received header is off and ours, with TLS details and our reference id, is added.
         this.server = b.build();
-        SmtpCommands.install(server.getCommandHandler(), gate);
+        SmtpCommands.install(server.getCommandHandler(), new SmtpCommands.Context(gate, pool, config.limits()));
     }
 
     public void start() throws IOException {
         server.start();
+        probe = java.util.concurrent.CompletableFuture.runAsync(pool::probe, lookups);
         if (config.consent().apiListen() != null) {
             var l = config.consent().apiListen();
             consentApi = new net.portcullis.gateway.admin.ConsentApi(new java.net.InetSocketAddress(l.host(), l.port()),
@@ -155,6 +157,17 @@ public final class Gateway implements AutoCloseable {
         }
         LOG.info("Portcullis listening on {}:{} for {}, relaying to {}", config.listen().host(), port(),
                 config.domains(), config.downstream());
+    }
+
+    /** Waits for the start-up probe of the downstream (what it offers), at most {@code wait}. */
+    public void awaitDownstreamProbe(Duration wait) {
+        try {
+            probe.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the probe only informs EHLO; its failure is logged by the pool
+        }
     }
 
     public int port() {

@@ -25,9 +25,8 @@ final class ReceivedHeader {
         StringBuilder h = new StringBuilder(256);
         h.append("Received: from ").append(f.helo() == null ? "unknown" : clean(f.helo()));
         h.append(" (");
-        if (f.reverseName() != null) {
-            h.append(clean(f.reverseName())).append(' ');
-        }
+        // reverseName is null unless forward-confirmed: "unknown", as Postfix writes it
+        h.append(f.reverseName() == null ? "unknown" : clean(f.reverseName())).append(' ');
         h.append('[').append(f.address()).append("])\r\n");
         h.append("\tby ").append(f.hostname()).append(" (Portcullis) with ");
         String proto = f.ehlo() ? "ESMTP" : "SMTP";

@@ -1,10 +1,8 @@
 package net.portcullis.gateway.smtp;
 
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,19 +11,21 @@ import net.portcullis.rules.Verdict;
 
 /** What the gateway keeps per client connection beyond what SubEthaSMTP's Session holds. */
 final class SessionState {
-    final InetAddress address;
     private final CompletableFuture<DnsAnswer> reverse;
     volatile boolean ehlo;
-    /** Every HELO/EHLO name of the session, in order: a second HELO is checked again. */
-    final List<String> helos = new CopyOnWriteArrayList<>();
+    /** The extensions our last EHLO reply offered; empty after HELO (no parameters allowed then). */
+    volatile Set<String> advertised = Set.of();
+    /** Refused or invalid commands so far (limits.errors). */
+    int errors;
+    /** NOOP, RSET, VRFY, HELP so far (limits.junk_commands). */
+    int junk;
     /**
      * A refusal decided on the client itself (connect or HELO stage): it stays for the rest of
      * the session, so sending another HELO does not get a refused client through.
      */
     volatile Verdict sessionRefusal;
 
-    SessionState(InetAddress address, CompletableFuture<DnsAnswer> reverse) {
-        this.address = address;
+    SessionState(CompletableFuture<DnsAnswer> reverse) {
         this.reverse = reverse;
     }
 

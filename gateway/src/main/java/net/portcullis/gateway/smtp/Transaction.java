@@ -3,19 +3,18 @@ package net.portcullis.gateway.smtp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import net.portcullis.gateway.downstream.DownstreamException;
 import net.portcullis.gateway.downstream.DownstreamPool;
 import net.portcullis.gateway.downstream.DownstreamReply;
+import net.portcullis.gateway.log.DecisionRecord;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.MailAddress;
 import net.portcullis.policy.MessageFacts;
@@ -23,9 +22,13 @@ import net.portcullis.policy.PolicyTransaction;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.SignalMap;
 import net.portcullis.policy.StageOutcome;
+import net.portcullis.policy.dns.DnsAnswer;
 import net.portcullis.rules.Reply;
+import net.portcullis.rules.Stage;
 import net.portcullis.rules.StageResult;
 import net.portcullis.rules.Verdict;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.AuthenticationHandler;
 import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageHandler;
@@ -33,35 +36,32 @@ import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.Session;
 
 /**
- * One SMTP transaction, relayed in-line: the downstream session is opened at the first
- * recipient our policy accepts, each RCPT is passed on and its answer returned, and the
- * client's end-of-DATA answer is the downstream's. Any fault on the way becomes a 4xx, so the
- * client hears 250 only for mail the protected server took.
+ * One SMTP transaction, relayed in-line: MAIL and each RCPT the policy accepts are passed on
+ * through the {@link DownstreamLeg}, the message is streamed through at DATA, and the client's
+ * end-of-DATA answer is the downstream's. Any fault on the way becomes a 4xx, so the client
+ * hears 250 only for mail the protected server took. What was decided goes into one
+ * {@link DecisionRecord}, written when the transaction ends.
  */
 final class Transaction implements MessageHandler {
+    private static final Logger MONITOR = LoggerFactory.getLogger("portcullis.monitor");
+    /** Parameters we consume ourselves: AUTH= names our client's identity, not ours downstream. */
+    private static final Set<String> NOT_PASSED_ON = Set.of("AUTH");
+
     private final GatewayContext ctx;
     private final Session session;
     private final SessionState state;
-    private final String ref = RefIds.next();
+    private final DecisionRecord record = new DecisionRecord(RefIds.next());
     private final long startNanos = System.nanoTime();
-    private final List<Map<String, Object>> recipients = new ArrayList<>();
+    private final DownstreamLeg leg;
+    private final ReportMailbox reports;
     private final List<String> accepted = new ArrayList<>();
     private final List<StageResult.Tag> tags = new ArrayList<>();
-    private final List<Map<String, Object>> rulesHit = new ArrayList<>();
     private PolicyTransaction policy;
     private SignalMap dataSignals;
-    private DownstreamPool.Lease lease;
-    private boolean downstreamHasMail;
     private String sender;
+    private EsmtpParameters mailParams = EsmtpParameters.NONE;
     private Client client;
-    private String verdict = "aborted";
-    private String decidedBy;
-    private String reason;
-    private String downstreamReply;
-    private String downstreamTls;
     private String authResults;
-    private String messageId;
-    private long size = -1;
     private boolean started;
     private boolean reportMode;
 
@@ -69,44 +69,62 @@ final class Transaction implements MessageHandler {
         this.ctx = ctx;
         this.session = session;
         this.state = ctx.gate().state(session);
+        this.leg = new DownstreamLeg(ctx.pool());
+        this.reports = new ReportMailbox(ctx.config().reports().address(), ctx.reports());
+    }
+
+    String ref() {
+        return record.ref;
     }
 
     @Override
     public void from(String from) throws RejectException {
+        mail(from, EsmtpParameters.NONE);
+    }
+
+    /** MAIL FROM, with its parameters already checked by {@link SmtpCommands}. */
+    void mail(String from, EsmtpParameters params) throws RejectException {
         if (ctx.gate().draining()) {
             throw new DropConnectionException(421, refusal(new Reply(421, "4.3.2", "Service shutting down, try again later"),
                     "shutdown", "gateway is draining"));
         }
         started = true;
         ctx.inflight().enter();
+        sender = from;
+        mailParams = params;
         if (!from.isEmpty()) {
             try {
-                MailAddress.parse(from);
+                MailAddress a = MailAddress.parse(from);
+                if (a.hasUtf8() && !params.has("SMTPUTF8")) {
+                    throw reject(new Reply(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter"),
+                            "mail.syntax", "UTF-8 sender without SMTPUTF8");
+                }
             } catch (MailAddress.InvalidAddress e) {
                 throw reject(Reply.sanitized(501, "5.1.7", "Bad sender address syntax: " + e.problem().reason()),
                         "mail.syntax", e.problem().reason());
             }
         }
-        sender = from;
     }
 
     @Override
     public void recipient(String path) throws RejectException {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("address", path);
-        recipients.add(entry);
+        recipient(path, EsmtpParameters.NONE);
+    }
+
+    /** RCPT TO: the policy decides, then the downstream does; the client hears the downstream's answer. */
+    void recipient(String path, EsmtpParameters params) throws RejectException {
+        DecisionRecord.Recipient entry = record.recipient(path);
         if (accepted.size() >= ctx.config().limits().recipients()) {
             throw refuseRecipient(entry, new Reply(452, "4.5.3", "Too many recipients"), "limits.recipients",
                     "more than " + ctx.config().limits().recipients() + " recipients");
         }
-        if (isReportAddress(path)) {
+        if (reports.isFor(path)) {
             if (!accepted.isEmpty() && !reportMode) {
                 throw refuseRecipient(entry, new Reply(452, "4.5.3", "Send spam reports in a transaction of their own"),
                         "reports", "report address mixed with other recipients");
             }
             reportMode = true;
-            entry.put("outcome", "accepted");
-            entry.put("decided_by", "reports");
+            entry.accepted("reports");
             accepted.add(path);
             return;
         }
@@ -114,30 +132,88 @@ final class Transaction implements MessageHandler {
             throw refuseRecipient(entry, new Reply(452, "4.5.3", "Send spam reports in a transaction of their own"),
                     "reports", "report address mixed with other recipients");
         }
+        if (leg.failure() != null) {
+            throw refuseRecipient(entry, leg.failureReply(), "downstream",
+                    "connection to the mail server lost earlier in this transaction: " + leg.failure().getMessage());
+        }
         if (state != null && state.sessionRefusal != null) {
             Verdict earlier = state.sessionRefusal;
             throw refuseRecipient(entry, earlier.reply(), earlier.decidedBy(), "refused earlier in this session: " + earlier.reason());
         }
+        if (!params.has("SMTPUTF8") && !mailParams.has("SMTPUTF8") && !isAscii(path)) {
+            throw refuseRecipient(entry, new Reply(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter"),
+                    "rcpt.syntax", "UTF-8 recipient without SMTPUTF8");
+        }
         StageOutcome o = policy().recipient(path);
-        entry.put("signals", json(o.signals()));
+        entry.signals(o.signals().toJson());
         note(o.stages());
         Verdict v = o.verdict();
         if (v.refused()) {
             rememberClientRefusal(o);
             throw refuseRecipient(entry, v.reply(), v.decidedBy(), v.reason());
         }
-        entry.put("decided_by", v.decidedBy());
-        DownstreamReply r = passOn(path, entry);
+        Reply unsupported = unsupportedDownstream(params);
+        if (unsupported != null) {
+            throw refuseRecipient(entry, unsupported, "downstream", unsupported.text());
+        }
+        DownstreamReply r;
+        try {
+            r = leg.recipient(sender, mailParams.passOn(dropForDownstream()), bare(path), params.passOn(Set.of()));
+        } catch (DownstreamException e) {
+            record.downstreamTls = leg.tls();
+            throw refuseRecipient(entry, e.reply(), "downstream", e.getMessage());
+        }
+        record.downstreamTls = leg.tls();
         if (!r.positive()) {
             throw refuseRecipient(entry, r.asRefusal(), "downstream", "downstream refused: " + r);
         }
-        entry.put("outcome", "accepted");
+        entry.accepted(v.decidedBy());
         accepted.add(path);
         for (StageResult.Tag t : o.tags()) {
             if (!tags.contains(t)) {
                 tags.add(t);
             }
         }
+    }
+
+    /**
+     * An extension the client uses that the downstream does not offer (it changed since we
+     * advertised it): a temporary refusal, since passing the mail without it would silently drop
+     * what the client asked for (a DSN, a UTF-8 address).
+     */
+    private Reply unsupportedDownstream(EsmtpParameters rcptParams) {
+        Set<String> ext = ctx.pool().extensions();
+        if (ext == null) {
+            return null; // no session opened yet: checked again once one is
+        }
+        boolean dsn = mailParams.has("RET") || mailParams.has("ENVID") || rcptParams.has("NOTIFY") || rcptParams.has("ORCPT");
+        if (dsn && !ext.contains("DSN")) {
+            return new Reply(451, "4.3.3", "The mail server does not offer DSN at the moment, try again later");
+        }
+        if (mailParams.has("SMTPUTF8") && !ext.contains("SMTPUTF8")) {
+            return new Reply(451, "4.3.3", "The mail server does not offer SMTPUTF8 at the moment, try again later");
+        }
+        return null;
+    }
+
+    /** BODY= goes on only to a server that offers 8BITMIME; 8-bit content itself always passes byte for byte. */
+    private Set<String> dropForDownstream() {
+        Set<String> ext = ctx.pool().extensions();
+        return ext != null && ext.contains("8BITMIME") ? NOT_PASSED_ON : Set.of("AUTH", "BODY");
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String bare(String path) {
+        String p = path.strip();
+        return p.startsWith("<") && p.endsWith(">") ? p.substring(1, p.length() - 1) : p;
     }
 
     /**
@@ -149,43 +225,8 @@ final class Transaction implements MessageHandler {
             return;
         }
         StageResult decider = o.stages().get(o.stages().size() - 1);
-        if (decider.verdict().refused() && (decider.stage() == net.portcullis.rules.Stage.CONNECT
-                || decider.stage() == net.portcullis.rules.Stage.HELO)) {
+        if (decider.verdict().refused() && (decider.stage() == Stage.CONNECT || decider.stage() == Stage.HELO)) {
             state.sessionRefusal = o.verdict();
-        }
-    }
-
-    private boolean isReportAddress(String path) {
-        String a = ctx.config().reports().address();
-        if (a == null || ctx.reports() == null) {
-            return false;
-        }
-        String p = path.strip();
-        if (p.startsWith("<") && p.endsWith(">")) {
-            p = p.substring(1, p.length() - 1);
-        }
-        return p.equalsIgnoreCase(a);
-    }
-
-    /** A spam report sent to reports.address: taken in here, never relayed. */
-    private String takeReport(Spool spool) throws RejectException, IOException {
-        if (size > net.portcullis.policy.reports.ReportParser.MAX_REPORT_SIZE) {
-            throw reject(new Reply(552, "5.3.4", "Report too large"), "reports", size + " bytes");
-        }
-        byte[] raw;
-        try (InputStream in = spool.open()) {
-            raw = in.readAllBytes();
-        }
-        try {
-            net.portcullis.policy.reports.ReportIntake.Outcome o = ctx.reports().ingest(raw);
-            verdict = "accepted";
-            decidedBy = "reports";
-            reason = o.listed() == null ? "report stored" : "report stored; " + o.report().sourceIp() + " blacklisted";
-            return "2.0.0 Report accepted, thank you [ref " + ref + "]";
-        } catch (net.portcullis.policy.reports.ReportRefused e) {
-            throw reject(Reply.sanitized(550, "5.6.0", "Report refused: " + e.getMessage()), "reports", e.getMessage());
-        } catch (java.sql.SQLException e) {
-            throw reject(new Reply(451, "4.3.0", "Report could not be stored, try again later"), "reports", e.getMessage());
         }
     }
 
@@ -196,66 +237,30 @@ final class Transaction implements MessageHandler {
         return policy;
     }
 
-    /** Rules that matched, watched (monitor) or failed, for the decision log; monitor hits also to the log. */
+    /** Rules that matched, watched (monitor) or failed, for the decision record; monitor hits also to the log. */
     private void note(List<StageResult> stages) {
         for (StageResult r : stages) {
             for (StageResult.Trace t : r.trace()) {
                 if (t.outcome().equals("matched") || t.outcome().equals("monitor") || t.outcome().equals("error")) {
-                    Map<String, Object> hit = new LinkedHashMap<>();
-                    hit.put("stage", r.stage().keyword());
-                    hit.put("rule", t.rule());
-                    hit.put("outcome", t.outcome());
-                    hit.put("detail", t.detail());
-                    if (!rulesHit.contains(hit)) {
-                        rulesHit.add(hit);
-                    }
-                    if (t.outcome().equals("monitor")) {
-                        MONITOR.info("[ref {}] monitor rule {} {}", ref, t.rule(), t.detail());
+                    boolean fresh = record.rule(r.stage().keyword(), t.rule(), t.outcome(), t.detail());
+                    if (fresh && t.outcome().equals("monitor")) {
+                        MONITOR.info("[ref {}] monitor rule {} {}", record.ref, t.rule(), t.detail());
                     }
                 }
             }
         }
     }
 
-    private static final org.slf4j.Logger MONITOR = org.slf4j.LoggerFactory.getLogger("portcullis.monitor");
-
-    private static Map<String, Object> json(SignalMap m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        m.own().values().forEach(s -> out.put(s.name(), s.value() instanceof InetAddress a ? a.getHostAddress() : s.value()));
-        m.ownErrors().forEach((k, v) -> out.put(k, Map.of("unavailable", v)));
-        return out;
-    }
-
-    /** MAIL (once) and RCPT to the downstream; a dead reused connection is replaced once. */
-    private DownstreamReply passOn(String rcpt, Map<String, Object> entry) throws RejectException {
-        try {
-            if (lease == null) {
-                lease = ctx.pool().acquire();
-                downstreamTls = lease.connection().tls();
-            }
-            if (!downstreamHasMail) {
-                DownstreamReply m;
-                try {
-                    m = lease.connection().mail(sender);
-                } catch (DownstreamException e) {
-                    if (!lease.wasReused()) {
-                        throw e;
-                    }
-                    lease.release(DownstreamPool.State.BROKEN);
-                    lease = ctx.pool().fresh();
-                    downstreamTls = lease.connection().tls();
-                    m = lease.connection().mail(sender);
-                }
-                if (!m.positive()) {
-                    return m;
-                }
-                downstreamHasMail = true;
-            }
-            return lease.connection().rcpt(rcpt);
-        } catch (DownstreamException e) {
-            releaseDownstream(DownstreamPool.State.BROKEN);
-            throw refuseRecipient(entry, e.reply(), "downstream", e.getMessage());
+    /**
+     * Why DATA may not start, or null: the downstream session of this transaction is lost, so no
+     * message can reach every recipient the client heard 250 for.
+     */
+    String refusalBeforeData() {
+        if (reportMode || leg.failure() == null) {
+            return null;
         }
+        return refusal(leg.failureReply(), "downstream",
+                "connection to the mail server lost earlier in this transaction: " + leg.failure().getMessage());
     }
 
     /**
@@ -264,38 +269,49 @@ final class Transaction implements MessageHandler {
      */
     @Override
     public String data(InputStream in) throws RejectException, IOException {
-        DataReader reader = new DataReader(ctx.config().limits().messageSize(), ctx.config().limits().lineLength());
+        var limits = ctx.config().limits();
+        DataReader reader = new DataReader(limits.messageSize(), limits.lineLength());
         try (Spool spool = new Spool(ctx.config().spool().directory(), ctx.config().spool().memoryThreshold())) {
             DataReader.Result got;
             try {
-                got = reader.read(in, spool, ctx.config().limits().messageSize() * 2 + 1024 * 1024);
+                got = reader.read(in, spool, limits.messageSize() * 2 + 1024 * 1024,
+                        System.nanoTime() + limits.dataDeadline().toNanos());
             } catch (DataReader.Oversized e) {
-                size = ctx.config().limits().messageSize();
-                releaseDownstream(DownstreamPool.State.OPEN);
+                record.size = limits.messageSize();
+                leg.release(DownstreamPool.State.OPEN);
                 Reply r = new Reply(552, "5.3.4", "Message size exceeds fixed limit");
                 throw new DropConnectionException(552, refusal(r, "limits.message_size", e.getMessage()));
+            } catch (DataReader.TooSlow e) {
+                leg.release(DownstreamPool.State.BROKEN);
+                Reply r = new Reply(421, "4.4.2", "Message not received within the time allowed, closing connection");
+                throw new DropConnectionException(421, refusal(r, "limits.data_deadline", e.getMessage()));
             }
-            size = got.size();
-            messageId = MessageIds.find(got.header());
+            record.size = got.size();
+            record.messageId = MessageIds.find(got.header());
             switch (got.fault()) {
                 case TOO_BIG -> throw reject(new Reply(552, "5.3.4", "Message size exceeds fixed limit of "
-                        + ctx.config().limits().messageSize() + " bytes"), "limits.message_size", size + " bytes");
+                        + limits.messageSize() + " bytes"), "limits.message_size", got.size() + " bytes");
                 case BARE_CR_OR_LF -> throw reject(new Reply(554, "5.5.2",
                         "Message refused: bare CR or LF in data, lines must end with CRLF"), "data.bare_newline",
                         "bare CR or LF (SMTP smuggling protection)");
                 case LINE_TOO_LONG -> throw reject(new Reply(554, "5.6.0", "Message has a line longer than "
-                        + ctx.config().limits().lineLength() + " octets"), "limits.line_length", "line too long");
+                        + limits.lineLength() + " octets"), "limits.line_length", "line too long");
                 case NONE -> { }
             }
             if (reportMode) {
-                return takeReport(spool);
+                try {
+                    return reports.take(spool, got.size(), record);
+                } catch (ReportMailbox.Refusal e) {
+                    throw reject(e.reply, "reports", e.getMessage());
+                }
             }
-            if (lease == null) {
-                throw reject(new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later"),
-                        "downstream", "no downstream session");
+            if (!leg.open()) {
+                Reply lost = leg.failureReply() != null ? leg.failureReply()
+                        : new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later");
+                throw reject(lost, "downstream", "no downstream session for this transaction");
             }
-            StageOutcome d = policy().data(MessageFacts.parse(got.header(), size, () -> bodyOf(spool, got.header())),
-                    accepted.stream().map(a -> a.strip().replaceAll("^<|>$", "")).toList());
+            StageOutcome d = policy().data(MessageFacts.parse(got.header(), got.size(), () -> bodyOf(spool, got.header())),
+                    accepted.stream().map(Transaction::bare).toList());
             dataSignals = d.signals();
             note(d.stages());
             if (d.verdict().refused()) {
@@ -310,19 +326,17 @@ final class Transaction implements MessageHandler {
             authResults = ar == null ? null : String.valueOf(ar.value());
             DownstreamReply r;
             try (InputStream body = outgoing(spool, got.header())) {
-                r = lease.connection().data(prefix(), body);
+                r = leg.data(prefix(), body);
             } catch (DownstreamException e) {
-                releaseDownstream(DownstreamPool.State.BROKEN);
                 throw reject(e.reply(), "downstream", e.getMessage());
             }
-            releaseDownstream(DownstreamPool.State.FINISHED);
-            downstreamReply = r.toString();
+            record.downstreamReply = r.toString();
             if (!r.positive()) {
                 throw reject(r.asRefusal(), "downstream", "downstream refused the message: " + r);
             }
-            verdict = "accepted";
-            decidedBy = "downstream";
-            return r.text().isEmpty() ? "2.0.0 Ok [ref " + ref + "]" : r.text() + " [ref " + ref + "]";
+            record.verdict = "accepted";
+            record.decidedBy = "downstream";
+            return r.text().isEmpty() ? "2.0.0 Ok [ref " + record.ref + "]" : r.text() + " [ref " + record.ref + "]";
         }
     }
 
@@ -373,30 +387,41 @@ final class Transaction implements MessageHandler {
             proto = ss.getProtocol();
             cipher = ss.getCipherSuite();
         }
-        return ReceivedHeader.build(new ReceivedHeader.Facts(c.helo(), state != null && state.ehlo, c.reverseName(),
-                c.address().getHostAddress(), ctx.config().hostname(), proto, cipher, c.authenticated(), ref, accepted,
+        // Only a forward-confirmed name goes into Received (Postfix writes "unknown" otherwise):
+        // a PTR record alone is whatever the owner of the address block chose to write.
+        String confirmed = confirmedName();
+        return ReceivedHeader.build(new ReceivedHeader.Facts(c.helo(), state != null && state.ehlo, confirmed,
+                c.address().getHostAddress(), ctx.config().hostname(), proto, cipher, c.authenticated(), record.ref, accepted,
                 ZonedDateTime.now()));
+    }
+
+    /** The client's reverse name when the forward-confirmed reverse DNS check confirmed it, else null. */
+    private String confirmedName() {
+        Object fcrdns = null;
+        SignalMap early = policy == null ? null : policy.early();
+        if (early != null) {
+            Signal s = early.signal("client.fcrdns");
+            fcrdns = s == null ? null : s.value();
+        }
+        return Boolean.TRUE.equals(fcrdns) ? client().reverseName() : null;
     }
 
     private Client client() {
         if (client == null) {
             InetAddress addr = session.getRemoteAddress().getAddress();
-            net.portcullis.policy.dns.DnsAnswer ptr = state == null ? net.portcullis.policy.dns.DnsAnswer.nxdomain("no session")
+            DnsAnswer ptr = state == null ? DnsAnswer.nxdomain("no session")
                     : state.reverse(ConnectionGate.lookupWait(ctx.config().dns().timeout()));
             String user = session.getAuthenticationHandler().map(AuthenticationHandler::getIdentity)
                     .map(Object::toString).orElse(null);
             client = new Client(addr, ptr.found() ? ptr.values().get(0) : null, session.getHelo().orElse(null),
-                    session.isTLSStarted(), user, ptr.status() == net.portcullis.policy.dns.DnsAnswer.Status.TEMPFAIL ? ptr.detail() : null);
+                    session.isTLSStarted(), user, ptr.status() == DnsAnswer.Status.TEMPFAIL ? ptr.detail() : null);
         }
         return client;
     }
 
-    private RejectException refuseRecipient(Map<String, Object> entry, Reply reply, String by, String why) {
-        entry.put("outcome", reply.permanent() ? "rejected" : "tempfail");
-        entry.put("decided_by", by);
-        entry.put("reason", why);
-        entry.put("reply", reply.line(ref));
-        return new RejectException(reply.code(), reply.status() + " " + reply.text() + " [ref " + ref + "]");
+    private RejectException refuseRecipient(DecisionRecord.Recipient entry, Reply reply, String by, String why) {
+        entry.refused(reply.permanent(), by, why, reply.line(record.ref));
+        return new RejectException(reply.code(), reply.status() + " " + reply.text() + " [ref " + record.ref + "]");
     }
 
     private RejectException reject(Reply reply, String by, String why) {
@@ -404,70 +429,41 @@ final class Transaction implements MessageHandler {
     }
 
     private String refusal(Reply reply, String by, String why) {
-        verdict = reply.permanent() ? "rejected" : "tempfail";
-        decidedBy = by;
-        reason = why;
-        downstreamReply = downstreamReply == null && "downstream".equals(by) ? reply.code() + " " + reply.text() : downstreamReply;
-        return reply.status() + " " + reply.text() + " [ref " + ref + "]";
-    }
-
-    private void releaseDownstream(DownstreamPool.State st) {
-        if (lease != null) {
-            lease.release(st);
-            lease = null;
-            downstreamHasMail = false;
+        record.verdict = reply.permanent() ? "rejected" : "tempfail";
+        record.decidedBy = by;
+        record.reason = why;
+        if (record.downstreamReply == null && "downstream".equals(by)) {
+            record.downstreamReply = reply.code() + " " + reply.text();
         }
+        return reply.status() + " " + reply.text() + " [ref " + record.ref + "]";
     }
 
     @Override
     public void done() {
-        releaseDownstream(DownstreamPool.State.OPEN);
+        leg.release(DownstreamPool.State.OPEN);
         if (!started) {
             return;
         }
         ctx.inflight().leave();
-        if (verdict.equals("aborted") && accepted.isEmpty() && !recipients.isEmpty()) {
-            // Every recipient was refused: the transaction's verdict is the first refusal.
-            Map<String, Object> first = recipients.get(0);
-            verdict = String.valueOf(first.get("outcome"));
-            decidedBy = (String) first.get("decided_by");
-            reason = (String) first.get("reason");
-        }
+        record.settleWithoutData(!accepted.isEmpty());
         Client c = client();
-        Map<String, Object> rec = new LinkedHashMap<>();
-        rec.put("time", Instant.now().toString());
-        rec.put("ref", ref);
-        rec.put("event", "transaction");
-        rec.put("client", c.address().getHostAddress());
-        rec.put("client_name", c.reverseName());
-        rec.put("helo", c.helo());
-        rec.put("tls", tlsProtocol().orElse(null));
-        rec.put("auth_user", c.authUser());
-        rec.put("sender", sender);
-        rec.put("recipients", recipients);
-        rec.put("size", size < 0 ? null : size);
-        rec.put("message_id", messageId);
-        rec.put("verdict", verdict);
-        rec.put("decided_by", decidedBy);
-        rec.put("reason", reason);
-        rec.put("downstream_reply", downstreamReply);
-        rec.put("downstream_tls", downstreamTls);
+        record.client = c.address().getHostAddress();
+        record.clientName = c.reverseName();
+        record.helo = c.helo();
+        record.tls = session.getSocket() instanceof SSLSocket s ? s.getSession().getProtocol() : null;
+        record.authUser = c.authUser();
+        record.sender = sender;
         Map<String, Object> sig = new LinkedHashMap<>();
         if (policy != null) {
-            sig.putAll(json(policy.early()));
+            sig.putAll(policy.early().toJson());
         }
         if (dataSignals != null) {
-            sig.putAll(json(dataSignals));
+            sig.putAll(dataSignals.toJson());
         }
-        rec.put("signals", sig);
-        rec.put("rules", rulesHit);
+        record.signals = sig;
         long took = System.nanoTime() - startNanos;
-        rec.put("latency_ms", took / 1_000_000);
-        ctx.metrics().transaction(verdict, java.time.Duration.ofNanos(took));
-        ctx.log().write(rec);
-    }
-
-    private Optional<String> tlsProtocol() {
-        return session.getSocket() instanceof SSLSocket s ? Optional.of(s.getSession().getProtocol()) : Optional.empty();
+        record.latencyMs = took / 1_000_000;
+        ctx.metrics().transaction(record.verdict, java.time.Duration.ofNanos(took));
+        ctx.log().write(record);
     }
 }

@@ -43,6 +43,15 @@ final class GatewayHarness implements AutoCloseable {
         GatewayConfig cfg = ConfigLoader.parse(yaml);
         gateway = new Gateway(cfg, resolver == null ? dns : resolver, DecisionLog.to(decisions::add));
         gateway.start();
+        gateway.awaitDownstreamProbe(java.time.Duration.ofSeconds(1));
+        openedAtStart = gateway.pool().opened();
+    }
+
+    private final long openedAtStart;
+
+    /** Connections opened to the downstream since the start-up probe: what the tests' traffic caused. */
+    long downstreamConnections() {
+        return gateway.pool().opened() - openedAtStart;
     }
 
     int port() {

@@ -1,0 +1,66 @@
+package net.portcullis.gateway.smtp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import net.portcullis.gateway.log.DecisionRecord;
+import net.portcullis.policy.reports.ReportIntake;
+import net.portcullis.policy.reports.ReportParser;
+import net.portcullis.policy.reports.ReportRefused;
+import net.portcullis.rules.Reply;
+
+/**
+ * The spam-report address (reports.address): mail to it is taken in as a report, never relayed,
+ * in a transaction of its own.
+ */
+final class ReportMailbox {
+    /** A report the gateway refuses, with the reply and the reason for the decision log. */
+    static final class Refusal extends Exception {
+        final Reply reply;
+
+        Refusal(Reply reply, String why) {
+            super(why, null, false, false);
+            this.reply = reply;
+        }
+    }
+
+    private final String address;
+    private final ReportIntake intake;
+
+    ReportMailbox(String address, ReportIntake intake) {
+        this.address = address;
+        this.intake = intake;
+    }
+
+    boolean isFor(String path) {
+        if (address == null || intake == null) {
+            return false;
+        }
+        String p = path.strip();
+        if (p.startsWith("<") && p.endsWith(">")) {
+            p = p.substring(1, p.length() - 1);
+        }
+        return p.equalsIgnoreCase(address);
+    }
+
+    /** Takes the report in; returns the text of the 250 reply. */
+    String take(Spool spool, long size, DecisionRecord record) throws Refusal, IOException {
+        if (size > ReportParser.MAX_REPORT_SIZE) {
+            throw new Refusal(new Reply(552, "5.3.4", "Report too large"), size + " bytes");
+        }
+        byte[] raw;
+        try (InputStream in = spool.open()) {
+            raw = in.readAllBytes();
+        }
+        try {
+            ReportIntake.Outcome o = intake.ingest(raw);
+            record.verdict = "accepted";
+            record.decidedBy = "reports";
+            record.reason = o.listed() == null ? "report stored" : "report stored; " + o.report().sourceIp() + " blacklisted";
+            return "2.0.0 Report accepted, thank you [ref " + record.ref + "]";
+        } catch (ReportRefused e) {
+            throw new Refusal(Reply.sanitized(550, "5.6.0", "Report refused: " + e.getMessage()), e.getMessage());
+        } catch (java.sql.SQLException e) {
+            throw new Refusal(new Reply(451, "4.3.0", "Report could not be stored, try again later"), e.getMessage());
+        }
+    }
+}
