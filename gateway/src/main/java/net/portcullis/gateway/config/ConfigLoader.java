@@ -80,7 +80,13 @@ public final class ConfigLoader {
 
         Set<String> domains = new LinkedHashSet<>();
         for (String d : top.strings("domains")) {
-            String n = d.toLowerCase(Locale.ROOT);
+            String n;
+            try {
+                // an internationalized domain is kept in its A-label form, as DNS and policy compare it
+                n = java.net.IDN.toASCII(d, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.of("domains", d, "is not a domain name: " + e.getMessage());
+            }
             if (!n.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
                 throw ConfigException.of("domains", d, "is not a domain name");
             }
