@@ -19,6 +19,46 @@ public final class Addresses {
     private Addresses() {
     }
 
+    private static final java.util.regex.Pattern LOCAL = java.util.regex.Pattern.compile(
+            "[^\\s<>()\\[\\]:;@\\\\,\"]+|\"([^\"\\\\]|\\\\.)*\"");
+    private static final java.util.regex.Pattern LABEL = java.util.regex.Pattern.compile(
+            "[a-z0-9\\u0080-\\uffff]([a-z0-9\\u0080-\\uffff-]*[a-z0-9\\u0080-\\uffff])?");
+
+    /**
+     * The RFC5322.From domain DMARC works on: the domain of the single address of the single From
+     * field, or null when there is not exactly one address, or its domain is not a syntactically
+     * valid domain name (RFC 7489 6.6.1). {@code <<<><joe@joe.com>>>} has none: a lenient parser
+     * would find {@code joe.com>>} in it.
+     */
+    public static String authorDomain(List<String> fromFields) {
+        if (fromFields.size() != 1) {
+            return null;
+        }
+        List<Mailbox> boxes = parse(fromFields.get(0));
+        if (boxes.size() != 1) {
+            return null;
+        }
+        String a = boxes.get(0).address();
+        int at = a.lastIndexOf('@');
+        if (at <= 0 || !LOCAL.matcher(a.substring(0, at)).matches()) {
+            return null;
+        }
+        String domain = a.substring(at + 1).toLowerCase(Locale.ROOT);
+        if (domain.endsWith(".")) {
+            domain = domain.substring(0, domain.length() - 1);
+        }
+        String[] labels = domain.split("\\.", -1);
+        if (labels.length < 2 || domain.length() > 253) {
+            return null;
+        }
+        for (String l : labels) {
+            if (l.isEmpty() || l.length() > 63 || !LABEL.matcher(l).matches()) {
+                return null;
+            }
+        }
+        return domain;
+    }
+
     public static List<Mailbox> parse(String value) {
         String v = withoutComments(value);
         List<Mailbox> out = new ArrayList<>();

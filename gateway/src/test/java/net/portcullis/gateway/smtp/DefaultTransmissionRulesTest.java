@@ -197,6 +197,17 @@ class DefaultTransmissionRulesTest {
     }
 
     @Test
+    void fromNotOneValidAddress() throws Exception {
+        for (String bad : List.of("From: <<<><joe@joe.com>>>", "From: a@b.example, c@d.example", "From: joe@",
+                "From: joe@joe..example", "From: undisclosed")) {
+            fires("from-not-one-valid-address", new Scenario().with(s -> s.headers.set(0, bad)));
+        }
+        quiet("from-not-one-valid-address", new Scenario());
+        quiet("from-not-one-valid-address", new Scenario().with(s -> s.headers.set(0, "From: \"Joe (work)\" <joe@sender.example> (comment)")));
+        quiet("from-not-one-valid-address", new Scenario().with(s -> s.headers.set(0, "From: jürgen@bücher.example")));
+    }
+
+    @Test
     void forgedInternalHop() throws Exception {
         fires("forged-internal-hop", new Scenario().with(s -> s.headers.add(0, "Received: from x by mx.example.net; Tue, 1 Jan 2026 00:00:00 +0000")));
         quiet("forged-internal-hop", new Scenario().with(s -> {

@@ -58,7 +58,7 @@ public final class AuthenticationCheck implements Check {
                         + "neutral, none, permerror, temperror", "pass"),
                 new SignalSpec("dkim.domains", Type.STRING, Stage.DATA, "d= of the signatures that passed, space-separated", "shop.example"),
                 new SignalSpec("dkim.signatures", Type.NUMBER, Stage.DATA, "number of DKIM-Signature fields", "1"),
-                new SignalSpec("dmarc.result", Type.STRING, Stage.DATA, "DMARC result: pass, fail, none, temperror, permerror", "fail"),
+                new SignalSpec("dmarc.result", Type.STRING, Stage.DATA, "DMARC result: pass, fail, none, temperror, permerror (also: no single valid From address)", "fail"),
                 new SignalSpec("dmarc.policy", Type.STRING, Stage.DATA, "the policy published for the From domain (p= or sp=): "
                         + "none, quarantine, reject; absent without a record", "reject"),
                 new SignalSpec("dmarc.domain", Type.STRING, Stage.DATA, "the From domain DMARC checked", "bank.example"),
@@ -90,17 +90,17 @@ public final class AuthenticationCheck implements Check {
         out.add(new Signal("dkim.signatures", (long) sigs.size(), "DKIM-Signature fields"));
 
         List<String> froms = e.message().all("From");
-        String fromDomain = null;
-        if (froms.size() == 1) {
-            List<Addresses.Mailbox> boxes = Addresses.parse(froms.get(0));
-            if (boxes.size() == 1 && !boxes.get(0).domain().isEmpty()) {
-                fromDomain = boxes.get(0).domain();
-            }
-        }
+        String fromDomain = Addresses.authorDomain(froms);
         Object spf = e.earlier("spf.result");
         Object spfDomain = e.earlier("spf.domain");
-        DmarcResult d = dmarc.evaluate(fromDomain, spf == null ? "none" : spf.toString(),
-                spfDomain == null ? null : spfDomain.toString(), passing);
+        // No single valid author domain: nothing to align with, and not a silent "none" either
+        // (RFC 7489 6.6.1); rules refuse it by dmarc.result == "permerror" or header.from_valid.
+        DmarcResult d = fromDomain == null
+                ? new DmarcResult("permerror", "", null, 100, false, false, "",
+                        froms.isEmpty() ? "no From field" : froms.size() > 1 ? "several From fields"
+                                : "the From field does not hold exactly one address with a valid domain")
+                : dmarc.evaluate(fromDomain, spf == null ? "none" : spf.toString(),
+                        spfDomain == null ? null : spfDomain.toString(), passing);
         out.add(Signal.of("dmarc.result", d.result(), d.reason()));
         if (d.policy() != null) {
             out.add(Signal.of("dmarc.policy", d.policy(), d.record()));

@@ -63,6 +63,8 @@ public final class HeaderCheck implements Check {
                         + "another domain than the real one (\"service@bank.example\" <x@evil.example>)", "false"),
                 new SignalSpec("header.forged_received", Type.BOOL, Stage.DATA, "a Received field claims one of our hosts "
                         + "although the client is neither trusted nor authenticated", "false"),
+                new SignalSpec("header.from_valid", Type.BOOL, Stage.DATA, "exactly one From field holding exactly one "
+                        + "address with a syntactically valid domain (RFC 7489 6.6.1)", "true"),
                 new SignalSpec("header.malformed", Type.NUMBER, Stage.DATA, "header lines that are not header fields", "0"));
     }
 
@@ -72,6 +74,10 @@ public final class HeaderCheck implements Check {
         List<Signal> out = new ArrayList<>();
         List<String> froms = m.all("From");
         out.add(new Signal("header.from_count", (long) froms.size(), froms.size() + " From field(s)"));
+        String author = Addresses.authorDomain(froms);
+        out.add(Signal.of("header.from_valid", author != null, author != null ? "author domain " + author
+                : froms.size() == 1 ? "From: " + froms.get(0) + " is not exactly one address with a valid domain"
+                : froms.size() + " From fields"));
         String date = m.first("Date");
         out.add(Signal.of("header.has_date", date != null, date == null ? "no Date field" : "Date: " + date));
         String id = m.first("Message-ID");

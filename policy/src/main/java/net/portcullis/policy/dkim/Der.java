@@ -20,7 +20,7 @@ final class Der {
     private static BigInteger integer(byte[] der, int[] pos) throws GeneralSecurityException {
         expect(der, pos, 0x02);
         int len = length(der, pos);
-        if (pos[0] + len > der.length) {
+        if (len == 0 || pos[0] + len > der.length) {
             throw new GeneralSecurityException("truncated RSA key");
         }
         BigInteger v = new BigInteger(java.util.Arrays.copyOfRange(der, pos[0], pos[0] + len));
@@ -48,8 +48,14 @@ final class Der {
             throw new GeneralSecurityException("RSA key too long");
         }
         int len = 0;
+        if (pos[0] + n > der.length) {
+            throw new GeneralSecurityException("truncated RSA key");
+        }
         for (int k = 0; k < n; k++) {
             len = (len << 8) | (der[pos[0]++] & 0xff);
+        }
+        if (len > der.length - pos[0]) {
+            throw new GeneralSecurityException("truncated RSA key");
         }
         return len;
     }

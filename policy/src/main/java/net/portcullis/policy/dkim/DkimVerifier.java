@@ -54,7 +54,13 @@ public final class DkimVerifier {
             if (out.size() >= MAX_SIGNATURES) {
                 break;
             }
-            out.add(verifyOne(h, message, bodyHashes));
+            try {
+                out.add(verifyOne(h, message, bodyHashes));
+            } catch (RuntimeException e) {
+                // Outside data we failed to take apart is the sender's error, a result the
+                // standard names, never a tempfail that would make the client retry for ever.
+                out.add(new DkimResult("permerror", "", "", "", "", "signature or key unreadable: " + e));
+            }
         }
         return out;
     }

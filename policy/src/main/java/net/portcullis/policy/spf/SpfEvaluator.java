@@ -46,6 +46,9 @@ public final class SpfEvaluator {
             return evaluate(client, domain.toLowerCase(Locale.ROOT), sender, helo, new State(), 0);
         } catch (SpfException e) {
             return new SpfResult(e.result, domain, "", "", e.getMessage());
+        } catch (RuntimeException e) {
+            // a record we failed to take apart is a malformed record (RFC 7208 2.6.7), not a tempfail
+            return new SpfResult("permerror", domain, "", "", "record unreadable: " + e);
         }
     }
 

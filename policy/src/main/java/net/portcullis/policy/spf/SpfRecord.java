@@ -16,6 +16,7 @@ final class SpfRecord {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]*");
     private static final Pattern IP4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern DUAL_CIDR_SUFFIX = Pattern.compile("(.*?)(/[0-9]+(?://[0-9]+)?|//[0-9]+)?", Pattern.DOTALL);
     private static final Pattern CIDR = Pattern.compile("0|[1-9]\\d{0,2}");
     private static final Pattern TOPLABEL = Pattern.compile("(?i)[a-z0-9]*[a-z][a-z0-9]*|[a-z0-9][a-z0-9-]*-[a-z0-9-]*[a-z0-9]");
 
@@ -89,9 +90,13 @@ final class SpfRecord {
                 String spec = null;
                 String cidr = "";
                 if (rest.startsWith(":")) {
-                    int slash = specEnd(rest, 1);
-                    spec = rest.substring(1, slash);
-                    cidr = rest.substring(slash);
+                    // A domain-spec may hold any visible character but a bare '%' (RFC 7208 7.1),
+                    // ':' and '/' included: the prefix lengths are only a trailing "/n", "//n" or
+                    // "/n//n" ("a:foo:bar/baz.example.com" is one name).
+                    java.util.regex.Matcher m = DUAL_CIDR_SUFFIX.matcher(rest.substring(1));
+                    m.matches();
+                    spec = m.group(1);
+                    cidr = m.group(2) == null ? "" : m.group(2);
                     checkDomainSpec(spec, term);
                 } else {
                     cidr = rest;
@@ -127,6 +132,13 @@ final class SpfRecord {
                     throw SpfException.perm("'" + term + "': not an IPv6 address");
                 }
                 byte[] b = bytes(addr);
+                if (b.length == 4) { // Java reads ::ffff:a.b.c.d as IPv4; an ip6 network stays IPv6
+                    byte[] mapped = new byte[16];
+                    mapped[10] = (byte) 0xff;
+                    mapped[11] = (byte) 0xff;
+                    System.arraycopy(b, 0, mapped, 12, 4);
+                    b = mapped;
+                }
                 if (b.length != 16) {
                     throw SpfException.perm("'" + term + "': not an IPv6 address");
                 }
@@ -134,22 +146,6 @@ final class SpfRecord {
             }
             default -> throw SpfException.perm("unknown mechanism '" + term + "'");
         }
-    }
-
-    /** The end of a domain-spec: the first '/' outside a macro. */
-    private static int specEnd(String s, int from) {
-        int depth = 0;
-        for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '{') {
-                depth++;
-            } else if (c == '}') {
-                depth--;
-            } else if (c == '/' && depth == 0) {
-                return i;
-            }
-        }
-        return s.length();
     }
 
     private static int[] dualCidr(String s, String term) throws SpfException {

@@ -156,4 +156,45 @@ class DkimVerifierTest {
         assertThat(p.waitFor()).as(err).isZero();
         return out;
     }
+
+    static final String SIGNED = "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=bad.example; s=sel; h=from:subject;\r\n"
+            + " bh=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=; b=AAAA\r\nFrom: a@bad.example\r\nSubject: x\r\n\r\n";
+
+    @Test
+    void aTruncatedOrMalformedKeyIsPermerrorNotAnException() throws Exception {
+        for (String key : List.of("p=MII=", "p=MIIBIjAN", "p=MA==", "p=AgE=", "p=MAMCAQA=", "p=MIQAAAAA", "k=rsa; p=!!!!",
+                "k=ed25519; p=AAAA", "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ")) {
+            InMemoryDns dns = new InMemoryDns().add("sel._domainkey.bad.example", "TXT", key);
+            List<DkimResult> r = new DkimVerifier(dns, Clock.systemUTC(), false).verify(Messages.of(SIGNED.getBytes()));
+            assertThat(r).as(key).extracting(DkimResult::result).containsExactly("permerror");
+        }
+    }
+
+    @Test
+    void randomAndMutatedSignaturesAndKeysNeverThrow() throws Exception {
+        java.util.Random rnd = new java.util.Random(6376);
+        String alphabet = "=;: \t\r\nabcdhilpqstvxz0123456789+/-.@AMIQ\u00ff";
+        java.util.Set<String> results = java.util.Set.of("pass", "fail", "neutral", "policy", "none", "permerror", "temperror");
+        for (int n = 0; n < 2000; n++) {
+            StringBuilder sig = new StringBuilder(SIGNED);
+            StringBuilder key = new StringBuilder("v=DKIM1; k=rsa; t=s:y; h=sha256; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ");
+            for (StringBuilder b : List.of(sig, key)) {
+                for (int k = rnd.nextInt(5); k >= 0; k--) {
+                    int at = rnd.nextInt(b.length() + 1);
+                    if (rnd.nextBoolean()) {
+                        b.insert(at, alphabet.charAt(rnd.nextInt(alphabet.length())));
+                    } else if (at < b.length()) {
+                        b.deleteCharAt(at);
+                    }
+                }
+            }
+            if (n % 50 == 0) {
+                sig.insert(0, "DKIM-Signature: " + "l=99999999999999999999; ".repeat(3) + "x=" + Long.MAX_VALUE + "0;\r\n");
+            }
+            InMemoryDns dns = new InMemoryDns().add("sel._domainkey.bad.example", "TXT", key.toString());
+            List<DkimResult> r = new DkimVerifier(dns, Clock.systemUTC(), false)
+                    .verify(Messages.of(sig.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+            assertThat(r).allSatisfy(x -> assertThat(results).contains(x.result()));
+        }
+    }
 }

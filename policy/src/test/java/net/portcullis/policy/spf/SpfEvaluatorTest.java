@@ -186,4 +186,58 @@ class SpfEvaluatorTest {
         assertThat(new SpfEvaluator(d, "mx").checkHost(InetAddress.getByName("192.0.2.1"), "loop.example", "u@loop.example", "h")
                 .result()).isEqualTo("permerror");
     }
+
+    /** The cases on which an independent RFC 7208 conformance suite disagreed with us, each by its rule. */
+    @ParameterizedTest(name = "{0} from {1} -> {2}")
+    @CsvSource(delimiter = '|', value = {
+            // 7.1: a domain-spec holds any visible character but '%'; prefix lengths only at the end
+            "v=spf1 a:foo:bar/baz.example.com -all|1.2.3.4|pass",
+            "v=spf1 a:foo:bar/baz.example.com -all|::FFFF:1.2.3.4|pass",
+            "v=spf1 mx:foo:bar/baz.example.com -all|1.2.3.4|pass",
+            "v=spf1 mx:foo:bar/baz.example.com -all|::ffff:1.2.3.4|pass",
+            "v=spf1 a:foo:bar/baz.example.com/24 -all|1.2.3.99|pass",
+            "v=spf1 a:foo:bar/baz.example.com/33 -all|1.2.3.4|permerror",
+            // 7.1, 7.3: %% %_ %- expand inside a domain-spec
+            "v=spf1 a:macro%%percent%_%_space%-url-space.example.com -all|1.2.3.4|pass",
+            // 5: an IPv4-mapped IPv6 client is checked as IPv4
+            "v=spf1 ip4:1.2.3.0/24 -all|::FFFF:1.2.3.4|pass",
+            "v=spf1 ip6:::ffff:0:0/96 -all|::FFFF:1.2.3.4|fail",
+    })
+    void casesFromTheConformanceSuite(String record, String ip, String expected) throws Exception {
+        InMemoryDns d = zone();
+        d.add("foo:bar/baz.example.com", "A", "1.2.3.4");
+        d.add("foo:bar/baz.example.com", "MX", "0 foo:bar/baz.example.com");
+        d.add("macro%percent  space%20url-space.example.com", "A", "1.2.3.4");
+        assertThat(eval(d, record, ip, "user@test.example")).isEqualTo(expected);
+    }
+
+    @Test
+    void aRecordWithNonAsciiCharactersIsPermerror() throws Exception {
+        // 3.1: SPF records are ASCII; a TXT record with other octets is malformed
+        assertThat(eval(zone(), "v=spf1 a:mail.exämple.com -all", "192.0.2.10", "u@test.example")).isEqualTo("permerror");
+        assertThat(eval(zone(), "v=spf1 ip4:192.0.2.10 -all \u00a0", "192.0.2.10", "u@test.example")).isEqualTo("permerror");
+    }
+
+    @Test
+    void randomAndMutatedRecordsNeverThrow() throws Exception {
+        java.util.Random rnd = new java.util.Random(7208);
+        String[] seeds = {"v=spf1 a:foo:bar/baz.example.com/24//64 mx ptr include:%{d} exists:%{ir}.%{v}._spf.%{d} -all",
+                "v=spf1 redirect=%{l1r-}.example exp=%{h} ip4:1.2.3.4/32 ip6:::1/128 ?all"};
+        String alphabet = "v=spf1 :/%{}.-_+~?!ailmxprdeotxsh0123456789\u00e9\u0000 ";
+        java.util.Set<String> results = java.util.Set.of("pass", "fail", "softfail", "neutral", "none", "permerror", "temperror");
+        for (int n = 0; n < 3000; n++) {
+            StringBuilder b = new StringBuilder(seeds[n % 2]);
+            for (int k = rnd.nextInt(6); k >= 0; k--) {
+                int at = rnd.nextInt(b.length() + 1);
+                switch (rnd.nextInt(3)) {
+                    case 0 -> b.insert(at, alphabet.charAt(rnd.nextInt(alphabet.length())));
+                    case 1 -> b.delete(at, Math.min(b.length(), at + 1 + rnd.nextInt(4)));
+                    default -> b.insert(at, "/" + rnd.nextInt(Integer.MAX_VALUE) + "%{" + (char) ('a' + rnd.nextInt(26)));
+                }
+            }
+            InMemoryDns d = zone();
+            String r = eval(d, b.toString(), n % 3 == 0 ? "2001:db8::5" : "192.0.2.1", "user@test.example");
+            assertThat(results).as(b.toString()).contains(r);
+        }
+    }
 }
