@@ -130,10 +130,21 @@ public final class ConsentChecks {
                     new SignalSpec("commercial.signs", Type.STRING, Stage.DATA, "which signs", "List-Unsubscribe Feedback-ID"),
                     new SignalSpec("commercial.list_unsubscribe", Type.BOOL, Stage.DATA, "a List-Unsubscribe header with a mailto: or https: URI", "true"),
                     new SignalSpec("commercial.subject_labelled", Type.BOOL, Stage.DATA, "the Subject begins with an advertising "
-                            + "label: 广告, AD, [AD], ADV (decoded from RFC 2047)", "false"),
+                            + "label: [AD], (ADV), ADV:, 【广告】, 广告: (decoded from RFC 2047)", "false"),
                     new SignalSpec("commercial.contact", Type.BOOL, Stage.DATA, "a way to refuse further mail is given: a "
                             + "List-Unsubscribe mailto: address or a Reply-To", "true"));
         }
+
+        /**
+         * The advertising labels laws ask for, only in their real forms: a bracketed AD, ADV or
+         * 广告/廣告/광고 ("[AD]", "(ADV)", "【广告】"), or the word followed by a colon ("ADV:",
+         * "广告："), or 广告 followed by a space. AD and ADV in capitals only: "Ad hoc meeting" and
+         * "Advice" are not labels.
+         */
+        static final java.util.regex.Pattern LABEL = java.util.regex.Pattern.compile(
+                "[\\[(【（〔]\\s*(?:AD|ADV|广告|廣告|광고)\\s*[\\])】）〕]"
+                        + "|(?:AD|ADV|广告|廣告|광고)\\s*[:：]"
+                        + "|(?:广告|廣告|광고)(?:\\s|$)");
 
         private static final String[] CAMPAIGN = {"Feedback-ID", "X-Campaign", "X-Campaign-ID", "X-Mailgun-Campaign-Id",
                 "X-MC-User", "X-SG-EID", "X-CSA-Complaints", "X-Mailchimp-Campaign", "X-SES-Outgoing", "X-Newsletter"};
@@ -145,9 +156,19 @@ public final class ConsentChecks {
             if (unsub != null) {
                 signs.add("List-Unsubscribe");
             }
+            // Mail through a list manager (RFC 2919 List-Id, RFC 2369 List-Post, Mailman's
+            // X-BeenThere) carries List-Unsubscribe and "Precedence: bulk" too, and its lists keep
+            // their own subscriptions: those two signs do not count for it. Campaign headers and
+            // a label still do, and an announce-only list (List-Post: NO) is bulk mail like any.
+            String post = m.first("List-Post");
+            boolean listManager = post != null ? !post.strip().equalsIgnoreCase("NO")
+                    : m.first("List-Id") != null || m.first("X-BeenThere") != null || m.first("Mailing-List") != null;
+            if (listManager && unsub != null) {
+                signs.remove("List-Unsubscribe");
+            }
             String precedence = m.first("Precedence");
-            if (precedence != null && precedence.toLowerCase(Locale.ROOT).matches("bulk|list|junk")) {
-                signs.add("Precedence: " + precedence);
+            if (!listManager && precedence != null && precedence.strip().toLowerCase(Locale.ROOT).matches("bulk|junk")) {
+                signs.add("Precedence: " + precedence.strip());
             }
             for (String h : CAMPAIGN) {
                 if (m.first(h) != null) {
@@ -155,7 +176,7 @@ public final class ConsentChecks {
                 }
             }
             String subject = decode(m.first("Subject"));
-            boolean label = subject != null && subject.strip().matches("(?is)^(广告|\\[?ADV?\\]?)([\\s:：\\-\\]].*|$)");
+            boolean label = subject != null && LABEL.matcher(subject.strip()).lookingAt();
             if (label) {
                 signs.add("advertising label in Subject");
             }
@@ -169,10 +190,32 @@ public final class ConsentChecks {
                     Signal.of("commercial.contact", contact, contact ? "List-Unsubscribe mailto: or Reply-To" : "no way to refuse further mail given"));
         }
 
+        /** A header read octet for octet (ISO-8859-1) that is valid UTF-8 (SMTPUTF8 mail), as UTF-8. */
+        private static String rawUtf8(String s) {
+            boolean high = false;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c > 0xff) {
+                    return s;
+                }
+                high |= c >= 0x80;
+            }
+            if (!high) {
+                return s;
+            }
+            try {
+                return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .decode(java.nio.ByteBuffer.wrap(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                return s;
+            }
+        }
+
         private static String decode(String s) {
             if (s == null) {
                 return null;
             }
+            s = rawUtf8(s);
             try {
                 return jakarta.mail.internet.MimeUtility.decodeText(s);
             } catch (java.io.UnsupportedEncodingException ex) {
