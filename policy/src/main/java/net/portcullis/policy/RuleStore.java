@@ -62,10 +62,12 @@ public final class RuleStore implements Supplier<RuleSet>, AutoCloseable {
             lastError = null;
             LOG.info("rules reloaded: {} rule(s) from {} file(s)", next.rules().size(), next.files().size());
             return true;
-        } catch (RuleErrors | IOException | RuntimeException e) {
+        } catch (RuleErrors | IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // Whatever a rule file holds, the watcher lives on and the old set stays: a compiler
+            // bug on one hostile file must not end hot reload for good.
             failures.incrementAndGet();
-            lastError = e.getMessage();
-            LOG.error("rules NOT reloaded, the previous set stays in force: {}", e.getMessage());
+            lastError = e.getMessage() == null ? e.toString() : e.getMessage();
+            LOG.error("rules NOT reloaded, the previous set stays in force: {}", lastError);
             return false;
         }
     }
@@ -105,7 +107,11 @@ public final class RuleStore implements Supplier<RuleSet>, AutoCloseable {
                         more.pollEvents();
                         more.reset();
                     }
-                    reload();
+                    try {
+                        reload();
+                    } catch (RuntimeException | Error e) {
+                        LOG.error("rule reload failed unexpectedly; still watching: {}", e.toString());
+                    }
                 }
             } catch (InterruptedException | ClosedWatchServiceException e) {
                 // closed: stop watching

@@ -72,19 +72,32 @@ public final class RuleCompiler {
                 error(byFile.get(r.file()), r.line(), 1, "duplicate rule name '" + r.name() + "': already defined at " + first.where());
             }
         }
+        // A catch-all (no condition, terminal, not monitored) decides its stage for its scope: an
+        // unscoped one for every domain, scoped ones for the union of their domains. A later rule
+        // whose domains are all decided already can never run.
         for (Stage st : Stage.values()) {
-            Rule decider = null;
+            Rule everything = null;
+            Map<String, Rule> decided = new HashMap<>();
             for (Rule r : rules) {
                 if (r.stage() != st) {
                     continue;
                 }
-                if (decider != null && (decider.scope() == null || (r.scope() != null && decider.scope().containsAll(r.scope())))) {
-                    error(byFile.get(r.file()), r.line(), 1, "rule '" + r.name() + "' can never run: rule '" + decider.name()
-                            + "' at " + decider.where() + " always decides stage " + st.keyword() + " before it");
+                Rule by = everything;
+                if (by == null && r.scope() != null && !r.scope().isEmpty() && decided.keySet().containsAll(r.scope())) {
+                    by = decided.get(r.scope().iterator().next());
+                }
+                if (by != null) {
+                    error(byFile.get(r.file()), r.line(), 1, "rule '" + r.name() + "' can never run: rule '" + by.name()
+                            + "' at " + by.where() + " always decides stage " + st.keyword() + " before it"
+                            + (by.scope() == null ? "" : " for " + String.join(", ", new java.util.TreeSet<>(r.scope()))));
                     continue;
                 }
-                if (decider == null && r.when() == null && r.action().terminal() && !r.monitor()) {
-                    decider = r;
+                if (r.when() == null && r.action().terminal() && !r.monitor()) {
+                    if (r.scope() == null) {
+                        everything = r;
+                    } else {
+                        r.scope().forEach(d -> decided.putIfAbsent(d, r));
+                    }
                 }
             }
         }
@@ -296,6 +309,8 @@ public final class RuleCompiler {
             if (whenTok != null) {
                 i = whenStart;
                 limit = whenStart + whenTokens.size();
+                terms = 0;
+                nesting = 0;
                 when = parseOr(stage, used);
                 limit = Integer.MAX_VALUE;
                 if (i != whenStart + whenTokens.size()) {
@@ -381,22 +396,43 @@ public final class RuleCompiler {
             return e;
         }
 
+        /** How deep parentheses and 'not' may nest: far beyond any real rule, far below the stack's limit. */
+        static final int MAX_NESTING = 64;
+        /** Scores add up over hundreds of rules: bounded so that no sum can overflow. */
+        static final long MAX_SCORE = 1_000_000;
+        private int nesting;
+        /** Tests in one condition: 'a or b or …' builds a tree as deep as it is long. */
+        static final int MAX_TERMS = 256;
+        private int terms;
+
         private Expr parseNot(Stage stage, Set<String> used) {
-            if (peek().is("not")) {
-                next();
-                return new Expr.Not(parseNot(stage, used));
-            }
-            if (peek().is("(")) {
-                next();
-                Expr e = parseOr(stage, used);
-                expectOp(")");
-                return e;
+            if (peek().is("not") || peek().is("(")) {
+                if (++nesting > MAX_NESTING) {
+                    Token at = peek();
+                    nesting = 0;
+                    throw fail(at, "conditions nest deeper than " + MAX_NESTING + " levels of '(' and 'not'");
+                }
+                try {
+                    if (peek().is("not")) {
+                        next();
+                        return new Expr.Not(parseNot(stage, used));
+                    }
+                    next();
+                    Expr e = parseOr(stage, used);
+                    expectOp(")");
+                    return e;
+                } finally {
+                    nesting = Math.max(0, nesting - 1);
+                }
             }
             return parseTest(stage, used);
         }
 
         private Expr parseTest(Stage stage, Set<String> used) {
             Token at = peek();
+            if (++terms > MAX_TERMS) {
+                throw fail(at, "a condition has more than " + MAX_TERMS + " tests: use a list (@name) instead");
+            }
             Operand left = parseOperand(stage, used);
             Token op = peek();
             if (op.is("exists")) {
@@ -578,6 +614,9 @@ public final class RuleCompiler {
                     if (text.kind() != Token.Kind.STRING) {
                         throw fail(text, "expected the reply text in double quotes, found " + text.describe());
                     }
+                    if (code.text().length() != 3) {
+                        throw fail(code, "a reply code has three digits, found " + code.describe());
+                    }
                     int c = Integer.parseInt(code.text());
                     boolean reject = verb.is("reject");
                     if (reject ? (c < 500 || c > 599) : (c < 400 || c > 499)) {
@@ -612,7 +651,16 @@ public final class RuleCompiler {
                     if (n.kind() != Token.Kind.NUMBER) {
                         throw fail(n, "expected a number of points after 'score' (e.g. score 5, score -2), found " + n.describe());
                     }
-                    return new Action.Score(Long.parseLong(n.text()));
+                    long points;
+                    try {
+                        points = Long.parseLong(n.text());
+                    } catch (NumberFormatException e) {
+                        points = Long.MAX_VALUE;
+                    }
+                    if (Math.abs(points) > MAX_SCORE) {
+                        throw fail(n, "a score is between -" + MAX_SCORE + " and " + MAX_SCORE + ", found " + n.describe());
+                    }
+                    return new Action.Score(points);
                 }
             }
         }

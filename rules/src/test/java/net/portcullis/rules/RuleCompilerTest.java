@@ -243,4 +243,98 @@ class RuleCompilerTest {
         assertThat(v.kind()).isEqualTo(Verdict.Kind.TEMPFAIL);
         assertThat(v.reply().status()).isEqualTo("4.4.3");
     }
+
+    @Test
+    void hugeNumbersAreErrorsWithAPlace() {
+        assertThat(firstError("rule r\n stage data\n reject 99999999999 5.7.1 \"x\"\n").lines().findFirst().orElseThrow())
+                .isEqualTo("t.rules:3:9: a reply code has three digits, found '99999999999'");
+        assertThat(firstError("rule r\n stage data\n score 99999999999999999999999\n").lines().findFirst().orElseThrow())
+                .startsWith("t.rules:3:8: a score is between -1000000 and 1000000");
+        assertThat(firstError("rule r\n stage data\n when message.size > 99999999999999999999999\n accept\n"))
+                .startsWith("t.rules:3:");
+    }
+
+    @Test
+    void deepNestingAndEndlessConditionsAreErrorsNotAStackOverflow() {
+        String deep = "rule r\n stage data\n when " + "(".repeat(5000) + "dnsbl.listed" + ")".repeat(5000) + "\n accept\n";
+        assertThat(firstError(deep)).startsWith("t.rules:3:").contains("nest deeper than 64");
+        String nots = "rule r\n stage data\n when " + "not ".repeat(5000) + "dnsbl.listed\n accept\n";
+        assertThat(firstError(nots)).contains("nest deeper than 64");
+        String longOr = "rule r\n stage data\n when " + "dnsbl.listed or ".repeat(5000) + "dnsbl.listed\n accept\n";
+        assertThat(firstError(longOr)).contains("more than 256 tests");
+    }
+
+    @Test
+    void aRuleBehindAScopedThenAnUnscopedCatchAllIsUnreachable() {
+        String text = """
+                rule a
+                  stage data
+                  scope example.net
+                  accept
+                rule b
+                  stage data
+                  accept
+                rule c
+                  stage data
+                  when dnsbl.listed
+                  reject 550 5.7.1 "listed"
+                """;
+        assertThat(firstError(text).lines().findFirst().orElseThrow())
+                .isEqualTo("t.rules:8:1: rule 'c' can never run: rule 'b' at t.rules:5 always decides stage data before it");
+        String scoped = """
+                rule a
+                  stage data
+                  scope example.net
+                  accept
+                rule a2
+                  stage data
+                  scope example.org
+                  accept
+                rule d
+                  stage data
+                  scope example.org, example.net
+                  when dnsbl.listed
+                  reject 550 5.7.1 "listed"
+                """;
+        assertThat(firstError(scoped)).contains("rule 'd' can never run");
+    }
+
+    @Test
+    void randomAndMutatedRuleFilesGiveErrorsNeverExceptions() throws Exception {
+        String seed = """
+                list l = [192.0.2.0/24, 2001:db8::/32]
+                rule r1
+                  stage data
+                  scope example.net @l
+                  when (dnsbl.listed or not client.ip in @partner_networks) and spf.result matches /^(fail|softfail)$/i
+                  reject 550 5.7.1 "refused {spf.result} for {client.ip}"
+                  monitor
+                rule r2
+                  stage data
+                  when message.size >= 5120 and helo.name != "x"
+                  score -3
+                rule r3
+                  stage rcpt
+                  tempfail 451 4.7.1 "later"
+                """;
+        java.util.Random rnd = new java.util.Random(42);
+        String pieces = "()\"/@{}=<>!-.,:;#\n\t 0123456789abcdefrulestagwhnotand";
+        for (int n = 0; n < 3000; n++) {
+            StringBuilder b = new StringBuilder(seed);
+            for (int k = rnd.nextInt(8); k >= 0; k--) {
+                int at = rnd.nextInt(b.length() + 1);
+                switch (rnd.nextInt(4)) {
+                    case 0 -> b.insert(at, pieces.charAt(rnd.nextInt(pieces.length())));
+                    case 1 -> b.delete(at, Math.min(b.length(), at + 1 + rnd.nextInt(10)));
+                    case 2 -> b.insert(at, String.valueOf(rnd.nextLong()) + rnd.nextInt(1_000_000));
+                    default -> b.insert(at, "(".repeat(rnd.nextInt(200)));
+                }
+            }
+            try {
+                compile(b.toString());
+            } catch (RuleErrors e) {
+                assertThat(e.errors()).allSatisfy(err -> assertThat(err.toString()).startsWith("t.rules:"));
+            }
+        }
+    }
 }

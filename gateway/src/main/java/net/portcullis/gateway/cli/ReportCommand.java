@@ -58,8 +58,8 @@ final class ReportCommand {
     static ReportIntake intake(GatewayConfig cfg, ListStore store) throws java.sql.SQLException {
         Lists.Snapshots snap = Lists.of(store.all(), Clock.systemUTC());
         GatewayConfig.Reports r = cfg.reports();
-        return new ReportIntake(new ReportParser(cfg.trustedNetworks()), new ReportStore(store.database()), store, () -> snap,
-                r.reporters(), r.window(), r.listingTtl(), Clock.systemUTC());
+        return new ReportIntake(new ReportParser(cfg.trustedNetworks(), cfg.ourHosts()), new ReportStore(store.database()), store,
+                () -> snap, r.reporters(), r.window(), r.listingTtl(), Clock.systemUTC(), r.weights());
     }
 
     static String describe(ReportIntake.Outcome o) {

@@ -214,14 +214,28 @@ public final class ConfigLoader {
 
     private static GatewayConfig.Reports reports(Section top) throws ConfigException {
         Section r = top.section("reports");
-        r.allow(Set.of("address", "reporters", "window", "listing_ttl"));
+        r.allow(Set.of("address", "reporters", "window", "listing_ttl", "weights"));
         String address = r.string("address", "");
         if (!address.isEmpty() && !address.matches("[^@\\s]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")) {
             throw ConfigException.of("reports.address", address, "is not an address like spam-reports@example.net");
         }
+        Map<String, Integer> weights = new LinkedHashMap<>();
+        Object w = r.raw("weights");
+        if (w != null && !(w instanceof Map<?, ?>)) {
+            throw ConfigException.of("reports.weights", String.valueOf(w), "must map a reporter address or domain to a number");
+        }
+        if (w instanceof Map<?, ?> wm) {
+            for (Map.Entry<?, ?> e : wm.entrySet()) {
+                String key = String.valueOf(e.getKey()).toLowerCase(Locale.ROOT);
+                if (!(e.getValue() instanceof Integer n) || n < 1 || n > 1000) {
+                    throw ConfigException.of("reports.weights." + key, String.valueOf(e.getValue()), "must be a whole number from 1 to 1000");
+                }
+                weights.put(key, n);
+            }
+        }
         return new GatewayConfig.Reports(address.isEmpty() ? null : address.toLowerCase(Locale.ROOT),
                 r.integer("reporters", 3, 1, 1000), r.duration("window", Duration.ofDays(7)),
-                r.duration("listing_ttl", Duration.ofDays(30)));
+                r.duration("listing_ttl", Duration.ofDays(30)), Map.copyOf(weights));
     }
 
     /** dnsbl: {zones: [{zone: bl.example.org, codes: {"127.0.0.2": spam source}, weight: 1}]} */

@@ -42,8 +42,12 @@ public record GatewayConfig(
      */
     public record Consent(Duration refresh, HostPort apiListen, String apiToken, Duration retention) { }
 
-    /** @param address mail to this address is taken in as a spam report (null: none) */
-    public record Reports(String address, int reporters, Duration window, Duration listingTtl) { }
+    /**
+     * @param address mail to this address is taken in as a spam report (null: none)
+     * @param weights how many reporters one report counts for, by reporter address or domain
+     */
+    public record Reports(String address, int reporters, Duration window, Duration listingTtl,
+                          java.util.Map<String, Integer> weights) { }
 
     /** Where lists, reports and consent live: jdbc:sqlite:FILE (default) or jdbc:postgresql://… */
     public record Store(String url, String user, String password, String schema, Duration refresh) { }
@@ -52,6 +56,16 @@ public record GatewayConfig(
      * @param authservId the authserv-id of our Authentication-Results header; null when off
      */
     public record Checks(Path dynamicPatterns, String authservId) { }
+
+    /** The names our Received fields carry after "by": how a spam report's source is found. */
+    public java.util.Set<String> ourHosts() {
+        java.util.Set<String> hosts = new java.util.HashSet<>();
+        hosts.add(hostname);
+        if (checks.authservId() != null) {
+            hosts.add(checks.authservId());
+        }
+        return java.util.Set.copyOf(hosts);
+    }
 
     /** Where the policy lives, and how long a check may take before its signals count as unavailable. */
     public record Rules(Path directory, Path local, Path lists, Duration checkDeadline) { }

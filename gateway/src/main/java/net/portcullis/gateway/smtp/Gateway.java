@@ -87,9 +87,9 @@ public final class Gateway implements AutoCloseable {
                 config.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
         GatewayConfig.Reports rep = config.reports();
         net.portcullis.policy.reports.ReportIntake intake = rep.address() == null ? null
-                : new net.portcullis.policy.reports.ReportIntake(new net.portcullis.policy.reports.ReportParser(config.trustedNetworks()),
+                : new net.portcullis.policy.reports.ReportIntake(new net.portcullis.policy.reports.ReportParser(config.trustedNetworks(), config.ourHosts()),
                         new net.portcullis.policy.reports.ReportStore(listStore.database()), listStore, lists::get, rep.reporters(),
-                        rep.window(), rep.listingTtl(), java.time.Clock.systemUTC());
+                        rep.window(), rep.listingTtl(), java.time.Clock.systemUTC(), rep.weights());
         GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics, intake);
         metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
         metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);

@@ -115,6 +115,30 @@ class RulesInTrafficTest {
     }
 
     @Test
+    void theWatcherSurvivesAHostileFileAndLoadsTheNextGoodOne() throws Exception {
+        gw.gateway.rules().watch();
+        Files.writeString(rules.resolve("50-local.rules"), "rule deep\n  stage mail\n  when " + "(".repeat(5000)
+                + "client.trusted" + ")".repeat(5000) + "\n  accept\n");
+        long end = System.currentTimeMillis() + 10_000;
+        while (gw.gateway.rules().failures() == 0 && System.currentTimeMillis() < end) {
+            Thread.sleep(50);
+        }
+        assertThat(gw.gateway.rules().failures()).as("the refused reload is counted").isPositive();
+        assertThat(gw.gateway.rules().lastError()).contains("50-local.rules:3:").contains("nest deeper");
+        Files.writeString(rules.resolve("50-local.rules"), SPAMMER_RULE);
+        end = System.currentTimeMillis() + 10_000;
+        while (gw.gateway.rules().reloads() == 0 && System.currentTimeMillis() < end) {
+            Thread.sleep(50);
+        }
+        assertThat(gw.gateway.rules().reloads()).as("a later good change is loaded").isPositive();
+        try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            c.expect(220);
+            c.send("EHLO client.other.org", 250);
+            send(c, "bad@spammer.example", "user@example.net", 550);
+        }
+    }
+
+    @Test
     void theWatcherReloadsWhenAFileChanges() throws Exception {
         gw.gateway.rules().watch();
         Files.writeString(rules.resolve("50-local.rules"), SPAMMER_RULE);

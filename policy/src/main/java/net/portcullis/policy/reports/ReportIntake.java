@@ -27,9 +27,20 @@ public final class ReportIntake {
     private final Duration window;
     private final Duration ttl;
     private final Clock clock;
+    private final java.util.Map<String, Integer> weights;
 
     public ReportIntake(ReportParser parser, ReportStore reports, ListStore lists, Supplier<Lists.Snapshots> current,
                         int reporters, Duration window, Duration ttl, Clock clock) {
+        this(parser, reports, lists, current, reporters, window, ttl, clock, java.util.Map.of());
+    }
+
+    /**
+     * @param weights how many reporters one report counts for, by reporter address or domain
+     *                (a feedback-loop provider that sends no Original-Rcpt-To); 1 for others
+     */
+    public ReportIntake(ReportParser parser, ReportStore reports, ListStore lists, Supplier<Lists.Snapshots> current,
+                        int reporters, Duration window, Duration ttl, Clock clock, java.util.Map<String, Integer> weights) {
+        this.weights = java.util.Map.copyOf(weights);
         this.parser = parser;
         this.reports = reports;
         this.lists = lists;
@@ -43,7 +54,7 @@ public final class ReportIntake {
     public Outcome ingest(byte[] raw) throws ReportRefused, SQLException {
         SpamReport r = parser.parse(raw);
         Instant now = clock.instant();
-        long id = reports.add(r, now);
+        long id = reports.add(r, now, weightOf(r.reporter()));
         ReportStore.Evidence ev = reports.evidence(r.sourceIp(), now.minus(window));
         ListEntry listed = null;
         if (ev.distinctReporters() >= reporters && current.get().white().ip(Network.address(r.sourceIp())).isEmpty()) {
@@ -52,5 +63,14 @@ public final class ReportIntake {
             lists.put(listed);
         }
         return new Outcome(id, r, id < 0, listed, ev.distinctReporters());
+    }
+
+    private int weightOf(String reporter) {
+        String r = reporter.toLowerCase(java.util.Locale.ROOT);
+        Integer w = weights.get(r);
+        if (w == null) {
+            w = weights.get(r.substring(r.lastIndexOf('@') + 1));
+        }
+        return w == null ? 1 : w;
     }
 }

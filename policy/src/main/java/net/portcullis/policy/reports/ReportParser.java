@@ -30,7 +30,8 @@ import net.portcullis.rules.Networks;
 /**
  * Reads spam reports: ARF (RFC 5965: multipart/report with a message/feedback-report part and
  * the reported message or its headers) and plain forwards (a message/rfc822 attachment). The
- * source is read from the reported message's Received chain, as our gateway wrote it.
+ * source is the client of the Received field our gateway wrote (by one of our host names), else
+ * the ARF Source-IP: never a hop someone else wrote, which may be the reporter's own server.
  */
 public final class ReportParser {
     public static final int MAX_REPORT_SIZE = 10 * 1024 * 1024;
@@ -38,10 +39,24 @@ public final class ReportParser {
     private static final Pattern RECEIVED_IP = Pattern.compile("[\\[(](?:IPv6:)?((?:\\d{1,3}\\.){3}\\d{1,3}|[0-9A-Fa-f]*:[0-9A-Fa-f:.]+)[\\])]");
     private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"')]+", Pattern.CASE_INSENSITIVE);
 
-    private final Networks trusted;
+    private static final Pattern RECEIVED_BY = Pattern.compile("(?i)\\bby\\s+([^\\s;()]+)");
 
-    public ReportParser(Networks trusted) {
+    private final Networks trusted;
+    private final Set<String> ourHosts;
+
+    /**
+     * @param trusted  our trusted networks: a report naming one of them as the source is refused
+     * @param ourHosts the names our Received fields carry after "by" (hostname, authserv-id)
+     */
+    public ReportParser(Networks trusted, Set<String> ourHosts) {
         this.trusted = trusted;
+        Set<String> hosts = new java.util.HashSet<>();
+        for (String h : ourHosts) {
+            if (h != null && !h.isBlank()) {
+                hosts.add(h.toLowerCase(Locale.ROOT));
+            }
+        }
+        this.ourHosts = Set.copyOf(hosts);
     }
 
     public SpamReport parse(byte[] raw) throws ReportRefused {
@@ -70,9 +85,12 @@ public final class ReportParser {
             String[] ids = original.getHeader("Message-ID");
             List<String> urls = urls(f.original);
             return new SpamReport(reporter, f.feedbackType == null ? "abuse" : f.feedbackType, source, senderDomain,
-                    ids == null ? null : ids[0].strip(), urls, sha256(f.original));
+                    ids == null ? null : ids[0].strip(), urls, sha256(f.original), List.copyOf(f.originalRecipients));
         } catch (MessagingException | IOException e) {
             throw new ReportRefused("report is not a readable message: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // a report we fail to take apart is the reporter's malformation, refused with a reason
+            throw new ReportRefused("report is not a readable message: " + e);
         }
     }
 
@@ -92,6 +110,7 @@ public final class ReportParser {
         byte[] original;
         String feedbackType;
         String sourceIpField;
+        final Set<String> originalRecipients = new LinkedHashSet<>();
     }
 
     private static void walk(Part p, Found f, int depth) throws MessagingException, IOException {
@@ -103,7 +122,12 @@ public final class ReportParser {
             String text = new String(readAll(p.getInputStream()), StandardCharsets.ISO_8859_1);
             f.feedbackType = field(text, "Feedback-Type");
             f.sourceIpField = field(text, "Source-IP");
-        } else if ((type.startsWith("message/rfc822") || type.startsWith("text/rfc822-headers")) && f.original == null) {
+            Matcher rcpt = Pattern.compile("(?im)^Original-Rcpt-To:\\s*(.+)$").matcher(text);
+            while (rcpt.find() && f.originalRecipients.size() < 1000) {
+                f.originalRecipients.add(rcpt.group(1).strip().replaceAll("^<|>$", "").toLowerCase(Locale.ROOT));
+            }
+        } else if ((type.startsWith("message/rfc822") || type.startsWith("text/rfc822-header")) && f.original == null) {
+            // text/rfc822-headers (RFC 6522), and text/rfc822-header as some providers write it
             Object content = p.getContent();
             if (content instanceof MimeMessage mm) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -128,46 +152,45 @@ public final class ReportParser {
         return m.find() ? m.group(1).strip() : null;
     }
 
-    /** The first Received hop (newest first) whose client address is outside our trusted networks. */
+    /**
+     * The client our gateway saw: the "from" address of the newest Received field written "by"
+     * one of our host names; else the ARF Source-IP. Only our trusted networks are ours: a
+     * report naming one of them is refused, since listing it would block our own mail.
+     */
     private String source(MimeMessage original, String sourceIpField) throws MessagingException, ReportRefused {
         String[] received = original.getHeader("Received");
-        List<String> seenTrusted = new ArrayList<>();
         if (received != null) {
             for (String r : received) {
-                int by = r.toLowerCase(Locale.ROOT).indexOf(" by ");
-                String fromPart = by > 0 ? r.substring(0, by) : r;
-                Matcher m = RECEIVED_IP.matcher(fromPart);
+                String flat = r.replaceAll("\\s+", " ");
+                Matcher by = RECEIVED_BY.matcher(flat);
+                if (!by.find() || !ourHosts.contains(by.group(1).toLowerCase(Locale.ROOT).replaceAll("\\.$", ""))) {
+                    continue;
+                }
+                Matcher m = RECEIVED_IP.matcher(flat.substring(0, by.start()));
                 if (!m.find()) {
                     continue;
                 }
-                InetAddress ip;
-                try {
-                    ip = Network.address(m.group(1));
-                } catch (IllegalArgumentException e) {
-                    continue;
-                }
-                if (trusted.match(ip).isPresent() || ip.isLoopbackAddress()) {
-                    seenTrusted.add(ip.getHostAddress());
-                    continue;
-                }
-                return ip.getHostAddress();
+                return outside(m.group(1), "our Received field");
             }
         }
         if (sourceIpField != null) {
-            try {
-                InetAddress ip = Network.address(sourceIpField);
-                if (trusted.match(ip).isPresent() || ip.isLoopbackAddress()) {
-                    throw new ReportRefused("report names our own trusted network (" + ip.getHostAddress() + ") as the source");
-                }
-                return ip.getHostAddress();
-            } catch (IllegalArgumentException e) {
-                throw new ReportRefused("Source-IP '" + sourceIpField + "' is not an address");
-            }
+            return outside(sourceIpField, "Source-IP");
         }
-        if (!seenTrusted.isEmpty()) {
-            throw new ReportRefused("report names only our own trusted networks " + seenTrusted + " as hops: no outside source");
+        throw new ReportRefused("reported message has no Received field written by us (by " + String.join(", ", new java.util.TreeSet<>(ourHosts))
+                + ") and the report no Source-IP: its source is unknown");
+    }
+
+    private String outside(String text, String where) throws ReportRefused {
+        InetAddress ip;
+        try {
+            ip = Network.address(text.strip());
+        } catch (IllegalArgumentException e) {
+            throw new ReportRefused(where + " '" + text.strip() + "' is not an address");
         }
-        throw new ReportRefused("reported message has no Received hop with a client address, and no Source-IP");
+        if (trusted.match(ip).isPresent()) {
+            throw new ReportRefused("report names our own trusted network (" + ip.getHostAddress() + ") as the source");
+        }
+        return ip.getHostAddress();
     }
 
     private static List<String> urls(byte[] original) {

@@ -20,6 +20,11 @@ public final class ReportStore {
 
     /** Stores a report; returns its id, or -1 when this reporter already reported this message. */
     public long add(SpamReport r, Instant at) throws SQLException {
+        return add(r, at, 1);
+    }
+
+    /** @param weight how many reporters a report without Original-Rcpt-To counts for (reports.weights) */
+    public long add(SpamReport r, Instant at, int weight) throws SQLException {
         try (Connection c = db.connect()) {
             try (PreparedStatement q = c.prepareStatement("SELECT id FROM report WHERE reporter = ? AND message_hash = ?")) {
                 q.setString(1, r.reporter());
@@ -31,7 +36,7 @@ public final class ReportStore {
                 }
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO report (received_at, reporter, feedback_type, source_ip, "
-                    + "sender_domain, message_id, urls, message_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
+                    + "sender_domain, message_id, urls, message_hash, complainants, weight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
                 s.setLong(1, at.toEpochMilli());
                 s.setString(2, r.reporter());
                 s.setString(3, r.feedbackType());
@@ -40,6 +45,8 @@ public final class ReportStore {
                 s.setString(6, r.messageId());
                 s.setString(7, String.join(" ", r.urls()));
                 s.setString(8, r.messageHash());
+                s.setString(9, String.join(" ", r.originalRecipients()));
+                s.setInt(10, Math.max(1, weight));
                 s.executeUpdate();
                 try (ResultSet keys = s.getGeneratedKeys()) {
                     return keys.next() ? keys.getLong(1) : 0;
@@ -63,18 +70,28 @@ public final class ReportStore {
                 }
             }
             List<Long> ids = new ArrayList<>();
-            java.util.Set<String> reporters = new java.util.HashSet<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT id, reporter FROM report WHERE source_ip = ? AND received_at >= ? ORDER BY id")) {
+            // Who complained: each Original-Rcpt-To of a provider's report, else the reporter
+            // itself with its configured weight; the same one twice counts once.
+            java.util.Map<String, Integer> reporters = new java.util.HashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, reporter, complainants, weight FROM report "
+                    + "WHERE source_ip = ? AND received_at >= ? ORDER BY id")) {
                 s.setString(1, sourceIp);
                 s.setLong(2, from);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getLong(1));
-                        reporters.add(rs.getString(2));
+                        String complainants = rs.getString(3);
+                        if (complainants == null || complainants.isBlank()) {
+                            reporters.merge(rs.getString(2), rs.getInt(4), Math::max);
+                        } else {
+                            for (String who : complainants.split(" ")) {
+                                reporters.put(rs.getString(2) + "|" + who, 1);
+                            }
+                        }
                     }
                 }
             }
-            return new Evidence(ids, reporters.size());
+            return new Evidence(ids, reporters.values().stream().mapToInt(Integer::intValue).sum());
         }
     }
 
