@@ -1,10 +1,20 @@
 package net.portcullis.gateway.cli;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** {@code portcullis}: the command admins run. Each subcommand is its own class. */
-@Command(name = "portcullis", mixinStandardHelpOptions = true, version = "Portcullis 0.1.0",
+/**
+ * {@code portcullis}: the command admins run. Each subcommand is its own class. Standard output
+ * carries only a command's output; logs go to standard error, and for every command but
+ * {@code serve} only warnings and errors unless {@code -v} is given.
+ */
+@Command(name = "portcullis", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "Portcullis 0.1.0",
         description = "SMTP gateway filter: an in-line proxy in front of your mail server.",
         subcommands = {ServeCommand.class, RulesCommand.class, SignalsCommand.class, ListCommand.class, ReportCommand.class,
                 ConsentCommand.class, SenderCommand.class, UsersCommand.class})
@@ -12,8 +22,47 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "log more to standard error (-v: info, -vv: debug)")
+    boolean[] verbose = new boolean[0];
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its log level set per command before it runs. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionStrategy(parsed -> {
+            CommandLine.ParseResult leaf = parsed;
+            int v = 0;
+            while (true) {
+                v += leaf.matchedOption("-v") == null ? 0 : leaf.matchedOption("-v").<boolean[]>getValue().length;
+                if (!leaf.hasSubcommand()) {
+                    break;
+                }
+                leaf = leaf.subcommand();
+            }
+            boolean serve = parsed.hasSubcommand() && parsed.subcommand().commandSpec().name().equals("serve");
+            Level before = setLevel(v >= 2 ? Level.DEBUG : v == 1 || serve ? Level.INFO : Level.WARN);
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } finally {
+                setLevel(before); // for callers in the same JVM (tests); a real run exits here
+            }
+        });
+        return cl;
+    }
+
+    /** Sets the root log level; returns the one before. */
+    private static Level setLevel(Level level) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext lc) {
+            ch.qos.logback.classic.Logger root = lc.getLogger(Logger.ROOT_LOGGER_NAME);
+            Level before = root.getLevel();
+            root.setLevel(level);
+            return before;
+        }
+        return level;
     }
 
     @Override

@@ -22,11 +22,26 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--config", description = "gateway configuration (default: ${DEFAULT-VALUE})", defaultValue = "conf/gateway.yaml")
     Path config;
 
+    /** A listen address that cannot be bound, named by its key. */
+    private static String bindProblem(GatewayConfig cfg, Exception e) {
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        Throwable c = e;
+        while (c != null && !(c instanceof java.net.BindException)) {
+            c = c.getCause();
+        }
+        if (c != null || why.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
+            return "listen: '" + cfg.listen() + "' cannot be bound: " + (c != null ? c.getMessage() : why)
+                    + " (another server on that port? check also admin.listen and consent.api_listen)";
+        }
+        return why;
+    }
+
     @Override
     public Integer call() throws Exception {
         GatewayConfig cfg;
         try {
             cfg = ConfigLoader.load(config);
+            net.portcullis.gateway.config.Preflight.check(cfg);
         } catch (ConfigException e) {
             System.err.println("portcullis: configuration error: " + e.getMessage());
             System.err.println("portcullis: not started");
@@ -41,6 +56,18 @@ final class ServeCommand implements Callable<Integer> {
             return 78;
         } catch (ConfigException e) {
             System.err.println("portcullis: configuration error: " + e.getMessage());
+            System.err.println("portcullis: not started");
+            return 78;
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            System.err.println("portcullis: cannot start: " + e.getMessage());
+            System.err.println("portcullis: not started");
+            return 78;
+        }
+        try {
+            gateway.start();
+        } catch (java.io.IOException | RuntimeException e) {
+            gateway.close();
+            System.err.println("portcullis: configuration error: " + bindProblem(cfg, e));
             System.err.println("portcullis: not started");
             return 78;
         }
@@ -62,7 +89,6 @@ final class ServeCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "portcullis-shutdown"));
-        gateway.start();
         LOG.info("session threads: {}", Gateway.virtualThreads() ? "virtual" : "bounded platform pool");
         stopped.await();
         return 0;

@@ -283,6 +283,7 @@ public final class ConfigLoader {
 
     /** One mapping of the document, with the dotted path of its keys for error messages. */
     private static final class Section {
+        private static final Duration MAX_DURATION = Duration.ofDays(3650);
         private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
         private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
         private final String prefix;
@@ -387,15 +388,24 @@ public final class ConfigLoader {
             if (!m.matches()) {
                 throw ConfigException.of(key(k), s, "is not a duration (e.g. 500ms, 30s, 5m, 1h)");
             }
-            long n = Long.parseLong(m.group(1));
             String unit = m.group(2) == null ? "s" : m.group(2);
-            Duration d = switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofSeconds(n);
-            };
+            Duration d;
+            try {
+                long n = Long.parseLong(m.group(1));
+                d = switch (unit) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
+                    default -> Duration.ofSeconds(n);
+                };
+            } catch (ArithmeticException | NumberFormatException e) {
+                d = MAX_DURATION.plusDays(1);
+            }
+            // Durations become timeouts in milliseconds (int for sockets): ten years is plenty
+            if (d.compareTo(MAX_DURATION) > 0) {
+                throw ConfigException.of(key(k), s, "is longer than the longest duration allowed (3650d)");
+            }
             if (d.isZero()) {
                 throw ConfigException.of(key(k), s, "must be longer than zero");
             }
@@ -411,13 +421,18 @@ public final class ConfigLoader {
             if (!m.matches()) {
                 throw ConfigException.of(key(k), s, "is not a size in bytes (e.g. 1048576, 512K, 25M, 1G)");
             }
-            long n = Long.parseLong(m.group(1));
-            long v = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-                case "K" -> n * 1024;
-                case "M" -> n * 1024 * 1024;
-                case "G" -> n * 1024 * 1024 * 1024;
-                default -> n;
-            };
+            long v;
+            try {
+                long n = Long.parseLong(m.group(1));
+                v = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                    case "K" -> Math.multiplyExact(n, 1024L);
+                    case "M" -> Math.multiplyExact(n, 1024L * 1024);
+                    case "G" -> Math.multiplyExact(n, 1024L * 1024 * 1024);
+                    default -> n;
+                };
+            } catch (ArithmeticException | NumberFormatException e) {
+                v = Long.MAX_VALUE; // beyond any bound below: refused as out of range, never wrapped
+            }
             if (v < min || v > Integer.MAX_VALUE) {
                 throw ConfigException.of(key(k), s, "is outside " + min + ".." + Integer.MAX_VALUE + " bytes");
             }

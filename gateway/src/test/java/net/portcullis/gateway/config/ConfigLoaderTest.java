@@ -60,6 +60,12 @@ class ConfigLoaderTest {
             "downstream_options: {starttls: always}|downstream_options.starttls: 'always' must be 'opportunistic' or 'off'",
             "downstream_options: {reuse: maybe}|downstream_options.reuse: 'maybe' must be true or false",
             "tls: {keystore: x.p12}|tls.password: (missing) is required when tls.keystore is set",
+            "limits: {idle_timeout: 99999999999999999999s}|limits.idle_timeout: '99999999999999999999s' is longer than the longest duration allowed (3650d)",
+            "limits: {idle_timeout: 9999999999999d}|limits.idle_timeout: '9999999999999d' is longer than the longest duration allowed (3650d)",
+            "limits: {message_size: 17179869185G}|limits.message_size: '17179869185G' is outside 1024..2147483647 bytes",
+            "limits: {message_size: 99999999999999999999999}|limits.message_size: '99999999999999999999999' is outside 1024..2147483647 bytes",
+            "limits: {recipients: 99999999999999}|limits.recipients: '99999999999999' is not a whole number",
+            "reports: {weights: {fbl.example: lots}}|reports.weights.fbl.example: 'lots' must be a whole number from 1 to 1000",
     })
     void everyErrorNamesTheKeyTheValueAndTheProblem(String override, String message) {
         String key = override.substring(0, override.indexOf(':'));
