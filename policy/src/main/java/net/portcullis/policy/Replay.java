@@ -36,7 +36,17 @@ public final class Replay {
         }
 
         public String render(int examples) {
+            return render(examples, "the candidate rules");
+        }
+
+        /** @param candidate what the recorded decisions are compared with, in plain words */
+        public String render(int examples, String candidate) {
             StringBuilder b = new StringBuilder();
+            b.append("compared: the decisions recorded in ").append(source).append(" (the rules in force then)\n")
+                    .append("    with: ").append(candidate).append(", on the same recorded signals\n")
+                    .append("     not compared: limits, syntax errors, routing tricks and the mail server's own answers,\n")
+                    .append("                   which rules do not decide; a recipient or message the mail server refused\n")
+                    .append("                   counts as accepted by the rules\n");
             b.append("replayed ").append(transactions).append(" transaction(s) from ").append(source).append(": ")
                     .append(recipients).append(" recipient decision(s), ").append(messages).append(" message decision(s)\n");
             if (unreadable > 0) {

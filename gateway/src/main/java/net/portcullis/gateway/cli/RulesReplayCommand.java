@@ -1,7 +1,10 @@
 package net.portcullis.gateway.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.config.ConfigLoader;
 import net.portcullis.gateway.smtp.PolicyWiring;
 import net.portcullis.policy.Replay;
 import net.portcullis.rules.RuleErrors;
@@ -15,23 +18,46 @@ final class RulesReplayCommand implements Callable<Integer> {
     @Option(names = "--log", required = true, description = "a decision log (logs/decisions.jsonl)")
     Path log;
 
-    @Option(names = "--rules", required = true, description = "a directory of candidate *.rules (lists from DIR/../lists)")
+    @Option(names = "--rules", required = true, description = "a directory of candidate *.rules")
     Path rules;
+
+    @Option(names = "--lists", description = "the lists the candidate rules read (default: rules.lists of --config)")
+    Path lists;
+
+    @Option(names = "--config", defaultValue = "conf/gateway.yaml", description = "where the default lists come from (default: ${DEFAULT-VALUE})")
+    Path config;
 
     @Option(names = "--examples", defaultValue = "3", description = "examples shown per rule (default: ${DEFAULT-VALUE})")
     int examples;
 
     @Override
     public Integer call() throws Exception {
+        Path listDir = lists;
+        if (listDir == null) {
+            try {
+                listDir = ConfigLoader.load(config).rules().lists();
+            } catch (ConfigException e) {
+                System.err.println("portcullis: no --lists given and " + config + " does not load: " + e.getMessage());
+                return 78;
+            }
+        }
+        if (!Files.isDirectory(listDir)) {
+            System.err.println("portcullis: --lists: '" + listDir + "' is not a directory");
+            return 2;
+        }
+        if (!Files.isRegularFile(log)) {
+            System.err.println("portcullis: --log: '" + log + "' is not a file");
+            return 2;
+        }
         RuleSet set;
         try {
-            set = RuleLoader.load(RuleLoader.Dirs.single(rules), PolicyWiring.catalogue());
+            set = RuleLoader.load(new RuleLoader.Dirs(rules, null, listDir), PolicyWiring.catalogue());
         } catch (RuleErrors e) {
             System.err.println("portcullis: " + e.getMessage());
             return 1;
         }
         Replay.Report report = Replay.run(log, set, PolicyWiring.catalogue());
-        System.out.print(report.render(examples));
+        System.out.print(report.render(examples, rules + " (lists from " + listDir + ")"));
         return 0;
     }
 }

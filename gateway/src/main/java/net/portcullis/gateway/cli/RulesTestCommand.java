@@ -143,10 +143,16 @@ final class RulesTestCommand implements Callable<Integer> {
                 try (InputStream in = Files.newInputStream(eml)) {
                     all = in.readAllBytes();
                 }
-                String text = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("(?<!\r)\n", "\r\n");
+                // As the gateway sees it after DATA: CRLF lines, the header block, and the body for
+                // DKIM's body hash (without it every signed message would fail here, and pass live).
+                byte[] norm = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("(?<!\r)\n", "\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                String text = new String(norm, java.nio.charset.StandardCharsets.ISO_8859_1);
                 int end = text.indexOf("\r\n\r\n");
-                byte[] header = (end < 0 ? text : text.substring(0, end + 4)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-                StageOutcome d = t.data(MessageFacts.parse(header, all.length), domains);
+                int headerLength = end < 0 ? norm.length : end + 4;
+                byte[] header = java.util.Arrays.copyOf(norm, headerLength);
+                StageOutcome d = t.data(MessageFacts.parse(header, norm.length,
+                        () -> new java.io.ByteArrayInputStream(norm, headerLength, norm.length - headerLength)), domains);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("verdict", verdict(d.verdict()));
                 m.put("score", d.score());
@@ -172,7 +178,7 @@ final class RulesTestCommand implements Callable<Integer> {
         for (Signal s : m.own().values()) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("name", s.name());
-            e.put("value", s.value() instanceof InetAddress a ? a.getHostAddress() : s.value());
+            e.put("value", SignalMap.jsonValue(s.value()));
             e.put("evidence", s.evidence());
             out.add(e);
         }
@@ -185,11 +191,9 @@ final class RulesTestCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The same values as the decision log's "signals" ({@link SignalMap#toJson}), so scripts read one shape. */
     private static Map<String, Object> values(SignalMap m) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        m.own().values().forEach(s -> out.put(s.name(), s.value() instanceof InetAddress a ? a.getHostAddress() : s.value()));
-        m.ownErrors().forEach((k, v) -> out.put(k, "unavailable: " + v));
-        return out;
+        return m.toJson();
     }
 
     private static Map<String, Object> verdict(Verdict v) {

@@ -84,4 +84,51 @@ class RulesCommandsTest {
         assertThat(text.out()).contains("recipient victim@elsewhere.com: REJECT 550 5.7.1 Relay access denied  by relay.closed",
                 "not-matched  trusted-networks-may-relay");
     }
+
+    /** The tool meant to explain false positives verifies DKIM as live traffic does: with the body. */
+    @Test
+    void rulesTestVerifiesDkimOverTheWholeMessage() throws Exception {
+        Path conf = dir.resolve("gateway.yaml");
+        Files.writeString(conf, """
+                hostname: mx.example.net
+                downstream: 127.0.0.1:2526
+                domains: [example.net]
+                var_dir: %s
+                rules: {directory: ../conf/rules, local: %s, lists: ../conf/lists}
+                """.formatted(dir.resolve("var"), dir.resolve("local.d")));
+        Path data = Path.of("../policy/src/test/resources/dkim/dkimpy-data");
+        InMemoryDns dns = new InMemoryDns();
+        for (String line : Files.readAllLines(data.resolve("FAKE_DNS.tsv"))) {
+            if (!line.startsWith("#") && !line.isBlank()) {
+                String[] f = line.split("\t");
+                dns.add(f[0], "TXT", f[1]);
+            }
+        }
+        RulesTestCommand cmd = new RulesTestCommand();
+        cmd.dnsOverride = dns;
+        Cli.Result r = Cli.run(cmd, "--config", conf.toString(), "--client-ip", "203.0.113.5", "--helo", "mail.football.example.com",
+                "--from", "joe@football.example.com", "--to", "user@example.net", "--eml", data.resolve("rfc6376.signed.msg").toString(),
+                "--json");
+        assertThat(r.exit()).as(r.err()).isZero();
+        JsonNode values = new ObjectMapper().readTree(r.out()).get("values");
+        assertThat(values.get("dkim.result").asText()).isEqualTo("pass");
+        assertThat(values.get("dkim.domains").asText()).contains("football.example.com");
+    }
+
+    @Test
+    void replayTakesItsListsFromListsOrTheConfiguration() throws Exception {
+        Path log = Files.writeString(dir.resolve("d.jsonl"), "{\"event\":\"transaction\",\"ref\":\"AAAAAAAA\",\"signals\":{},\"recipients\":[]}\n");
+        Cli.Result ok = Cli.run("rules", "replay", "--log", log.toString(), "--rules", "../conf/rules", "--lists", "../conf/lists");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).startsWith("compared: the decisions recorded in " + log).contains("with: ../conf/rules (lists from ../conf/lists)",
+                "replayed 1 transaction(s)", "0 decision(s) would change");
+        Path conf = Files.writeString(dir.resolve("g.yaml"), "hostname: mx.example.net\ndownstream: 127.0.0.1:2526\n"
+                + "domains: [example.net]\nrules: {directory: ../conf/rules, lists: ../conf/lists}\n");
+        Cli.Result fromConfig = Cli.run("rules", "replay", "--log", log.toString(), "--rules", "../conf/rules", "--config", conf.toString());
+        assertThat(fromConfig.exit()).as(fromConfig.err()).isZero();
+        assertThat(fromConfig.out()).contains("(lists from ../conf/lists)");
+        Cli.Result noLists = Cli.run("rules", "replay", "--log", log.toString(), "--rules", "../conf/rules", "--lists", dir.resolve("none").toString());
+        assertThat(noLists.exit()).isEqualTo(2);
+        assertThat(noLists.err()).contains("--lists: '" + dir.resolve("none") + "' is not a directory");
+    }
 }

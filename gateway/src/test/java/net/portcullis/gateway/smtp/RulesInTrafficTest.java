@@ -198,6 +198,32 @@ class RulesInTrafficTest {
     }
 
     @Test
+    void replayDoesNotShowTheMailServersOwnRefusalsAsPolicyChanges() throws Exception {
+        try (FaultyDownstream ds = new FaultyDownstream(FaultyDownstream.Fault.REFUSE_RCPT, 2, 0, "PIPELINING");
+             GatewayHarness g = new GatewayHarness(ds.port(), tmp.resolve("var3"),
+                     "rules: {directory: " + rules + ", local: " + tmp.resolve("local.d") + ", lists: " + tmp.resolve("lists") + "}");
+             SmtpTestClient c = new SmtpTestClient(g.port())) {
+            c.expect(220);
+            c.send("EHLO client.other.org", 250);
+            c.send("MAIL FROM:<a@other.org>", 250);
+            c.send("RCPT TO:<one@example.net>", 250);
+            c.send("RCPT TO:<unknown@example.net>", 550);
+            c.send("DATA", 354);
+            c.write("Subject: x\r\n\r\nx\r\n.\r\n");
+            c.expect(250);
+            c.send("QUIT", 221);
+            Path log = tmp.resolve("decisions-ds.jsonl");
+            Files.write(log, g.awaitDecisions(1));
+            RuleSet same = RuleLoader.load(new RuleLoader.Dirs(rules, null, tmp.resolve("lists")), g.gateway.policy().catalogue());
+            Replay.Report report = Replay.run(log, same, g.gateway.policy().catalogue());
+            assertThat(report.recipients()).isEqualTo(2);
+            assertThat(report.changed()).as(report.render(3)).isZero();
+            assertThat(report.render(3, "the same rules")).startsWith("compared: the decisions recorded in " + log)
+                    .contains("not compared: limits, syntax errors, routing tricks and the mail server's own answers");
+        }
+    }
+
+    @Test
     void softBounceTurnsPolicyRefusalsIntoTemporaryOnes() throws Exception {
         Wiser ds = GatewayHarness.wiser((f, r) -> true);
         try (GatewayHarness soft = new GatewayHarness(GatewayHarness.port(ds), tmp.resolve("var2"), "soft_bounce: true");
