@@ -11,11 +11,27 @@ import java.net.InetSocketAddress;
 public final class AdminServer implements AutoCloseable {
     private final HttpServer server;
 
-    public AdminServer(InetSocketAddress listen, Metrics metrics) throws IOException {
+    /**
+     * @param downstream null when the protected server answers now, else why it does not:
+     *                   {@code /health/live} says the process serves, {@code /health} and
+     *                   {@code /health/ready} also that mail can pass (503 otherwise, so a
+     *                   load balancer sends clients to another gateway)
+     */
+    public AdminServer(InetSocketAddress listen, Metrics metrics, java.util.function.Supplier<String> downstream) throws IOException {
         server = HttpEndpoints.start(listen, "admin-http", 2);
         server.createContext("/metrics", ex -> HttpEndpoints.reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                 HttpEndpoints.utf8(metrics.scrape())));
-        server.createContext("/health", ex -> HttpEndpoints.reply(ex, 200, "text/plain; charset=utf-8", HttpEndpoints.utf8("ok\n")));
+        server.createContext("/health/live", ex -> HttpEndpoints.reply(ex, 200, "text/plain; charset=utf-8", HttpEndpoints.utf8("ok\n")));
+        com.sun.net.httpserver.HttpHandler ready = ex -> {
+            if (!ex.getRequestURI().getPath().equals("/health") && !ex.getRequestURI().getPath().equals("/health/ready")) {
+                HttpEndpoints.reply(ex, 404, "text/plain; charset=utf-8", HttpEndpoints.utf8("not found\n"));
+                return;
+            }
+            String problem = downstream.get();
+            HttpEndpoints.reply(ex, problem == null ? 200 : 503, "text/plain; charset=utf-8",
+                    HttpEndpoints.utf8(problem == null ? "ok\n" : "not ready: " + problem + "\n"));
+        };
+        server.createContext("/health", ready);
         server.start();
     }
 

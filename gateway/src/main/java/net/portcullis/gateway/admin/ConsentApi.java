@@ -52,6 +52,10 @@ public final class ConsentApi implements AutoCloseable {
                 reply(ex, 401, Map.of("error", "missing or wrong bearer token"));
                 return;
             }
+            if (!ex.getRequestURI().getPath().equals("/v1/consent")) {
+                reply(ex, 404, Map.of("error", "no such resource: the API is /v1/consent"));
+                return;
+            }
             switch (ex.getRequestMethod()) {
                 case "POST" -> post(ex);
                 case "GET" -> get(ex);
@@ -61,6 +65,9 @@ public final class ConsentApi implements AutoCloseable {
             reply(ex, 400, Map.of("error", e.getMessage()));
         } catch (java.sql.SQLException e) {
             reply(ex, 503, Map.of("error", "store unavailable: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            // never a dropped connection: whatever the request held, it gets a JSON answer
+            reply(ex, 500, Map.of("error", "internal error: " + e.getClass().getSimpleName()));
         } finally {
             ex.close(); // after the error reply: a try-with-resources would close before the catch
         }
@@ -70,7 +77,11 @@ public final class ConsentApi implements AutoCloseable {
     private void post(HttpExchange ex) throws IOException, java.sql.SQLException {
         Map<String, Object> body;
         try {
-            body = JSON.readValue(ex.getRequestBody().readNBytes(64 * 1024), Map.class);
+            com.fasterxml.jackson.databind.JsonNode node = JSON.readTree(ex.getRequestBody().readNBytes(64 * 1024));
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("body is not a JSON object");
+            }
+            body = JSON.convertValue(node, Map.class);
         } catch (IOException e) {
             throw new IllegalArgumentException("body is not a JSON object");
         }
@@ -138,7 +149,10 @@ public final class ConsentApi implements AutoCloseable {
         if (v == null || v.toString().isBlank()) {
             throw new IllegalArgumentException(key + " is required");
         }
-        return v.toString();
+        if (!(v instanceof String text)) {
+            throw new IllegalArgumentException(key + " must be a string");
+        }
+        return text;
     }
 
     private static Map<String, String> query(String raw) {

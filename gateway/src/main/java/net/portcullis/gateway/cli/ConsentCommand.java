@@ -147,7 +147,9 @@ final class ConsentCommand {
                 throw new IllegalArgumentException(file + ":1: expected the header line " + CSV_HEADER);
             }
             List<ConsentEvent> events = new ArrayList<>();
-            Instant now = Instant.now();
+            // A row without a time is dated by the file (its modification time, to the millisecond):
+            // importing the same file again then adds nothing, since identical events are skipped.
+            Instant now = Files.getLastModifiedTime(file).toInstant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
             for (int i = 1; i < lines.size(); i++) {
                 if (lines.get(i).isBlank()) {
                     continue;
@@ -179,8 +181,9 @@ final class ConsentCommand {
                     throw new IllegalArgumentException(file + ":" + (i + 1) + ": " + e.getMessage() + " — nothing was imported");
                 }
             }
-            store().appendAll(events);
-            System.out.println("imported " + events.size() + " consent event(s) from " + file);
+            int added = store().appendAll(events);
+            System.out.println("imported " + added + " consent event(s) from " + file
+                    + (added < events.size() ? " (" + (events.size() - added) + " already present, not stored again)" : ""));
             return 0;
         }
     }

@@ -62,6 +62,29 @@ public final class DownstreamPool implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the protected server answers now: a connection (an idle one, or a new one) must
+     * answer RSET. Returns null when it does, else why not.
+     */
+    public String readiness() {
+        DownstreamConnection idleOne = pollIdle();
+        if (idleOne != null && idleOne.idleNanos() <= options.idleTime().toNanos() && idleOne.isOpen() && idleOne.reset()) {
+            giveBack(idleOne, true);
+            return null;
+        }
+        if (idleOne != null) {
+            idleOne.close();
+        }
+        try {
+            Lease f = fresh();
+            boolean ok = f.connection().reset();
+            f.release(ok ? State.FINISHED : State.BROKEN);
+            return ok ? null : "the mail server at " + target + " does not answer RSET";
+        } catch (DownstreamException e) {
+            return "the mail server at " + target + " is unavailable: " + e.getMessage();
+        }
+    }
+
     private synchronized DownstreamConnection pollIdle() {
         return idle.pollFirst();
     }

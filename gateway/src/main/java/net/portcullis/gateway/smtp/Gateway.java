@@ -152,7 +152,8 @@ public final class Gateway implements AutoCloseable {
             LOG.info("consent API on http://{}:{}/v1/consent", l.host(), consentApi.port());
         }
         if (config.adminListen() != null) {
-            admin = new AdminServer(new java.net.InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics);
+            admin = new AdminServer(new java.net.InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics,
+                    () -> gate.draining() ? "shutting down" : pool.readiness());
             LOG.info("metrics on http://{}:{}/metrics", config.adminListen().host(), admin.port());
         }
         LOG.info("Portcullis listening on {}:{} for {}, relaying to {}", config.listen().host(), port(),

@@ -57,6 +57,9 @@ class ConsentCommandTest {
         assertThat(Cli.run("consent", "history", "--config", conf).out()).contains("0 event(s)");
         Files.writeString(f, csv.toString().replace("not-an-address", "u10@example.net"));
         assertThat(Cli.run("consent", "import", "--config", conf, f.toString()).out()).contains("imported 10 consent event(s)");
+        assertThat(Cli.run("consent", "import", "--config", conf, f.toString()).out())
+                .as("the same file again").contains("imported 0 consent event(s)", "(10 already present, not stored again)");
+        assertThat(Cli.run("consent", "history", "--config", conf).out()).contains("10 event(s)");
         String exported = Cli.run("consent", "export", "--config", conf).out();
         assertThat(exported).startsWith(ConsentCommand.CSV_HEADER + "\n").contains("u10@example.net,shop.example,grant,import,list 2026-11,");
     }

@@ -174,4 +174,60 @@ class ConsentEndToEndTest {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("recipient 'nobody' is neither an address");
     }
+
+    /** Every malformed request gets a 4xx with a JSON error; none closes the connection unanswered. */
+    @Test
+    void malformedRequestsGetA4xxJsonErrorNeverASilentClose() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + gw.gateway.consentApiPort();
+        java.util.List<String> bodies = new java.util.ArrayList<>(java.util.List.of("null", "[]", "42", "\"x\"", "{", "",
+                "{\"action\":null}", "{\"action\":[1,2]}", "{\"action\":\"grant\",\"recipient\":{\"a\":1},\"sender\":\"s.example\","
+                        + "\"method\":\"web-form\",\"evidence\":\"x\"}",
+                "{\"action\":\"grant\",\"recipient\":\"u@example.net\",\"sender\":\"shop.example\",\"method\":\"web-form\","
+                        + "\"evidence\":\"x\",\"until\":\"tomorrow\"}", "[".repeat(5000), "{\"a\":" + "9".repeat(5000) + "}"));
+        java.util.Random rnd = new java.util.Random(8259);
+        for (int n = 0; n < 40; n++) {
+            StringBuilder b = new StringBuilder("{\"action\":\"grant\",\"recipient\":\"u@example.net\",\"sender\":\"shop.example\"}");
+            for (int k = 0; k < 4; k++) {
+                b.setCharAt(rnd.nextInt(b.length()), "{}[]\",:0 a".charAt(rnd.nextInt(10)));
+            }
+            bodies.add(b.toString());
+        }
+        for (String body : bodies) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/consent")).header("Authorization", "Bearer " + TOKEN)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(body).isBetween(400, 499);
+            assertThat(r.body()).as(body).startsWith("{\"error\":");
+        }
+        for (String path : java.util.List.of("/v1/consentXYZ", "/v1/consent/extra", "/v1/consent%00")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + TOKEN)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isEqualTo(404);
+        }
+        // a query no URI class would build, sent raw: the JDK's HTTP server refuses the request
+        // line itself (400, no body of ours), before any handler; still a 4xx, never a silent close
+        try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), gw.gateway.consentApiPort())) {
+            s.getOutputStream().write(("GET /v1/consent?recipient=%zz&sender=x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + TOKEN
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            String answer = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertThat(answer).startsWith("HTTP/1.1 400");
+        }
+    }
+
+    @Test
+    void healthSaysLiveAndWhetherTheMailServerAnswers() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + gw.gateway.adminPort();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .isEqualTo("ok\n");
+        try (GatewayHarness down = new GatewayHarness(ScriptedDownstream.deadPort(), tmp.resolve("var-down"), null)) {
+            String b2 = "http://127.0.0.1:" + down.gateway.adminPort();
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(b2 + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).startsWith("not ready: the mail server at 127.0.0.1:");
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(b2 + "/health/live")).build(), HttpResponse.BodyHandlers.ofString())
+                    .statusCode()).isEqualTo(200);
+        }
+    }
 }

@@ -33,18 +33,47 @@ public final class ConsentStore {
         }
     }
 
-    /** All or nothing. */
-    public void appendAll(List<ConsentEvent> events) throws SQLException {
+    /**
+     * All or nothing, and idempotent: an event identical to one already stored (same parties,
+     * action, method, evidence, actor, time and expiry) is not stored again, so importing the
+     * same file twice does not double the history. Returns how many events were new.
+     */
+    public int appendAll(List<ConsentEvent> events) throws SQLException {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             try {
+                int added = 0;
                 for (ConsentEvent e : events) {
-                    insert(c, e);
+                    if (!stored(c, e)) {
+                        insert(c, e);
+                        added++;
+                    }
                 }
                 c.commit();
+                return added;
             } catch (SQLException | RuntimeException ex) {
                 c.rollback();
                 throw ex;
+            }
+        }
+    }
+
+    private static boolean stored(Connection c, ConsentEvent e) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM consent_event WHERE recipient = ? AND sender = ? AND at = ? "
+                + "AND action = ? AND method = ? AND evidence = ? AND actor = ? AND "
+                + (e.validUntil() == null ? "valid_until IS NULL" : "valid_until = ?"))) {
+            s.setString(1, e.recipient());
+            s.setString(2, e.sender());
+            s.setLong(3, e.at().toEpochMilli());
+            s.setString(4, e.action().word());
+            s.setString(5, e.method());
+            s.setString(6, e.evidence());
+            s.setString(7, e.actor());
+            if (e.validUntil() != null) {
+                s.setLong(8, e.validUntil().toEpochMilli());
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next();
             }
         }
     }
