@@ -6,12 +6,16 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.UUID;
 
-/** The two stores the tests run on: a fresh SQLite file, and a fresh schema in the PostgreSQL of this machine. */
+/**
+ * The two stores the tests run on: a fresh SQLite file, and a fresh schema in a PostgreSQL —
+ * the throwaway cluster bin/test starts ({@code PORTCULLIS_TEST_PG_URL}), or, when a test runs
+ * alone from an IDE or plain mvn, one on 127.0.0.1:5432 (database test, trust auth).
+ */
 public final class Databases {
     private Databases() {
     }
 
-    public static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    public static final String PG_URL = System.getenv().getOrDefault("PORTCULLIS_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
 
     public static Database sqlite(Path dir) throws Exception {
         return Database.open("jdbc:sqlite:" + dir.resolve("portcullis.db"), "", "", null);
