@@ -220,7 +220,7 @@ class ConsentEndToEndTest {
         String base = "http://127.0.0.1:" + gw.gateway.adminPort();
         assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body())
                 .isEqualTo("ok\n");
-        try (GatewayHarness down = new GatewayHarness(ScriptedDownstream.deadPort(), tmp.resolve("var-down"), null)) {
+        try (GatewayHarness down = new GatewayHarness(FaultyDownstream.deadPort(), tmp.resolve("var-down"), null)) {
             String b2 = "http://127.0.0.1:" + down.gateway.adminPort();
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(b2 + "/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -15,7 +15,7 @@ class DownstreamFaultTest {
 
     @Test
     void downstreamDownIsATemporaryFailureAtRcpt() throws Exception {
-        try (GatewayHarness gw = new GatewayHarness(ScriptedDownstream.deadPort(), var, null);
+        try (GatewayHarness gw = new GatewayHarness(FaultyDownstream.deadPort(), var, null);
              SmtpTestClient c = new SmtpTestClient(gw.port())) {
             c.expect(220);
             c.send("EHLO client.other.org", 250);
@@ -27,7 +27,7 @@ class DownstreamFaultTest {
 
     @Test
     void downstreamThatNeverAnswersTimesOutIntoATemporaryFailure() throws Exception {
-        try (ScriptedDownstream ds = new ScriptedDownstream(ScriptedDownstream.Behaviour.SILENT);
+        try (FaultyDownstream ds = new FaultyDownstream(FaultyDownstream.Fault.SILENT, 0, 0);
              GatewayHarness gw = new GatewayHarness(ds.port(), var, null);
              SmtpTestClient c = new SmtpTestClient(gw.port())) {
             c.expect(220);
@@ -41,7 +41,7 @@ class DownstreamFaultTest {
 
     @Test
     void downstreamDroppingMidDataIsATemporaryFailureNeverA250() throws Exception {
-        try (ScriptedDownstream ds = new ScriptedDownstream(ScriptedDownstream.Behaviour.DROP_IN_DATA);
+        try (FaultyDownstream ds = new FaultyDownstream(FaultyDownstream.Fault.DROP_AFTER_354, 0, 0, "PIPELINING");
              GatewayHarness gw = new GatewayHarness(ds.port(), var, null);
              SmtpTestClient c = new SmtpTestClient(gw.port())) {
             c.expect(220);
@@ -58,7 +58,7 @@ class DownstreamFaultTest {
 
     @Test
     void downstreamRefusalAtEndOfDataIsPassedOnWithItsCode() throws Exception {
-        try (ScriptedDownstream ds = new ScriptedDownstream(ScriptedDownstream.Behaviour.REFUSE_AT_END_OF_DATA);
+        try (FaultyDownstream ds = new FaultyDownstream(FaultyDownstream.Fault.REFUSE_FINAL_REPLY, 0, 0, "PIPELINING");
              GatewayHarness gw = new GatewayHarness(ds.port(), var, null);
              SmtpTestClient c = new SmtpTestClient(gw.port())) {
             c.expect(220);

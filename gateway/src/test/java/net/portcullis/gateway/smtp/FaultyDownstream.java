@@ -16,14 +16,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A recording mail server on a loopback port that fails, in the first transaction it sees, at
  * the step a test names: it drops the connection at MAIL, at the n-th RCPT, after 354, before
- * the final reply; or it answers the end of data with garbage, with lines that disagree, or
- * too late. Every later transaction is served normally. It stores a message (its recipients and
+ * the final reply; or it answers the end of data with garbage, with lines that disagree, too
+ * late, or with a refusal. Or it never greets at all. Every later transaction is served normally. It stores a message (its recipients and
  * data) only when it answered its end of data with 250, as a real server commits it, and records
  * every command line byte for byte.
  */
 final class FaultyDownstream implements AutoCloseable {
-    enum Fault { NONE, DROP_AT_MAIL, DROP_AT_RCPT, DROP_AFTER_354, DROP_BEFORE_FINAL_REPLY, GARBAGE_FINAL_REPLY,
-        MIXED_FINAL_REPLY, SLOW_FINAL_REPLY, REFUSE_RCPT }
+    /** SILENT applies to every connection (it never greets); the others to the first transaction. */
+    enum Fault { NONE, SILENT, DROP_AT_MAIL, DROP_AT_RCPT, DROP_AFTER_354, DROP_BEFORE_FINAL_REPLY, GARBAGE_FINAL_REPLY,
+        MIXED_FINAL_REPLY, SLOW_FINAL_REPLY, REFUSE_RCPT, REFUSE_FINAL_REPLY }
 
     record Stored(String sender, List<String> recipients, String data) { }
 
@@ -72,6 +73,10 @@ final class FaultyDownstream implements AutoCloseable {
     private void handle(Socket s) {
         try (s) {
             s.setSoTimeout(20_000);
+            if (fault == Fault.SILENT) {
+                s.getInputStream().read(); // hold the connection open, say nothing
+                return;
+            }
             OutputStream out = s.getOutputStream();
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             say(out, "220 faulty ESMTP");
@@ -136,6 +141,10 @@ final class FaultyDownstream implements AutoCloseable {
                                     say(out, "250-first line says yes\r\n554 5.0.0 second says no");
                                     continue;
                                 }
+                                case REFUSE_FINAL_REPLY -> {
+                                    say(out, "554 5.7.1 Content refused by downstream policy");
+                                    continue;
+                                }
                                 case SLOW_FINAL_REPLY -> {
                                     sleep(slowMillis);
                                     stored.add(new Stored(sender, took, data.toString()));
@@ -157,6 +166,13 @@ final class FaultyDownstream implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // the peer went away; nothing to clean up
+        }
+    }
+
+    /** A port on which nothing listens: bound by the OS, then released. */
+    static int deadPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
         }
     }
 
