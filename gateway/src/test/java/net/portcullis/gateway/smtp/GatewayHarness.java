@@ -67,6 +67,26 @@ final class GatewayHarness implements AutoCloseable {
         return decisions;
     }
 
+    private Wiser owned;
+
+    /** A gateway in front of a Wiser that accepts everything; both stop at close. */
+    static GatewayHarness withWiser(Path varDir, String extraYaml) throws Exception {
+        Wiser w = wiser((f, r) -> true);
+        try {
+            GatewayHarness g = new GatewayHarness(port(w), varDir, extraYaml);
+            g.owned = w;
+            return g;
+        } catch (Exception | Error e) {
+            w.stop();
+            throw e;
+        }
+    }
+
+    /** The Wiser of {@link #withWiser}. */
+    Wiser downstream() {
+        return owned;
+    }
+
     static Wiser wiser(Wiser.Accepter accepter) throws Exception {
         Wiser w = Wiser.accepter(accepter).server(SMTPServer.port(0)
                 .bindAddress(InetAddress.getLoopbackAddress()).hostName("internal.example.net")
@@ -82,5 +102,8 @@ final class GatewayHarness implements AutoCloseable {
     @Override
     public void close() {
         gateway.close();
+        if (owned != null) {
+            owned.stop();
+        }
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.subethamail.wiser.Wiser;
 
 /**
  * Session guardrails (Postfix's smtpd_hard_error_limit and junk command limit, RFC 5321 command
@@ -16,12 +15,10 @@ import org.subethamail.wiser.Wiser;
 class SessionGuardrailsTest {
     @TempDir
     Path var;
-    Wiser downstream;
     GatewayHarness gw;
 
     GatewayHarness start(String extra) throws Exception {
-        downstream = GatewayHarness.wiser((f, r) -> true);
-        gw = new GatewayHarness(GatewayHarness.port(downstream), var, extra);
+        gw = GatewayHarness.withWiser(var, extra);
         return gw;
     }
 
@@ -29,9 +26,6 @@ class SessionGuardrailsTest {
     void stop() {
         if (gw != null) {
             gw.close();
-        }
-        if (downstream != null) {
-            downstream.stop();
         }
     }
 
@@ -44,7 +38,7 @@ class SessionGuardrailsTest {
             assertThat(c.send("RCPT TO:<user@example.net>", 503)).startsWith("503 5.5.1 ");
             assertThat(c.send("DATA", 503)).startsWith("503 5.5.1 ");
         }
-        assertThat(downstream.getMessages()).isEmpty();
+        assertThat(gw.downstream().getMessages()).isEmpty();
         assertThat(gw.downstreamConnections()).isZero();
     }
 
@@ -177,6 +171,6 @@ class SessionGuardrailsTest {
             assertThat(c.expect(421)).startsWith("421 4.4.2 ");
             assertThat(c.closedByPeer()).isTrue();
         }
-        assertThat(downstream.getMessages()).isEmpty();
+        assertThat(gw.downstream().getMessages()).isEmpty();
     }
 }
