@@ -85,25 +85,26 @@ public final class Replay {
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<String, Object> rec;
+                DecisionRecord rec;
                 try {
-                    rec = json.readValue(line, Map.class);
-                } catch (IOException e) {
+                    Map<?, ?> raw = json.readValue(line, Map.class);
+                    if (raw == null || !"transaction".equals(raw.get("event"))) {
+                        continue;
+                    }
+                    rec = DecisionRecord.fromMap(raw);
+                } catch (IOException | IllegalArgumentException e) {
                     unreadable++;
                     continue;
                 }
-                if (!"transaction".equals(rec.get("event"))) {
-                    continue;
-                }
                 transactions++;
-                String ref = String.valueOf(rec.get("ref"));
-                Map<String, Object> top = (Map<String, Object>) rec.getOrDefault("signals", Map.of());
+                String ref = rec.ref;
+                Map<String, Object> top = rec.signals;
                 seenSignals.addAll(top.keySet());
                 SignalMap base = SignalMap.fromJson(top, catalogue, null);
                 List<String> acceptedDomains = new ArrayList<>();
                 Map<String, Long> scores = new HashMap<>();
-                for (Map<String, Object> rc : (List<Map<String, Object>>) rec.getOrDefault("recipients", List.of())) {
-                    Map<String, Object> sig = (Map<String, Object>) rc.get("signals");
+                for (DecisionRecord.Recipient rc : rec.recipients()) {
+                    Map<String, Object> sig = rc.signals();
                     if (sig == null || sig.containsKey("rcpt.routing_trick") || sig.containsKey("rcpt.syntax_error")) {
                         continue; // decided before the rules (limits, syntax, routing tricks)
                     }
@@ -113,7 +114,8 @@ public final class Replay {
                     String domain = String.valueOf(sig.getOrDefault("rcpt.domain", ""));
                     boolean local = Boolean.TRUE.equals(sig.get("rcpt.local_domain"));
                     StageOutcome now = PolicyTransaction.decideRecipient(rules, m, domain, local, false);
-                    String before = "downstream".equals(rc.get("decided_by")) ? "accepted" : String.valueOf(rc.get("outcome"));
+                    // the mail server's own refusal is not the rules': they had accepted the recipient
+                    String before = "downstream".equals(rc.decidedBy()) ? "accepted" : String.valueOf(rc.outcome());
                     String after = word(now.verdict());
                     if (now.verdict().kind() == Verdict.Kind.ACCEPT) {
                         acceptedDomains.add(domain);
@@ -121,20 +123,20 @@ public final class Replay {
                     }
                     if (!before.equals(after)) {
                         String rule = now.verdict().refused() ? now.verdict().decidedBy()
-                                : "no longer refused by " + rc.get("decided_by");
-                        byRule.computeIfAbsent(rule, k -> new ArrayList<>()).add(new Change(ref, String.valueOf(rc.get("address")),
+                                : "no longer refused by " + rc.decidedBy();
+                        byRule.computeIfAbsent(rule, k -> new ArrayList<>()).add(new Change(ref, rc.address(),
                                 before, after, now.verdict().reply() == null ? "" : now.verdict().reply().code() + " "
                                 + now.verdict().reply().status() + " " + now.verdict().reply().text()));
                     }
                 }
-                if (rec.get("size") != null && !acceptedDomains.isEmpty()) {
+                if (rec.size >= 0 && !acceptedDomains.isEmpty()) {
                     messages++;
                     StageOutcome now = PolicyTransaction.decideData(rules, base, acceptedDomains, scores, false);
-                    String before = dataRefusedBefore(rec) ? String.valueOf(rec.get("verdict")) : "accepted";
+                    String before = dataRefusedBefore(rec) ? rec.verdict : "accepted";
                     String after = now.verdict().refused() ? word(now.verdict()) : "accepted";
                     if (!before.equals(after)) {
-                        String rule = now.verdict().refused() ? now.verdict().decidedBy() : "no longer refused by " + rec.get("decided_by");
-                        byRule.computeIfAbsent(rule, k -> new ArrayList<>()).add(new Change(ref, "message " + rec.get("message_id"),
+                        String rule = now.verdict().refused() ? now.verdict().decidedBy() : "no longer refused by " + rec.decidedBy;
+                        byRule.computeIfAbsent(rule, k -> new ArrayList<>()).add(new Change(ref, "message " + rec.messageId,
                                 before, after, now.verdict().reply() == null ? "" : now.verdict().reply().code() + " "
                                 + now.verdict().reply().status() + " " + now.verdict().reply().text()));
                     }
@@ -147,14 +149,12 @@ public final class Replay {
         return new Report(log.toString(), transactions, recipients, messages, unreadable, byRule, missing);
     }
 
-    @SuppressWarnings("unchecked")
-    private static boolean dataRefusedBefore(Map<String, Object> rec) {
-        Object verdict = rec.get("verdict");
-        if (!"rejected".equals(verdict) && !"tempfail".equals(verdict)) {
+    private static boolean dataRefusedBefore(DecisionRecord rec) {
+        if (!"rejected".equals(rec.verdict) && !"tempfail".equals(rec.verdict)) {
             return false;
         }
-        for (Map<String, Object> hit : (List<Map<String, Object>>) rec.getOrDefault("rules", List.of())) {
-            if ("data".equals(hit.get("stage")) && String.valueOf(rec.get("decided_by")).equals(hit.get("rule"))) {
+        for (Map<String, Object> hit : rec.rules()) {
+            if ("data".equals(hit.get("stage")) && String.valueOf(rec.decidedBy).equals(hit.get("rule"))) {
                 return true;
             }
         }

@@ -31,7 +31,7 @@ public final class DecisionLog {
         return new DecisionLog(sink);
     }
 
-    public void write(DecisionRecord record) {
+    public void write(net.portcullis.policy.DecisionRecord record) {
         write(record.toMap());
     }
 

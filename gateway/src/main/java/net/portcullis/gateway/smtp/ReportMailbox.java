@@ -2,7 +2,7 @@ package net.portcullis.gateway.smtp;
 
 import java.io.IOException;
 import java.io.InputStream;
-import net.portcullis.gateway.log.DecisionRecord;
+import net.portcullis.policy.DecisionRecord;
 import net.portcullis.policy.reports.ReportIntake;
 import net.portcullis.policy.reports.ReportParser;
 import net.portcullis.policy.reports.ReportRefused;

@@ -14,7 +14,7 @@ import javax.net.ssl.SSLSocket;
 import net.portcullis.gateway.downstream.DownstreamException;
 import net.portcullis.gateway.downstream.DownstreamPool;
 import net.portcullis.gateway.downstream.DownstreamReply;
-import net.portcullis.gateway.log.DecisionRecord;
+import net.portcullis.policy.DecisionRecord;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.MailAddress;
 import net.portcullis.policy.MessageFacts;

@@ -117,11 +117,13 @@ class RulesCommandsTest {
 
     @Test
     void replayTakesItsListsFromListsOrTheConfiguration() throws Exception {
-        Path log = Files.writeString(dir.resolve("d.jsonl"), "{\"event\":\"transaction\",\"ref\":\"AAAAAAAA\",\"signals\":{},\"recipients\":[]}\n");
+        Path log = Files.writeString(dir.resolve("d.jsonl"), "{\"event\":\"transaction\",\"ref\":\"AAAAAAAA\",\"signals\":{},\"recipients\":[]}\n"
+                + "{\"event\":\"transaction\",\"recipients\":\"hand-edited\"}\nnot json at all\nnull\n"
+                + "{\"event\":\"transaction\",\"size\":\"big\",\"signals\":[1]}\n{\"event\":\"connection_refused\"}\n");
         Cli.Result ok = Cli.run("rules", "replay", "--log", log.toString(), "--rules", "../conf/rules", "--lists", "../conf/lists");
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.out()).startsWith("compared: the decisions recorded in " + log).contains("with: ../conf/rules (lists from ../conf/lists)",
-                "replayed 1 transaction(s)", "0 decision(s) would change");
+                "replayed 1 transaction(s)", "skipped 3 line(s) that are not decision records", "0 decision(s) would change");
         Path conf = Files.writeString(dir.resolve("g.yaml"), "hostname: mx.example.net\ndownstream: 127.0.0.1:2526\n"
                 + "domains: [example.net]\nrules: {directory: ../conf/rules, lists: ../conf/lists}\n");
         Cli.Result fromConfig = Cli.run("rules", "replay", "--log", log.toString(), "--rules", "../conf/rules", "--config", conf.toString());

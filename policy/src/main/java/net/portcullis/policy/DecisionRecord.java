@@ -1,4 +1,4 @@
-package net.portcullis.gateway.log;
+package net.portcullis.policy;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * What the gateway decided for one transaction, built while it runs and serialised once at its
- * end into the decision log line. Bounded: a session that sends thousands of refused recipients
+ * end into the decision log line; {@code rules replay} reads the lines back into the same type
+ * ({@link #fromMap}), so writer and reader cannot drift apart. Bounded: a session that sends thousands of refused recipients
  * gets a line of at most {@link #MAX_RECIPIENTS} recipient entries and a count of the rest, and
  * every free-text field is cut at {@link #MAX_TEXT} characters.
  */
@@ -49,8 +50,21 @@ public final class DecisionRecord {
             return this;
         }
 
+        public String address() {
+            return address;
+        }
+
         public String outcome() {
             return outcome;
+        }
+
+        public String decidedBy() {
+            return decidedBy;
+        }
+
+        /** The recipient's own signals as recorded (relay and rcpt stage), or null. */
+        public Map<String, Object> signals() {
+            return signals;
         }
 
         Map<String, Object> toMap() {
@@ -110,6 +124,11 @@ public final class DecisionRecord {
         return recipients;
     }
 
+    /** Rules that matched, ran in monitor mode or failed: stage, rule, outcome, detail. */
+    public List<Map<String, Object>> rules() {
+        return rules;
+    }
+
     /** A rule that matched, ran in monitor mode or failed; each once. */
     public boolean rule(String stage, String rule, String outcome, String detail) {
         Map<String, Object> hit = new LinkedHashMap<>();
@@ -164,5 +183,75 @@ public final class DecisionRecord {
 
     static String cut(String s) {
         return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "...";
+    }
+
+    /**
+     * A decision log line read back. Lines of other events, and lines whose fields have the
+     * wrong types (a hand-edited log), are refused with {@link IllegalArgumentException}.
+     */
+    @SuppressWarnings("unchecked")
+    public static DecisionRecord fromMap(Map<?, ?> m) {
+        if (!"transaction".equals(m.get("event"))) {
+            throw new IllegalArgumentException("not a transaction record");
+        }
+        DecisionRecord r = new DecisionRecord(String.valueOf(m.get("ref")));
+        r.client = text(m, "client");
+        r.clientName = text(m, "client_name");
+        r.helo = text(m, "helo");
+        r.tls = text(m, "tls");
+        r.authUser = text(m, "auth_user");
+        r.sender = text(m, "sender");
+        Object size = m.get("size");
+        if (size != null && !(size instanceof Number)) {
+            throw new IllegalArgumentException("size is not a number");
+        }
+        r.size = size == null ? -1 : ((Number) size).longValue();
+        r.messageId = text(m, "message_id");
+        r.verdict = text(m, "verdict");
+        r.decidedBy = text(m, "decided_by");
+        r.reason = text(m, "reason");
+        r.downstreamReply = text(m, "downstream_reply");
+        r.downstreamTls = text(m, "downstream_tls");
+        r.signals = map(m.get("signals"), "signals");
+        for (Object o : list(m.get("recipients"), "recipients")) {
+            Map<String, Object> rc = map(o, "recipient");
+            Recipient e = new Recipient(String.valueOf(rc.get("address")));
+            e.outcome = text(rc, "outcome");
+            e.decidedBy = text(rc, "decided_by");
+            e.reason = text(rc, "reason");
+            e.reply = text(rc, "reply");
+            e.signals = rc.get("signals") == null ? null : map(rc.get("signals"), "recipient signals");
+            r.recipients.add(e);
+        }
+        for (Object o : list(m.get("rules"), "rules")) {
+            r.rules.add(map(o, "rule"));
+        }
+        return r;
+    }
+
+    private static String text(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o, String what) {
+        if (o == null) {
+            return Map.of();
+        }
+        if (!(o instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException(what + " is not an object");
+        }
+        return (Map<String, Object>) o;
+    }
+
+    private static List<?> list(Object o, String what) {
+        if (o == null) {
+            return List.of();
+        }
+        if (!(o instanceof List<?> l)) {
+            throw new IllegalArgumentException(what + " is not a list");
+        }
+        return l;
     }
 }
