@@ -85,4 +85,30 @@ class DmarcTest {
                 .add("_dmarc.multico.com", "TXT", "v=DMARC1; p=quarantine;");
         assertThat(new DmarcEvaluator(dns).evaluate("multico.com", "fail", "multico.com", List.of()).result()).isEqualTo("none");
     }
+
+    @org.junit.jupiter.api.Test
+    void randomAndMutatedRecordsAreValidOrRefusedWithAReason() {
+        java.util.Random rnd = new java.util.Random(7489);
+        String seed = "v=DMARC1; p=reject; sp=quarantine; pct=50; adkim=s; aspf=r; rua=mailto:d@example.org; fo=1";
+        String junk = "=; ,:vpDMARC1rejectnone0123456789\t\u00e9";
+        for (int n = 0; n < 5000; n++) {
+            StringBuilder b = new StringBuilder(seed);
+            for (int k = rnd.nextInt(6); k >= 0; k--) {
+                int at = rnd.nextInt(b.length() + 1);
+                if (rnd.nextInt(3) == 0) {
+                    b.insert(at, "9".repeat(1 + rnd.nextInt(25)));
+                } else if (rnd.nextBoolean()) {
+                    b.insert(at, junk.charAt(rnd.nextInt(junk.length())));
+                } else if (at < b.length()) {
+                    b.deleteCharAt(at);
+                }
+            }
+            try {
+                DmarcRecord r = DmarcRecord.parse(b.toString());
+                org.assertj.core.api.Assertions.assertThat(r.pct()).isBetween(0, 100);
+            } catch (IllegalArgumentException refused) {
+                org.assertj.core.api.Assertions.assertThat(refused.getMessage()).isNotBlank();
+            }
+        }
+    }
 }
