@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log");
 
     private ConfigLoader() {
     }
@@ -195,7 +195,7 @@ public final class ConfigLoader {
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
-                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top));
+                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), log(top));
     }
 
     private static GatewayConfig.Consent consent(Section top) throws ConfigException {
@@ -210,6 +210,13 @@ public final class ConfigLoader {
         }
         return new GatewayConfig.Consent(c.duration("refresh", Duration.ofSeconds(30)), hp, token,
                 c.duration("retention", Duration.ofDays(3650)));
+    }
+
+    private static GatewayConfig.Log log(Section top) throws ConfigException {
+        Section l = top.section("log");
+        l.allow(Set.of("store", "retention", "queue"));
+        return new GatewayConfig.Log(l.bool("store", true), l.duration("retention", Duration.ofDays(30)),
+                l.integer("queue", 100_000, 100, 10_000_000));
     }
 
     private static GatewayConfig.Reports reports(Section top) throws ConfigException {

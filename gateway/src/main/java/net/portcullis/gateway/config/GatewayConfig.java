@@ -33,7 +33,15 @@ public record GatewayConfig(
         List<net.portcullis.policy.checks.DnsblCheck.Zone> rhsbl,
         Store store,
         Reports reports,
-        Consent consent) {
+        Consent consent,
+        Log log) {
+
+    /**
+     * @param store     also write every decision to the store, for {@code portcullis log}
+     * @param retention how long stored decisions are kept
+     * @param queue     decisions waiting for the store at most; past it they are counted, not stored
+     */
+    public record Log(boolean store, Duration retention, int queue) { }
 
     /**
      * @param refresh  how long a consent answer may be served from memory: the bound on how late

@@ -17,9 +17,15 @@ public final class DecisionLog {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Consumer<String> sink;
+    private volatile DecisionWriter store;
 
     private DecisionLog(Consumer<String> sink) {
         this.sink = sink;
+    }
+
+    /** Also sends every decision to the store (log.store), through this writer. */
+    public void storeTo(DecisionWriter writer) {
+        this.store = writer;
     }
 
     public static DecisionLog toLogback() {
@@ -35,11 +41,43 @@ public final class DecisionLog {
         write(record.toMap());
     }
 
+    /** Serialises once; the same line goes to the JSON log and to the store. */
     public void write(Map<String, Object> record) {
+        String line;
         try {
-            sink.accept(JSON.writeValueAsString(record));
+            line = JSON.writeValueAsString(record);
         } catch (JsonProcessingException e) {
             LoggerFactory.getLogger(DecisionLog.class).error("decision record not serialisable: {}", e.toString());
+            return;
         }
+        sink.accept(line);
+        DecisionWriter w = store;
+        if (w != null) {
+            w.offer(row(record, line));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static net.portcullis.policy.store.DecisionStore.Row row(Map<String, Object> r, String line) {
+        java.util.List<String> rcpts = new java.util.ArrayList<>();
+        if (r.get("recipients") instanceof java.util.List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Map<?, ?> m && m.get("address") != null) {
+                    rcpts.add(String.valueOf(m.get("address")));
+                }
+            }
+        }
+        java.time.Instant at;
+        try {
+            at = java.time.Instant.parse(String.valueOf(r.get("time")));
+        } catch (java.time.format.DateTimeParseException e) {
+            at = java.time.Instant.now();
+        }
+        return new net.portcullis.policy.store.DecisionStore.Row(String.valueOf(r.get("ref")), at, String.valueOf(r.get("event")),
+                str(r.get("client")), str(r.get("sender")), str(r.get("verdict")), str(r.get("decided_by")), rcpts, line);
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
     }
 }

@@ -46,6 +46,7 @@ public final class Gateway implements AutoCloseable {
     private final InFlight inflight = new InFlight();
     private final Metrics metrics = new Metrics();
     private AdminServer admin;
+    private net.portcullis.gateway.log.DecisionWriter decisions;
     private java.util.concurrent.CompletableFuture<Void> probe = java.util.concurrent.CompletableFuture.completedFuture(null);
     private net.portcullis.gateway.admin.ConsentApi consentApi;
     private final ExecutorService sessions;
@@ -77,6 +78,15 @@ public final class Gateway implements AutoCloseable {
             throw new IOException("store " + config.store().url() + ": " + e.getMessage(), e);
         }
         lists.refreshEvery(config.store().refresh());
+        if (config.log().store()) {
+            decisions = new net.portcullis.gateway.log.DecisionWriter(new net.portcullis.policy.store.DecisionStore(listStore.database()),
+                    config.log().queue(), config.log().retention(), java.time.Clock.systemUTC());
+            log.storeTo(decisions);
+            metrics.counter("portcullis.decisions.stored", "decisions written to the store", decisions,
+                    net.portcullis.gateway.log.DecisionWriter::stored);
+            metrics.counter("portcullis.decisions.store.failures", "decisions not stored (store failure or full queue)", decisions,
+                    net.portcullis.gateway.log.DecisionWriter::failed);
+        }
         this.consentStore = new ConsentStore(listStore.database());
         this.consent = new ConsentBook(consentStore, config.consent().refresh(), java.time.Clock.systemUTC());
         PolicyWiring.Checks checks = PolicyWiring.checks(config, dns, lists::get, consent, lookups);
@@ -211,6 +221,11 @@ public final class Gateway implements AutoCloseable {
         return admin == null ? -1 : admin.port();
     }
 
+    /** The writer of decisions to the store, or null when log.store is off. */
+    public net.portcullis.gateway.log.DecisionWriter decisionWriter() {
+        return decisions;
+    }
+
     public DownstreamPool pool() {
         return pool;
     }
@@ -239,6 +254,9 @@ public final class Gateway implements AutoCloseable {
             consentApi.close();
         }
         pool.close();
+        if (decisions != null) {
+            decisions.close(); // writes what is queued before the database closes
+        }
         lists.close();
         listStore.database().close();
         try {

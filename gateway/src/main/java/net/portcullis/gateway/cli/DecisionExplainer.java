@@ -1,0 +1,126 @@
+package net.portcullis.gateway.cli;
+
+import java.util.List;
+import java.util.Map;
+import net.portcullis.policy.DecisionRecord;
+
+/**
+ * A decision in plain words, for {@code portcullis log show}: what the client sent, what decided,
+ * on which signals, the reply, and what the sender or the admin can do about it.
+ */
+final class DecisionExplainer {
+    private DecisionExplainer() {
+    }
+
+    static String explain(Map<?, ?> raw) {
+        if (!"transaction".equals(raw.get("event"))) {
+            return "ref " + raw.get("ref") + "  " + raw.get("time") + "  connection refused before the greeting\n"
+                    + "  client   " + raw.get("client") + "\n  reply    " + raw.get("reply") + "\n  because  " + raw.get("decided_by")
+                    + "\n  what now " + advice(String.valueOf(raw.get("decided_by")), Map.of()) + "\n";
+        }
+        DecisionRecord r = DecisionRecord.fromMap(raw);
+        StringBuilder b = new StringBuilder();
+        b.append("ref ").append(r.ref).append("  ").append(raw.get("time")).append("  ").append(String.valueOf(r.verdict).toUpperCase())
+                .append('\n');
+        b.append("  client    ").append(r.client).append(r.clientName == null ? " (no reverse name)" : " (" + r.clientName + ")")
+                .append(", HELO ").append(r.helo).append(r.tls == null ? ", no TLS" : ", " + r.tls)
+                .append(r.authUser == null ? ", not authenticated" : ", authenticated as " + r.authUser).append('\n');
+        b.append("  sender    ").append(r.sender == null || r.sender.isEmpty() ? "<> (a bounce)" : r.sender).append('\n');
+        for (DecisionRecord.Recipient rc : r.recipients()) {
+            b.append("  recipient ").append(rc.address()).append(": ").append(rc.outcome());
+            if (rc.decidedBy() != null) {
+                b.append(" by ").append(rc.decidedBy());
+            }
+            Map<String, Object> m = recipientMap(raw, rc.address());
+            if (m.get("reason") != null) {
+                b.append(" — ").append(m.get("reason"));
+            }
+            b.append('\n');
+            if (m.get("reply") != null) {
+                b.append("            reply: ").append(m.get("reply")).append('\n');
+            }
+        }
+        if (r.size >= 0) {
+            b.append("  message   ").append(r.size).append(" octets").append(r.messageId == null ? "" : ", Message-ID " + r.messageId)
+                    .append('\n');
+        }
+        b.append("  decided   ").append(r.verdict).append(r.decidedBy == null ? "" : " by " + r.decidedBy)
+                .append(r.reason == null ? "" : ": " + r.reason).append('\n');
+        if (r.downstreamReply != null) {
+            b.append("  server    answered ").append(r.downstreamReply).append('\n');
+        }
+        for (Map<String, Object> hit : r.rules()) {
+            b.append("  rule      ").append(hit.get("stage")).append('/').append(hit.get("rule")).append(' ').append(hit.get("outcome"))
+                    .append(hit.get("detail") == null ? "" : ": " + hit.get("detail")).append('\n');
+        }
+        if (!r.signals.isEmpty()) {
+            b.append("  signals  ");
+            r.signals.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
+            b.append('\n');
+        }
+        String by = r.decidedBy;
+        if (by == null) {
+            for (DecisionRecord.Recipient rc : r.recipients()) {
+                if (!"accepted".equals(rc.outcome())) {
+                    by = rc.decidedBy();
+                    break;
+                }
+            }
+        }
+        b.append("  what now  ").append("accepted".equals(r.verdict) ? "nothing: the mail server took the message"
+                : advice(String.valueOf(by), r.signals)).append('\n');
+        return b.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> recipientMap(Map<?, ?> raw, String address) {
+        if (raw.get("recipients") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Map<?, ?> m && address.equals(String.valueOf(m.get("address")))) {
+                    return (Map<String, Object>) m;
+                }
+            }
+        }
+        return Map.of();
+    }
+
+    /** What the sender or the admin can do, by what decided, with the signals that say why. */
+    static String advice(String by, Map<String, Object> signals) {
+        StringBuilder a = new StringBuilder();
+        if (by.equals("relay.closed")) {
+            a.append("the recipient's domain is not one of ours (gateway.yaml: domains) and the client may not relay: the sender "
+                    + "must send to that domain's own mail server; our own users submit with SMTP AUTH or from trusted_networks");
+        } else if (by.equals("relay.routing_trick")) {
+            a.append("the address tries to route mail through us (percent hack, bang path, source route, literal…): refused for "
+                    + "everyone; the sender must use a plain address");
+        } else if (by.endsWith(".syntax")) {
+            a.append("the address is malformed: the sender must correct it");
+        } else if (by.startsWith("limits.")) {
+            a.append("a limit of gateway.yaml (").append(by).append(") was exceeded: the sender stays within it, or the admin raises it");
+        } else if (by.equals("data.bare_newline")) {
+            a.append("the sender's software ends lines with a bare CR or LF: it must send CRLF (SMTP smuggling protection)");
+        } else if (by.equals("downstream")) {
+            a.append("our mail server refused the mail or could not be reached (see 'server'): a 4xx is retried by the sender; "
+                    + "for a 5xx look at the mail server's own log");
+        } else if (by.equals("shutdown")) {
+            a.append("the gateway was shutting down: the sender retries");
+        } else {
+            a.append("decided by the rule '").append(by).append("' (conf/rules, conf/local.d): to let such mail pass, allowlist the "
+                    + "sender or client (bin/portcullis list add --color white …) or change the rule in conf/local.d, and check the "
+                    + "change with bin/portcullis rules replay");
+        }
+        Object spf = signals.get("spf.result");
+        if ("fail".equals(spf) || "softfail".equals(spf)) {
+            a.append("; SPF ").append(spf).append(" for ").append(signals.get("spf.domain")).append(" from ")
+                    .append(signals.get("client.ip")).append(": the sender's domain does not list this address");
+        }
+        if (Boolean.TRUE.equals(signals.get("dnsbl.listed"))) {
+            a.append("; the client address is listed on ").append(signals.get("dnsbl.zone")).append(": the sender asks that list to delist it");
+        }
+        if ("fail".equals(signals.get("dmarc.result"))) {
+            a.append("; DMARC failed for ").append(signals.get("dmarc.domain"))
+                    .append(": the From domain's owner must authenticate its mail (SPF or DKIM aligned with From)");
+        }
+        return a.toString();
+    }
+}

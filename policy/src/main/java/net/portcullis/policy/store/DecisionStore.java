@@ -1,0 +1,235 @@
+package net.portcullis.policy.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The decision log in the store (SQLite by default, PostgreSQL for a fleet): each decision's
+ * JSON line, indexed by ref, time, client, sender, recipient, verdict and deciding rule. Written
+ * in batches by the gateway, read by {@code portcullis log}. Never a body or a subject: only
+ * what the decision line holds.
+ */
+public final class DecisionStore {
+    /** One decision to store: the indexed fields and the whole line. */
+    public record Row(String ref, Instant at, String event, String client, String sender, String verdict, String decidedBy,
+                      List<String> recipients, String json) { }
+
+    /** A search: null fields match everything; times are inclusive-exclusive. */
+    public record Filter(Instant since, Instant until, String client, String sender, String recipient, String verdict,
+                         String rule, int limit) {
+        public static Filter all(int limit) {
+            return new Filter(null, null, null, null, null, null, null, limit);
+        }
+    }
+
+    private final Database db;
+
+    public DecisionStore(Database db) {
+        this.db = db;
+    }
+
+    /** Stores a batch in one database transaction. */
+    public void append(List<Row> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement d = c.prepareStatement("INSERT INTO decision (ref, at, event, client, sender, verdict, decided_by, "
+                    + "record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                 PreparedStatement r = c.prepareStatement("INSERT INTO decision_rcpt (decision_id, address) VALUES (?, ?)")) {
+                for (Row row : rows) {
+                    d.setString(1, row.ref());
+                    d.setLong(2, row.at().toEpochMilli());
+                    d.setString(3, row.event());
+                    d.setString(4, row.client());
+                    d.setString(5, lower(row.sender()));
+                    d.setString(6, row.verdict());
+                    d.setString(7, row.decidedBy());
+                    d.setString(8, row.json());
+                    d.executeUpdate();
+                    long id;
+                    try (ResultSet k = d.getGeneratedKeys()) {
+                        k.next();
+                        id = k.getLong(1);
+                    }
+                    for (String a : row.recipients()) {
+                        r.setLong(1, id);
+                        r.setString(2, lower(bare(a)));
+                        r.addBatch();
+                    }
+                }
+                r.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The JSON lines of the decisions with this ref (one, or several for a connection's refusals), oldest first. */
+    public List<String> find(String ref) throws SQLException {
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("SELECT record FROM decision WHERE ref = ? ORDER BY at, id")) {
+            s.setString(1, ref.toUpperCase(java.util.Locale.ROOT));
+            return lines(s);
+        }
+    }
+
+    /** Decisions matching the filter, newest first, at most {@code limit}. */
+    public List<String> query(Filter f) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT d.record FROM decision d WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        where(f, sql, args);
+        sql.append(" ORDER BY d.at DESC, d.id DESC LIMIT ").append(Math.max(1, Math.min(f.limit(), 100_000)));
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args);
+            return lines(s);
+        }
+    }
+
+    /** Counts by verdict, by deciding rule and by hour, for the decisions matching the filter. */
+    public Map<String, Map<String, Long>> stats(Filter f) throws SQLException {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        out.put("verdict", count(f, "d.verdict"));
+        out.put("rule", count(f, "d.decided_by"));
+        out.put("hour", count(f, "(d.at / 3600000) * 3600000"));
+        Map<String, Long> hours = new LinkedHashMap<>();
+        out.get("hour").forEach((k, v) -> hours.put(Instant.ofEpochMilli(Long.parseLong(k)).toString(), v));
+        out.put("hour", hours);
+        return out;
+    }
+
+    /** Deletes what is older than the cutoff (log.retention); returns how many decisions went. */
+    public int purgeBefore(Instant cutoff) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement r = c.prepareStatement("DELETE FROM decision_rcpt WHERE decision_id IN "
+                    + "(SELECT id FROM decision WHERE at < ?)");
+                 PreparedStatement d = c.prepareStatement("DELETE FROM decision WHERE at < ?")) {
+                r.setLong(1, cutoff.toEpochMilli());
+                r.executeUpdate();
+                d.setLong(1, cutoff.toEpochMilli());
+                int n = d.executeUpdate();
+                c.commit();
+                return n;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The newest decision's id, and the lines after an id: for following the log. */
+    public long lastId() throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT MAX(id) FROM decision");
+             ResultSet rs = s.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    public List<Map.Entry<Long, String>> after(long id, int limit) throws SQLException {
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("SELECT id, record FROM decision WHERE id > ? ORDER BY id LIMIT " + limit)) {
+            s.setLong(1, id);
+            List<Map.Entry<Long, String>> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Map.entry(rs.getLong(1), rs.getString(2)));
+                }
+            }
+            return out;
+        }
+    }
+
+    private Map<String, Long> count(Filter f, String column) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + column + " AS k, COUNT(*) FROM decision d WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        where(f, sql, args);
+        sql.append(" GROUP BY ").append(column).append(" ORDER BY COUNT(*) DESC");
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(String.valueOf(rs.getObject(1)), rs.getLong(2));
+                }
+            }
+        }
+        if (column.startsWith("(")) {
+            Map<String, Long> sorted = new java.util.TreeMap<>(java.util.Comparator.comparingLong(Long::parseLong));
+            sorted.putAll(out);
+            return new LinkedHashMap<>(sorted);
+        }
+        return out;
+    }
+
+    private static void where(Filter f, StringBuilder sql, List<Object> args) {
+        if (f.since() != null) {
+            sql.append(" AND d.at >= ?");
+            args.add(f.since().toEpochMilli());
+        }
+        if (f.until() != null) {
+            sql.append(" AND d.at < ?");
+            args.add(f.until().toEpochMilli());
+        }
+        if (f.client() != null) {
+            sql.append(" AND d.client = ?");
+            args.add(f.client());
+        }
+        if (f.sender() != null) {
+            sql.append(" AND d.sender = ?");
+            args.add(lower(f.sender()));
+        }
+        if (f.verdict() != null) {
+            sql.append(" AND d.verdict = ?");
+            args.add(f.verdict());
+        }
+        if (f.rule() != null) {
+            sql.append(" AND d.decided_by = ?");
+            args.add(f.rule());
+        }
+        if (f.recipient() != null) {
+            sql.append(" AND d.id IN (SELECT decision_id FROM decision_rcpt WHERE address = ?)");
+            args.add(lower(bare(f.recipient())));
+        }
+    }
+
+    private static void bind(PreparedStatement s, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            Object a = args.get(i);
+            if (a instanceof Long l) {
+                s.setLong(i + 1, l);
+            } else {
+                s.setString(i + 1, (String) a);
+            }
+        }
+    }
+
+    private static List<String> lines(PreparedStatement s) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    private static String bare(String a) {
+        String p = a.strip();
+        return p.startsWith("<") && p.endsWith(">") ? p.substring(1, p.length() - 1) : p;
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,64 @@
+package net.portcullis.policy.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The decision store on both databases: the same searches, counts and retention. */
+class DecisionStoreTest {
+    @TempDir
+    Path dir;
+    String schema;
+
+    @AfterEach
+    void drop() throws Exception {
+        if (schema != null) {
+            Databases.dropPostgres(schema);
+        }
+    }
+
+    static DecisionStore.Row row(String ref, Instant at, String client, String sender, String verdict, String rule, String... rcpts) {
+        return new DecisionStore.Row(ref, at, "transaction", client, sender, verdict, rule, List.of(rcpts),
+                "{\"ref\":\"" + ref + "\",\"verdict\":\"" + verdict + "\"}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void decisionsAreFoundByEveryIndexedFieldAndPurgedAfterTheirRetention(String kind) throws Exception {
+        Database db = kind.equals("sqlite") ? Databases.sqlite(dir) : Databases.postgres(schema = Databases.newSchema());
+        DecisionStore s = new DecisionStore(db);
+        Instant t0 = Instant.parse("2026-11-20T10:00:00Z");
+        s.append(List.of(
+                row("AAAAAAA1", t0, "203.0.113.5", "a@other.org", "rejected", "relay.closed", "<victim@elsewhere.com>"),
+                row("AAAAAAA2", t0.plusSeconds(3600), "203.0.113.5", "A@Other.org", "accepted", "downstream", "u1@example.net", "u2@example.net"),
+                row("AAAAAAA3", t0.plusSeconds(7200), "198.51.100.7", "b@spam.example", "rejected", "dmarc-reject", "u1@example.net")));
+        assertThat(s.find("aaaaaaa2")).containsExactly("{\"ref\":\"AAAAAAA2\",\"verdict\":\"accepted\"}");
+        assertThat(s.query(DecisionStore.Filter.all(10))).hasSize(3).first().asString().contains("AAAAAAA3");
+        assertThat(s.query(new DecisionStore.Filter(null, null, "203.0.113.5", null, null, null, null, 10))).hasSize(2);
+        assertThat(s.query(new DecisionStore.Filter(null, null, null, "a@other.org", null, null, null, 10))).hasSize(2);
+        assertThat(s.query(new DecisionStore.Filter(null, null, null, null, "U1@example.net", null, null, 10))).hasSize(2);
+        assertThat(s.query(new DecisionStore.Filter(null, null, null, null, "victim@elsewhere.com", null, null, 10))).hasSize(1);
+        assertThat(s.query(new DecisionStore.Filter(null, null, null, null, null, "rejected", "dmarc-reject", 10)))
+                .singleElement().asString().contains("AAAAAAA3");
+        assertThat(s.query(new DecisionStore.Filter(t0.plusSeconds(1), t0.plusSeconds(7200), null, null, null, null, null, 10)))
+                .singleElement().asString().contains("AAAAAAA2");
+        assertThat(s.query(DecisionStore.Filter.all(1))).hasSize(1);
+        var stats = s.stats(DecisionStore.Filter.all(10));
+        assertThat(stats.get("verdict")).containsEntry("rejected", 2L).containsEntry("accepted", 1L);
+        assertThat(stats.get("rule")).containsEntry("dmarc-reject", 1L);
+        assertThat(stats.get("hour")).containsOnlyKeys("2026-11-20T10:00:00Z", "2026-11-20T11:00:00Z", "2026-11-20T12:00:00Z");
+        long first = s.lastId();
+        s.append(List.of(row("AAAAAAA4", t0.plusSeconds(9000), "192.0.2.1", null, "aborted", null)));
+        assertThat(s.after(first, 10)).singleElement().satisfies(e -> assertThat(e.getValue()).contains("AAAAAAA4"));
+        assertThat(s.purgeBefore(t0.plusSeconds(3600))).isEqualTo(1);
+        assertThat(s.find("AAAAAAA1")).isEmpty();
+        assertThat(s.query(new DecisionStore.Filter(null, null, null, null, "victim@elsewhere.com", null, null, 10))).isEmpty();
+        db.close();
+    }
+}
