@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Gateway throughput as a ratio of sending straight into smtp-sink, measured in the same run.
 #
-#   bench/relay-throughput.sh [--no-reuse] [relay-bench options, e.g. -m 10000 -s 20 -l 5120 -r 3]
+#   bench/relay-throughput.sh [--no-reuse] [--no-store] [relay-bench options, e.g. -m 10000 -s 20 -l 5120 -r 3]
+#   --no-store: decisions only to the JSON log, not to the store (log.store: false), to measure what the store costs
 #   WARMUP=N (default 10000): messages sent through the gateway before measuring
 #
 # Starts NSD on a loopback port (so every DNS look-up stays on this machine), starts the
@@ -13,7 +14,11 @@ home=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 harness="$home/../shared/bench/relay-bench.sh"
 [ -x "$harness" ] || harness="$home/bench/relay-bench.sh"
 reuse=true
-if [ "${1:-}" = "--no-reuse" ]; then reuse=false; shift; fi
+store=true
+while [ "${1:-}" = "--no-reuse" ] || [ "${1:-}" = "--no-store" ]; do
+  if [ "$1" = "--no-reuse" ]; then reuse=false; else store=false; fi
+  shift
+done
 export PATH="$PATH:/usr/sbin"
 command -v nsd >/dev/null || { echo "nsd not found: apt-get install nsd" >&2; exit 2; }
 
@@ -77,6 +82,7 @@ limits: {connections_per_client: 2000}
 downstream_options: {reuse: $reuse}
 dns: {servers: ["127.0.0.1:$dns_port"], timeout: 2s}
 var_dir: $work/var
+log: {store: $store}
 YAML
 PORTCULLIS_JAVA_OPTS="-Dportcullis.logs=$work/logs ${PORTCULLIS_JAVA_OPTS:-}" \
   "$home/bin/portcullis" serve --config "$work/gateway.yaml" > "$work/gateway.log" 2>&1 & pids+=($!)
@@ -93,6 +99,6 @@ if [ "${WARMUP:-10000}" -gt 0 ]; then
   kill "$sink"; wait "$sink" 2>/dev/null || true
   sleep 1
 fi
-echo "# gateway: downstream reuse=$reuse, $(grep -o 'session threads: .*' "$work/gateway.log" || true)"
+echo "# gateway: downstream reuse=$reuse, decision store=$store, $(grep -o 'session threads: .*' "$work/gateway.log" || true)"
 "$harness" "$@" 127.0.0.1:2525
 echo "# decision lines written: $(cat "$work"/logs/decisions*.jsonl 2>/dev/null | wc -l)"
