@@ -13,7 +13,6 @@ import org.subethamail.smtp.AuthenticationHandlerFactory;
 import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.internal.command.AuthCommand;
-import org.subethamail.smtp.internal.command.StartTLSCommand;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.internal.server.Command;
 import org.subethamail.smtp.internal.server.CommandHandler;
@@ -25,7 +24,7 @@ import org.subethamail.smtp.server.Session;
  * is ours here (SubEthaSMTP offers no other hook): EHLO advertises what we pass on faithfully,
  * MAIL and RCPT check their ESMTP parameters and pass them downstream unchanged, and every
  * command counts toward the session's error and junk limits (Postfix's smtpd_hard_error_limit
- * and smtpd_junk_command_limit). STARTTLS and AUTH wrap SubEthaSMTP's, which do the handshakes.
+ * and smtpd_junk_command_limit). AUTH wraps SubEthaSMTP's, which runs the SASL dialogue.
  * {@code SubEthaContractTest} pins the internals this relies on.
  */
 final class SmtpCommands {
@@ -443,10 +442,12 @@ final class SmtpCommands {
         }
     }
 
-    /** STARTTLS: once only (RFC 3207 4.2: a second one is a bad sequence, not a temporary failure). */
+    /**
+     * STARTTLS (RFC 3207): once only (a second one is a bad sequence, not a temporary failure),
+     * with an enhanced status code like every other reply, and everything said before it
+     * forgotten: the client greets again.
+     */
     static final class StartTls extends Guarded {
-        private final StartTLSCommand delegate = new StartTLSCommand();
-
         StartTls(Context ctx) {
             super(ctx, "STARTTLS", "Starts TLS.", COMMAND_LINE);
         }
@@ -461,14 +462,34 @@ final class SmtpCommands {
                 reply(sess, "502 5.5.1 STARTTLS not offered");
                 return;
             }
-            delegate.execute(line, sess);
-            if (!sess.isTLSStarted()) {
-                error(sess);
-            } else {
-                SessionState st = ctx.gate().state(sess);
-                if (st != null) {
-                    st.advertised = Set.of(); // RFC 3207 4.2: forget what was said before; EHLO again
+            if (!argument(line, 8).isEmpty()) {
+                reply(sess, "501 5.5.4 Syntax: STARTTLS takes no parameters");
+                return;
+            }
+            sess.sendResponse("220 2.0.0 Ready to start TLS");
+            javax.net.ssl.SSLSocket tls;
+            try {
+                tls = sess.getServer().createSSLSocket(sess.getSocket());
+                tls.startHandshake();
+            } catch (IOException e) {
+                // nothing more can be said in plain text after a failed handshake: the session ends
+                org.slf4j.LoggerFactory.getLogger(SmtpCommands.class).debug("STARTTLS handshake failed: {}", e.toString());
+                sess.quit();
+                return;
+            }
+            sess.setSocket(tls);
+            sess.resetSmtpProtocol();
+            sess.setTlsStarted(true);
+            if (tls.getNeedClientAuth()) {
+                try {
+                    sess.setTlsPeerCertificates(tls.getSession().getPeerCertificates());
+                } catch (javax.net.ssl.SSLPeerUnverifiedException ignored) {
+                    // no client certificate: nothing to record
                 }
+            }
+            SessionState st = ctx.gate().state(sess);
+            if (st != null) {
+                st.advertised = Set.of();
             }
         }
     }

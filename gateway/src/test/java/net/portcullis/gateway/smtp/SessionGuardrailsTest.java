@@ -112,7 +112,9 @@ class SessionGuardrailsTest {
         try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
             c.expect(220);
             c.send("EHLO client.other.org", 250);
-            c.startTls();
+            assertThat(c.send("STARTTLS now", 501)).startsWith("501 5.5.4 ");
+            assertThat(c.startTls()).isEqualTo("220 2.0.0 Ready to start TLS");
+            assertThat(c.send("MAIL FROM:<a@other.org>", 503)).as("TLS forgets the earlier EHLO").startsWith("503 5.5.1");
             assertThat(c.send("EHLO client.other.org", 250)).doesNotContain("STARTTLS");
             assertThat(c.send("STARTTLS", 503)).startsWith("503 5.5.1 ");
         }

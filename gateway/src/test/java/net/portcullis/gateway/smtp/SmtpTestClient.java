@@ -89,8 +89,9 @@ final class SmtpTestClient implements AutoCloseable {
         out.flush();
     }
 
-    void startTls() throws Exception {
-        send("STARTTLS", 220);
+    /** STARTTLS and the handshake; returns the 220 reply. */
+    String startTls() throws Exception {
+        String ready = send("STARTTLS", 220);
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, new TrustManager[] {new X509TrustManager() {
             public void checkClientTrusted(X509Certificate[] c, String a) { }
@@ -102,6 +103,7 @@ final class SmtpTestClient implements AutoCloseable {
         s.startHandshake();
         socket = s;
         attach(s);
+        return ready;
     }
 
     /** MAIL, RCPTs and DATA with the given message (CRLF lines, not yet dot-stuffed). */

@@ -7,7 +7,6 @@ import java.lang.reflect.Modifier;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.subethamail.smtp.internal.command.AuthCommand;
-import org.subethamail.smtp.internal.command.StartTLSCommand;
 import org.subethamail.smtp.internal.server.BaseCommand;
 import org.subethamail.smtp.internal.server.Command;
 import org.subethamail.smtp.internal.server.CommandHandler;
@@ -37,6 +36,5 @@ class SubEthaContractTest {
     @Test
     void theDelegatesWeWrapExist() {
         assertThat(AuthCommand.VERB).isEqualTo("AUTH");
-        assertThat(new StartTLSCommand().getName()).isEqualTo("STARTTLS");
     }
 }
