@@ -44,16 +44,6 @@ final class EsmtpParameters {
         return values.containsKey(keyword);
     }
 
-    String value(String keyword) {
-        return values.get(keyword);
-    }
-
-    /** The declared SIZE, or -1. */
-    long size() {
-        String s = values.get("SIZE");
-        return s == null ? -1 : Long.parseLong(s);
-    }
-
     /** The parameters to pass on: as the client wrote them, less those in {@code drop}. */
     String passOn(Set<String> drop) {
         List<String> out = new ArrayList<>();

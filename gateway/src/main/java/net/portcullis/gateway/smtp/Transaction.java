@@ -73,10 +73,6 @@ final class Transaction implements MessageHandler {
         this.reports = new ReportMailbox(ctx.config().reports().address(), ctx.reports());
     }
 
-    String ref() {
-        return record.ref;
-    }
-
     @Override
     public void from(String from) throws RejectException {
         mail(from, EsmtpParameters.NONE);
