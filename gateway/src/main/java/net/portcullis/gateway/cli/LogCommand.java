@@ -115,7 +115,7 @@ final class LogCommand implements Runnable {
                 return 0;
             }
             for (String l : lines) {
-                System.out.print(DecisionExplainer.explain(JSON.readValue(l, Map.class)));
+                System.out.print(net.portcullis.gateway.log.DecisionExplainer.explain(JSON.readValue(l, Map.class)));
             }
             return 0;
         }

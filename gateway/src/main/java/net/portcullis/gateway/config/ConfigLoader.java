@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log", "review");
 
     private ConfigLoader() {
     }
@@ -195,7 +195,7 @@ public final class ConfigLoader {
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
-                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), log(top));
+                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), log(top), review(top));
     }
 
     private static GatewayConfig.Consent consent(Section top) throws ConfigException {
@@ -210,6 +210,21 @@ public final class ConfigLoader {
         }
         return new GatewayConfig.Consent(c.duration("refresh", Duration.ofSeconds(30)), hp, token,
                 c.duration("retention", Duration.ofDays(3650)));
+    }
+
+    private static GatewayConfig.Review review(Section top) throws ConfigException {
+        Section r = top.section("review");
+        r.allow(Set.of("ref_url", "public_listen"));
+        String url = r.string("ref_url", "");
+        if (!url.isEmpty() && !url.matches("https?://[^\\s\\[\\]]+") ) {
+            throw ConfigException.of("review.ref_url", url, "must be an http:// or https:// URL without spaces");
+        }
+        if (!url.isEmpty() && !url.contains("{ref}")) {
+            throw ConfigException.of("review.ref_url", url, "must contain {ref}, where the reference id goes");
+        }
+        String listen = r.string("public_listen", "off");
+        HostPort hp = listen.equals("off") ? null : HostPort.parse("review.public_listen", listen, true);
+        return new GatewayConfig.Review(url.isEmpty() ? null : url, hp);
     }
 
     private static GatewayConfig.Log log(Section top) throws ConfigException {

@@ -34,7 +34,15 @@ public record GatewayConfig(
         Store store,
         Reports reports,
         Consent consent,
-        Log log) {
+        Log log,
+        Review review) {
+
+    /**
+     * @param refUrl       appended to every refusal after its [ref …]: a page where the sender reads
+     *                     why ({ref} is replaced); null for none
+     * @param publicListen serves that page, {@code /ref/REF}, without login (null: off)
+     */
+    public record Review(String refUrl, HostPort publicListen) { }
 
     /**
      * @param store     also write every decision to the store, for {@code portcullis log}

@@ -30,7 +30,11 @@ final class ConnectionGate implements SessionHandler {
 
     private final net.portcullis.gateway.admin.Metrics metrics;
 
-    ConnectionGate(int perClient, Dns dns, Executor lookups, DecisionLog log, net.portcullis.gateway.admin.Metrics metrics) {
+    private final String refUrl;
+
+    ConnectionGate(int perClient, Dns dns, Executor lookups, DecisionLog log, net.portcullis.gateway.admin.Metrics metrics,
+                   String refUrl) {
+        this.refUrl = refUrl;
         this.metrics = metrics;
         this.perClient = perClient;
         this.dns = dns;
@@ -97,7 +101,7 @@ final class ConnectionGate implements SessionHandler {
         rec.put("reply", reply.line(ref));
         log.write(rec);
         metrics.connectionRefused(by);
-        return SessionAcceptance.failure(reply.code(), reply.status() + " " + reply.text() + " [ref " + ref + "]");
+        return SessionAcceptance.failure(reply.code(), reply.status() + " " + reply.text() + " " + RefNote.of(ref, refUrl));
     }
 
     static Duration lookupWait(Duration dnsTimeout) {

@@ -47,6 +47,7 @@ public final class Gateway implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private AdminServer admin;
     private net.portcullis.gateway.log.DecisionWriter decisions;
+    private net.portcullis.gateway.admin.RefPage refPage;
     private java.util.concurrent.CompletableFuture<Void> probe = java.util.concurrent.CompletableFuture.completedFuture(null);
     private net.portcullis.gateway.admin.ConsentApi consentApi;
     private final ExecutorService sessions;
@@ -68,7 +69,7 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.sessions = sessionExecutor(config.limits().connections());
         this.lookups = sessionExecutor(64);
-        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log, metrics);
+        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log, metrics, config.review().refUrl());
         this.pool = new DownstreamPool(config.downstream(), config.downstreamOptions(), config.hostname());
         try {
             GatewayConfig.Store st = config.store();
@@ -78,6 +79,10 @@ public final class Gateway implements AutoCloseable {
             throw new IOException("store " + config.store().url() + ": " + e.getMessage(), e);
         }
         lists.refreshEvery(config.store().refresh());
+        if (config.review().publicListen() != null && !config.log().store()) {
+            throw new net.portcullis.gateway.config.ConfigException(
+                    "review.public_listen: the page reads the decision store: set log.store: true");
+        }
         if (config.log().store()) {
             decisions = new net.portcullis.gateway.log.DecisionWriter(new net.portcullis.policy.store.DecisionStore(listStore.database()),
                     config.log().queue(), config.log().retention(), java.time.Clock.systemUTC());
@@ -161,6 +166,12 @@ public final class Gateway implements AutoCloseable {
                     config.consent().apiToken(), consentStore);
             LOG.info("consent API on http://{}:{}/v1/consent", l.host(), consentApi.port());
         }
+        if (config.review().publicListen() != null) {
+            var l = config.review().publicListen();
+            refPage = new net.portcullis.gateway.admin.RefPage(new java.net.InetSocketAddress(l.host(), l.port()),
+                    new net.portcullis.policy.store.DecisionStore(listStore.database()), config.hostname());
+            LOG.info("reference page on http://{}:{}/ref/", l.host(), refPage.port());
+        }
         if (config.adminListen() != null) {
             admin = new AdminServer(new java.net.InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics,
                     () -> gate.draining() ? "shutting down" : pool.readiness());
@@ -216,6 +227,11 @@ public final class Gateway implements AutoCloseable {
         return consentApi == null ? -1 : consentApi.port();
     }
 
+    /** The public reference page's port, or -1 when review.public_listen is off. */
+    public int refPagePort() {
+        return refPage == null ? -1 : refPage.port();
+    }
+
     /** The admin HTTP port, or -1 when admin.listen is off. */
     public int adminPort() {
         return admin == null ? -1 : admin.port();
@@ -252,6 +268,9 @@ public final class Gateway implements AutoCloseable {
         }
         if (consentApi != null) {
             consentApi.close();
+        }
+        if (refPage != null) {
+            refPage.close();
         }
         pool.close();
         if (decisions != null) {

@@ -417,7 +417,7 @@ final class Transaction implements MessageHandler {
 
     private RejectException refuseRecipient(DecisionRecord.Recipient entry, Reply reply, String by, String why) {
         entry.refused(reply.permanent(), by, why, reply.line(record.ref));
-        return new RejectException(reply.code(), reply.status() + " " + reply.text() + " [ref " + record.ref + "]");
+        return new RejectException(reply.code(), reply.status() + " " + reply.text() + " " + note());
     }
 
     private RejectException reject(Reply reply, String by, String why) {
@@ -431,7 +431,11 @@ final class Transaction implements MessageHandler {
         if (record.downstreamReply == null && "downstream".equals(by)) {
             record.downstreamReply = reply.code() + " " + reply.text();
         }
-        return reply.status() + " " + reply.text() + " [ref " + record.ref + "]";
+        return reply.status() + " " + reply.text() + " " + note();
+    }
+
+    private String note() {
+        return RefNote.of(record.ref, ctx.config().review().refUrl());
     }
 
     @Override

@@ -65,6 +65,8 @@ class ConfigLoaderTest {
             "limits: {message_size: 17179869185G}|limits.message_size: '17179869185G' is outside 1024..2147483647 bytes",
             "limits: {message_size: 99999999999999999999999}|limits.message_size: '99999999999999999999999' is outside 1024..2147483647 bytes",
             "limits: {recipients: 99999999999999}|limits.recipients: '99999999999999' is not a whole number",
+            "review: {ref_url: 'https://postmaster.example.net/why'}|review.ref_url: 'https://postmaster.example.net/why' must contain {ref}, where the reference id goes",
+            "review: {ref_url: 'ftp://x/{ref}'}|review.ref_url: 'ftp://x/{ref}' must be an http:// or https:// URL without spaces",
             "reports: {weights: {fbl.example: lots}}|reports.weights.fbl.example: 'lots' must be a whole number from 1 to 1000",
     })
     void everyErrorNamesTheKeyTheValueAndTheProblem(String override, String message) {

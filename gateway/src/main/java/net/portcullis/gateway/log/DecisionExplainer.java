@@ -1,4 +1,4 @@
-package net.portcullis.gateway.cli;
+package net.portcullis.gateway.log;
 
 import java.util.List;
 import java.util.Map;
@@ -8,11 +8,11 @@ import net.portcullis.policy.DecisionRecord;
  * A decision in plain words, for {@code portcullis log show}: what the client sent, what decided,
  * on which signals, the reply, and what the sender or the admin can do about it.
  */
-final class DecisionExplainer {
+public final class DecisionExplainer {
     private DecisionExplainer() {
     }
 
-    static String explain(Map<?, ?> raw) {
+    public static String explain(Map<?, ?> raw) {
         if (!"transaction".equals(raw.get("event"))) {
             return "ref " + raw.get("ref") + "  " + raw.get("time") + "  connection refused before the greeting\n"
                     + "  client   " + raw.get("client") + "\n  reply    " + raw.get("reply") + "\n  because  " + raw.get("decided_by")
@@ -85,7 +85,7 @@ final class DecisionExplainer {
     }
 
     /** What the sender or the admin can do, by what decided, with the signals that say why. */
-    static String advice(String by, Map<String, Object> signals) {
+    public static String advice(String by, Map<String, Object> signals) {
         StringBuilder a = new StringBuilder();
         if (by.equals("relay.closed")) {
             a.append("the recipient's domain is not one of ours (gateway.yaml: domains) and the client may not relay: the sender "

@@ -1,0 +1,134 @@
+package net.portcullis.gateway.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import net.portcullis.gateway.log.DecisionExplainer;
+import net.portcullis.policy.store.DecisionStore;
+
+/**
+ * The public page a refusal points to (review.ref_url): {@code GET /ref/REF} tells the sender,
+ * for that one reference and without login, when it was decided, whether it was refused for
+ * good or for now, by which check, and what to do. Nothing private: no recipients, no other
+ * references, no reply texts (a mail server's refusal may name a recipient).
+ */
+public final class RefPage implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpServer server;
+    private final DecisionStore store;
+    private final String hostname;
+
+    public RefPage(InetSocketAddress listen, DecisionStore store, String hostname) throws IOException {
+        this.store = store;
+        this.hostname = hostname;
+        server = HttpEndpoints.start(listen, "ref-page", 4);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+            ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+            if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
+                page(ex, 405, "Not allowed", "<p>This page can only be read.</p>");
+                return;
+            }
+            String path = ex.getRequestURI().getPath();
+            if (!path.matches("/ref/[A-Za-z0-9]{8}")) {
+                page(ex, 404, "Not found", "<p>Reference ids look like <code>7QX2K9AB</code>: "
+                        + "the eight letters and digits after <code>[ref</code> in the reply your server received.</p>");
+                return;
+            }
+            String ref = path.substring(5).toUpperCase(java.util.Locale.ROOT);
+            List<String> lines;
+            try {
+                lines = store.find(ref);
+            } catch (java.sql.SQLException e) {
+                page(ex, 503, "Try again later", "<p>The record of decisions cannot be read right now.</p>");
+                return;
+            }
+            if (lines.isEmpty()) {
+                page(ex, 404, "Unknown reference", "<p>No decision with reference <code>" + esc(ref)
+                        + "</code> is on record: it is mistyped, or older than we keep records.</p>");
+                return;
+            }
+            StringBuilder b = new StringBuilder();
+            for (String line : lines) {
+                b.append(section(JSON.readValue(line, Map.class)));
+            }
+            page(ex, 200, "Reference " + ref, b.toString());
+        } catch (RuntimeException e) {
+            page(ex, 500, "Error", "<p>The page could not be made.</p>");
+        } finally {
+            ex.close();
+        }
+    }
+
+    private String section(Map<?, ?> r) {
+        String verdict = String.valueOf(r.get("verdict"));
+        String by = r.get("decided_by") == null ? firstRefusal(r) : String.valueOf(r.get("decided_by"));
+        String outcome = switch (verdict) {
+            case "rejected" -> "refused: your server should not send this mail again unchanged";
+            case "tempfail" -> "deferred: your server retries by itself, nothing to do unless it keeps failing";
+            case "accepted" -> "accepted";
+            default -> "not completed (the connection ended before the end of the message)";
+        };
+        @SuppressWarnings("unchecked")
+        Map<String, Object> signals = r.get("signals") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        return "<dl><dt>When</dt><dd>" + esc(String.valueOf(r.get("time"))) + "</dd>"
+                + "<dt>Sending server</dt><dd>" + esc(String.valueOf(r.get("client"))) + "</dd>"
+                + "<dt>Outcome</dt><dd>" + esc(outcome) + "</dd>"
+                + (by == null ? "" : "<dt>Decided by</dt><dd><code>" + esc(by) + "</code></dd>"
+                + "<dt>What to do</dt><dd>" + esc(DecisionExplainer.advice(by, signals)) + "</dd>")
+                + "</dl><p>If you believe this is a mistake, write to postmaster@" + esc(hostname)
+                + " and quote the reference.</p>";
+    }
+
+    private static String firstRefusal(Map<?, ?> r) {
+        if (r.get("recipients") instanceof List<?> l) {
+            for (Object o : l) {
+                if (o instanceof Map<?, ?> m && !"accepted".equals(m.get("outcome")) && m.get("decided_by") != null) {
+                    return String.valueOf(m.get("decided_by"));
+                }
+            }
+        }
+        return null;
+    }
+
+    private void page(HttpExchange ex, int code, String title, String body) throws IOException {
+        String html = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title>"
+                + "<style>body{font-family:sans-serif;max-width:42em;margin:2em auto;padding:0 1em}dt{font-weight:bold}</style>"
+                + "</head><body><h1>" + esc(title) + "</h1><p>Mail to " + esc(hostname) + "</p>" + body + "</body></html>";
+        HttpEndpoints.reply(ex, code, "text/html; charset=utf-8", HttpEndpoints.utf8(html));
+    }
+
+    static String esc(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
