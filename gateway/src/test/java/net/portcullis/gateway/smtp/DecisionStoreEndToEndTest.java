@@ -55,9 +55,27 @@ class DecisionStoreEndToEndTest {
         }
     }
 
-    @Test
-    void decisionsAreStoredAndExplainedByRef() throws Exception {
-        try (GatewayHarness gw = GatewayHarness.withWiser(var, null)) {
+    static final String PG_URL = System.getenv().getOrDefault("PORTCULLIS_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+
+    /** The same on the embedded store and on a PostgreSQL schema of its own (dropped at the end). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"sqlite", "postgresql"})
+    void decisionsAreStoredAndExplainedByRef(String kind) throws Exception {
+        String schema = "t_" + java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String storeYaml = kind.equals("sqlite") ? "" : "store: {url: \"" + PG_URL + "\", user: postgres, password: \"\", schema: " + schema + "}\n";
+        try {
+            run(storeYaml);
+        } finally {
+            if (kind.equals("postgresql")) {
+                try (var c = java.sql.DriverManager.getConnection(PG_URL, "postgres", ""); var st = c.createStatement()) {
+                    st.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
+                }
+            }
+        }
+    }
+
+    private void run(String storeYaml) throws Exception {
+        try (GatewayHarness gw = GatewayHarness.withWiser(var, storeYaml.isEmpty() ? null : storeYaml)) {
             String refused;
             String delivered;
             try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
@@ -71,7 +89,7 @@ class DecisionStoreEndToEndTest {
             }
             awaitStored(gw, 2);
             Path conf = Files.writeString(var.resolve("g.yaml"), "hostname: mx.example.net\ndownstream: 127.0.0.1:2526\n"
-                    + "domains: [example.net]\nvar_dir: " + var + "\n");
+                    + "domains: [example.net]\nvar_dir: " + var + "\n" + storeYaml);
             Out show = cli("log", "show", refused, "--config", conf.toString());
             assertThat(show.exit()).as(show.err()).isZero();
             assertThat(show.out()).contains("ref " + refused, "REJECTED", "recipient victim@elsewhere.com: rejected by relay.closed",
