@@ -152,12 +152,16 @@ public final class PolicyTransaction {
         return decideData(rules, m, recipientDomains, scoreByDomain, engine.softBounce());
     }
 
-    /** The data stage for each recipient domain; any refusal refuses the message (one reply for all). */
+    /**
+     * The data stage for each recipient domain; any refusal refuses the message (one reply for
+     * all); else any hold holds it, for all its recipients.
+     */
     public static StageOutcome decideData(RuleSet rules, SignalMap m, List<String> recipientDomains,
                                           Map<String, Long> scoreByDomain, boolean softBounce) {
         List<StageResult> stages = new ArrayList<>();
         LinkedHashSet<StageResult.Tag> tags = new LinkedHashSet<>();
         long best = 0;
+        Verdict held = null;
         for (String d : new LinkedHashSet<>(recipientDomains)) {
             long start = scoreByDomain.getOrDefault(d, 0L);
             StageResult r = rules.evaluate(Stage.DATA, d.isEmpty() ? null : d, m, start);
@@ -171,8 +175,11 @@ public final class PolicyTransaction {
             if (r.verdict().refused()) {
                 return outcome(r.verdict(), start + r.score(), new ArrayList<>(tags), stages, m, softBounce);
             }
+            if (r.verdict().kind() == Verdict.Kind.HOLD && held == null) {
+                held = r.verdict();
+            }
         }
-        return outcome(Verdict.proceed(), best, new ArrayList<>(tags), stages, m, softBounce);
+        return outcome(held != null ? held : Verdict.proceed(), best, new ArrayList<>(tags), stages, m, softBounce);
     }
 
     private StageOutcome outcome(Verdict v, long score, List<StageResult.Tag> tags, List<StageResult> stages, SignalMap m) {

@@ -132,10 +132,11 @@ public final class Replay {
                 if (rec.size >= 0 && !acceptedDomains.isEmpty()) {
                     messages++;
                     StageOutcome now = PolicyTransaction.decideData(rules, base, acceptedDomains, scores, false);
-                    String before = dataRefusedBefore(rec) ? rec.verdict : "accepted";
-                    String after = now.verdict().refused() ? word(now.verdict()) : "accepted";
+                    String before = dataRefusedBefore(rec) || "held".equals(rec.verdict) ? rec.verdict : "accepted";
+                    String after = now.verdict().refused() || now.verdict().kind() == Verdict.Kind.HOLD ? word(now.verdict()) : "accepted";
                     if (!before.equals(after)) {
-                        String rule = now.verdict().refused() ? now.verdict().decidedBy() : "no longer refused by " + rec.decidedBy;
+                        boolean decided = now.verdict().refused() || now.verdict().kind() == Verdict.Kind.HOLD;
+                        String rule = decided ? now.verdict().decidedBy() : "no longer refused by " + rec.decidedBy;
                         byRule.computeIfAbsent(rule, k -> new ArrayList<>()).add(new Change(ref, "message " + rec.messageId,
                                 before, after, now.verdict().reply() == null ? "" : now.verdict().reply().code() + " "
                                 + now.verdict().reply().status() + " " + now.verdict().reply().text()));
@@ -165,6 +166,7 @@ public final class Replay {
         return switch (v.kind()) {
             case REJECT -> "rejected";
             case TEMPFAIL -> "tempfail";
+            case HOLD -> "held";
             default -> "accepted";
         };
     }

@@ -38,6 +38,17 @@ public sealed interface Action {
         }
     }
 
+    /** Keep the message, encrypted, for review instead of relaying it (data stage only). */
+    record Hold(Template reason) implements Action {
+        public boolean terminal() {
+            return true;
+        }
+
+        public String describe() {
+            return "hold";
+        }
+    }
+
     record Tag(String header, Template value) implements Action {
         public boolean terminal() {
             return false;

@@ -22,7 +22,7 @@ public final class RuleCompiler {
     /** A rule file's name (for messages) and text. */
     public record Source(String file, String text) { }
 
-    private static final Set<String> CLAUSES = Set.of("stage", "scope", "when", "accept", "permit", "reject", "tempfail",
+    private static final Set<String> CLAUSES = Set.of("stage", "scope", "when", "accept", "permit", "reject", "tempfail", "hold",
             "tag", "score", "monitor");
     private static final Set<String> PROTECTED_HEADERS = Set.of("received", "return-path", "authentication-results",
             "dkim-signature", "arc-seal", "arc-message-signature", "arc-authentication-results");
@@ -283,7 +283,7 @@ public final class RuleCompiler {
                         skipCondition();
                         whenTokens = tokens.subList(whenStart, i);
                     }
-                    case "accept", "permit", "reject", "tempfail", "tag", "score" -> {
+                    case "accept", "permit", "reject", "tempfail", "hold", "tag", "score" -> {
                         if (actionTok != null) {
                             throw fail(c, "rule '" + name.text() + "' already has an action ('" + actionTok.text()
                                     + "'): one action per rule");
@@ -293,7 +293,7 @@ public final class RuleCompiler {
                         skipAction(c);
                     }
                     case "monitor" -> monitor = true;
-                    default -> throw fail(c, "expected stage, scope, when, an action (accept, permit, reject, tempfail, tag,"
+                    default -> throw fail(c, "expected stage, scope, when, an action (accept, permit, reject, tempfail, hold, tag,"
                             + " score) or monitor, found " + c.describe());
                 }
             }
@@ -301,7 +301,7 @@ public final class RuleCompiler {
                 throw fail(name, "rule '" + name.text() + "' has no stage: add 'stage' with one of connect, helo, mail, relay, rcpt, data");
             }
             if (actionTok == null) {
-                throw fail(name, "rule '" + name.text() + "' has no action: add accept, permit, reject, tempfail, tag or score");
+                throw fail(name, "rule '" + name.text() + "' has no action: add accept, permit, reject, tempfail, hold, tag or score");
             }
             Set<String> used = new LinkedHashSet<>();
             Expr when = null;
@@ -369,7 +369,7 @@ public final class RuleCompiler {
             int args = switch (verb.text()) {
                 case "reject", "tempfail" -> 3;
                 case "tag" -> 2;
-                case "score" -> 1;
+                case "score", "hold" -> 1;
                 default -> 0;
             };
             for (int k = 0; k < args && peek().kind() != Token.Kind.EOF && !(peek().kind() == Token.Kind.WORD
@@ -598,6 +598,17 @@ public final class RuleCompiler {
                         throw fail(verb, "'permit' belongs to the relay stage; in stage " + stage.keyword() + " use 'accept'");
                     }
                     return new Action.Permit();
+                }
+                case "hold" -> {
+                    if (stage != Stage.DATA) {
+                        throw fail(verb, "'hold' keeps a whole message: it belongs to the data stage, not " + stage.keyword());
+                    }
+                    Token text = next();
+                    if (text.kind() != Token.Kind.STRING || text.text().isBlank()) {
+                        throw fail(text, "expected why it is held, in double quotes (reviewers and the recipient read it), found "
+                                + text.describe());
+                    }
+                    return new Action.Hold(template(text, stage, used));
                 }
                 case "reject", "tempfail" -> {
                     Token code = next();

@@ -102,6 +102,8 @@ public final class RuleSet {
                 score[0] += sc.points();
             } else if (a instanceof Action.Tag t) {
                 tags.add(new StageResult.Tag(t.header(), t.value().render(withScore), r.name()));
+            } else if (a instanceof Action.Hold h) {
+                verdict = Verdict.hold(r.name(), h.reason().render(withScore));
             } else if (a instanceof Action.Refuse rf) {
                 verdict = Verdict.refuse(Reply.sanitized(rf.code(), rf.status(), rf.text().render(withScore)), r.name(),
                         "rule " + r.name() + " (" + r.where() + ")");
@@ -118,6 +120,9 @@ public final class RuleSet {
         }
         if (a instanceof Action.Tag t) {
             return "tag " + t.header() + ": " + t.value().render(s);
+        }
+        if (a instanceof Action.Hold h) {
+            return "hold \"" + h.reason().render(s) + "\"";
         }
         return a.describe();
     }

@@ -8,7 +8,8 @@ import java.util.Objects;
  */
 public record Verdict(Kind kind, Reply reply, String decidedBy, String reason) {
 
-    public enum Kind { CONTINUE, ACCEPT, REJECT, TEMPFAIL }
+    /** HOLD: the message is kept for review, not relayed; the client hears 250 once it is stored. */
+    public enum Kind { CONTINUE, ACCEPT, REJECT, TEMPFAIL, HOLD }
 
     public Verdict {
         Objects.requireNonNull(kind, "kind");
@@ -29,6 +30,10 @@ public record Verdict(Kind kind, Reply reply, String decidedBy, String reason) {
 
     public static Verdict accept(String decidedBy, String reason) {
         return new Verdict(Kind.ACCEPT, null, decidedBy, reason);
+    }
+
+    public static Verdict hold(String decidedBy, String reason) {
+        return new Verdict(Kind.HOLD, null, decidedBy, reason);
     }
 
     public static Verdict refuse(Reply reply, String decidedBy, String reason) {

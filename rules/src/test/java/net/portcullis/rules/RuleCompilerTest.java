@@ -131,7 +131,7 @@ class RuleCompilerTest {
             "rule r\\n stage data\\n permit|t.rules:3:2: 'permit' belongs to the relay stage; in stage data use 'accept'",
             "rule r\\n stage dta\\n accept|t.rules:2:8: unknown stage 'dta': expected connect, helo, mail, relay, rcpt or data",
             "rule r\\n when dnsbl.listed\\n accept|t.rules:1:6: rule 'r' has no stage: add 'stage' with one of connect, helo, mail, relay, rcpt, data",
-            "rule r\\n stage data|t.rules:1:6: rule 'r' has no action: add accept, permit, reject, tempfail, tag or score",
+            "rule r\\n stage data|t.rules:1:6: rule 'r' has no action: add accept, permit, reject, tempfail, hold, tag or score",
             "rule r\\n stage data\\n accept\\n reject 550 5.7.1 \"x\"|t.rules:4:2: rule 'r' already has an action ('accept'): one action per rule",
             "rule r\\n stage data\\n tag Received \"x\"|t.rules:3:6: rules may not add Received: it carries trace or authentication results",
             "rule r\\n stage data\\n score lots|t.rules:3:8: expected a number of points after 'score' (e.g. score 5, score -2), found 'lots'",
@@ -336,5 +336,18 @@ class RuleCompilerTest {
                 assertThat(e.errors()).allSatisfy(err -> assertThat(err.toString()).startsWith("t.rules:"));
             }
         }
+    }
+
+    @Test
+    void holdKeepsTheMessageAtTheDataStageOnly() throws Exception {
+        RuleSet set = compile("rule big-and-odd\n stage data\n when message.size > 100\n hold \"{message.size} octets, unusual\"\n");
+        StageResult r = set.evaluate(Stage.DATA, "example.net", signals("message.size", 5000L), 0);
+        assertThat(r.verdict().kind()).isEqualTo(Verdict.Kind.HOLD);
+        assertThat(r.verdict().decidedBy()).isEqualTo("big-and-odd");
+        assertThat(r.verdict().reason()).isEqualTo("5000 octets, unusual");
+        assertThat(r.verdict().refused()).isFalse();
+        assertThat(firstError("rule h\n stage rcpt\n hold \"x\"\n").lines().findFirst().orElseThrow())
+                .isEqualTo("t.rules:3:2: 'hold' keeps a whole message: it belongs to the data stage, not rcpt");
+        assertThat(firstError("rule h\n stage data\n hold\n")).contains("expected why it is held, in double quotes");
     }
 }

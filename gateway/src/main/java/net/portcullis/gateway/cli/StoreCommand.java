@@ -24,6 +24,9 @@ abstract class StoreCommand implements Callable<Integer> {
         } catch (SQLException e) {
             System.err.println("portcullis: store error: " + e.getMessage());
             return 74; // EX_IOERR
+        } catch (java.io.IOException e) {
+            System.err.println("portcullis: " + e.getMessage());
+            return 74;
         }
     }
 

@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log", "review");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log", "review", "hold");
 
     private ConfigLoader() {
     }
@@ -195,7 +195,7 @@ public final class ConfigLoader {
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
-                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), log(top), review(top));
+                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), log(top), review(top), hold(top, varDir));
     }
 
     private static GatewayConfig.Consent consent(Section top) throws ConfigException {
@@ -210,6 +210,13 @@ public final class ConfigLoader {
         }
         return new GatewayConfig.Consent(c.duration("refresh", Duration.ofSeconds(30)), hp, token,
                 c.duration("retention", Duration.ofDays(3650)));
+    }
+
+    private static GatewayConfig.Hold hold(Section top, Path varDir) throws ConfigException {
+        Section h = top.section("hold");
+        h.allow(Set.of("directory", "key_file", "retention"));
+        return new GatewayConfig.Hold(Path.of(h.string("directory", varDir.resolve("hold").toString())),
+                Path.of(h.string("key_file", varDir.resolve("hold.key").toString())), h.duration("retention", Duration.ofDays(14)));
     }
 
     private static GatewayConfig.Review review(Section top) throws ConfigException {

@@ -35,7 +35,15 @@ public record GatewayConfig(
         Reports reports,
         Consent consent,
         Log log,
-        Review review) {
+        Review review,
+        Hold hold) {
+
+    /**
+     * @param directory where held messages are kept, encrypted
+     * @param keyFile   the AES-256 key (base64), generated there when missing
+     * @param retention how long a held message waits for review before it is deleted
+     */
+    public record Hold(Path directory, Path keyFile, Duration retention) { }
 
     /**
      * @param refUrl       appended to every refusal after its [ref …]: a page where the sender reads

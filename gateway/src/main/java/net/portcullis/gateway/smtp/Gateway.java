@@ -48,6 +48,13 @@ public final class Gateway implements AutoCloseable {
     private AdminServer admin;
     private net.portcullis.gateway.log.DecisionWriter decisions;
     private net.portcullis.gateway.admin.RefPage refPage;
+    private final net.portcullis.policy.store.HoldStore holds;
+    private final java.util.concurrent.ScheduledExecutorService housekeeping =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "hold-expiry");
+                t.setDaemon(true);
+                return t;
+            });
     private java.util.concurrent.CompletableFuture<Void> probe = java.util.concurrent.CompletableFuture.completedFuture(null);
     private net.portcullis.gateway.admin.ConsentApi consentApi;
     private final ExecutorService sessions;
@@ -105,7 +112,8 @@ public final class Gateway implements AutoCloseable {
                 : new net.portcullis.policy.reports.ReportIntake(new net.portcullis.policy.reports.ReportParser(config.trustedNetworks(), config.ourHosts()),
                         new net.portcullis.policy.reports.ReportStore(listStore.database()), listStore, lists::get, rep.reporters(),
                         rep.window(), rep.listingTtl(), java.time.Clock.systemUTC(), rep.weights());
-        GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics, intake);
+        this.holds = new net.portcullis.policy.store.HoldStore(listStore.database(), config.hold().directory(), config.hold().keyFile());
+        GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics, intake, holds);
         metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
         metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);
         metrics.counter("portcullis.downstream.connections.opened", "connections opened to the downstream", pool, DownstreamPool::opened);
@@ -159,6 +167,7 @@ public final class Gateway implements AutoCloseable {
 
     public void start() throws IOException {
         server.start();
+        housekeeping.scheduleWithFixedDelay(this::expireHeld, 0, 1, TimeUnit.HOURS);
         probe = java.util.concurrent.CompletableFuture.runAsync(pool::probe, lookups);
         if (config.consent().apiListen() != null) {
             var l = config.consent().apiListen();
@@ -227,6 +236,22 @@ public final class Gateway implements AutoCloseable {
         return consentApi == null ? -1 : consentApi.port();
     }
 
+    /** Held messages past hold.retention go; a failure is logged and tried again next hour. */
+    private void expireHeld() {
+        try {
+            int n = holds.expire(java.time.Instant.now());
+            if (n > 0) {
+                LOG.info("{} held message(s) older than {} deleted", n, config.hold().retention());
+            }
+        } catch (java.sql.SQLException | IOException | RuntimeException e) {
+            LOG.warn("expiring held messages failed: {}", e.toString());
+        }
+    }
+
+    public net.portcullis.policy.store.HoldStore holds() {
+        return holds;
+    }
+
     /** The public reference page's port, or -1 when review.public_listen is off. */
     public int refPagePort() {
         return refPage == null ? -1 : refPage.port();
@@ -263,6 +288,7 @@ public final class Gateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        housekeeping.shutdownNow();
         if (admin != null) {
             admin.close();
         }

@@ -320,6 +320,9 @@ final class Transaction implements MessageHandler {
             }
             Signal ar = d.signals().signal("auth.results");
             authResults = ar == null ? null : String.valueOf(ar.value());
+            if (d.verdict().kind() == Verdict.Kind.HOLD) {
+                return hold(d.verdict(), spool, got);
+            }
             DownstreamReply r;
             try (InputStream body = outgoing(spool, got.header())) {
                 r = leg.data(prefix(), body);
@@ -334,6 +337,29 @@ final class Transaction implements MessageHandler {
             record.decidedBy = "downstream";
             return r.text().isEmpty() ? "2.0.0 Ok [ref " + record.ref + "]" : r.text() + " [ref " + record.ref + "]";
         }
+    }
+
+    /**
+     * A rule held the message: it is kept, encrypted and durable, as it would have gone to the
+     * mail server (our headers in front), and the client hears 250 only once it is. The
+     * downstream session of this transaction is reset, unused.
+     */
+    private String hold(Verdict v, Spool spool, DataReader.Result got) throws RejectException, IOException {
+        leg.release(DownstreamPool.State.OPEN);
+        java.time.Instant now = java.time.Instant.now();
+        var h = new net.portcullis.policy.store.HoldStore.Held(record.ref, now, client().address().getHostAddress(), client().helo(),
+                sender, accepted.stream().map(Transaction::bare).toList(), got.size(), v.decidedBy(), v.reason(),
+                now.plus(ctx.config().hold().retention()), "held", null);
+        try (InputStream body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(prefix()), outgoing(spool, got.header()))) {
+            ctx.holds().hold(h, body);
+        } catch (IOException | java.sql.SQLException e) {
+            throw reject(new Reply(451, "4.3.0", "Message could not be stored, try again later"), "hold",
+                    "holding failed: " + e.getMessage());
+        }
+        record.verdict = "held";
+        record.decidedBy = v.decidedBy();
+        record.reason = v.reason();
+        return "2.0.0 Held for review [ref " + record.ref + "]";
     }
 
     /** The message body after the header block, for DKIM. */

@@ -39,6 +39,7 @@ class DecisionStoreEndToEndTest {
 
     record Out(int exit, String out, String err) { }
 
+
     static synchronized Out cli(String... args) {
         java.io.PrintStream oldOut = System.out;
         java.io.PrintStream oldErr = System.err;

@@ -1,0 +1,192 @@
+package net.portcullis.gateway.cli;
+
+import java.io.ByteArrayInputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.config.ConfigLoader;
+import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.gateway.downstream.DownstreamException;
+import net.portcullis.gateway.downstream.DownstreamPool;
+import net.portcullis.gateway.downstream.DownstreamReply;
+import net.portcullis.policy.store.HoldStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code portcullis hold}: messages a rule held for review (action hold): list, show, release, delete. */
+@Command(name = "hold", description = "Messages held for review: list, show, release (relay), delete.",
+        subcommands = {HoldCommand.ListHeld.class, HoldCommand.Show.class, HoldCommand.Release.class, HoldCommand.Delete.class})
+final class HoldCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    abstract static class Base extends StoreCommand {
+        GatewayConfig cfg() throws ConfigException {
+            return ConfigLoader.load(config);
+        }
+
+        HoldStore store(GatewayConfig cfg) throws ConfigException, java.io.IOException {
+            return new HoldStore(ListsAccess.store(cfg).database(), cfg.hold().directory(), cfg.hold().keyFile());
+        }
+
+        static HoldStore.Held held(HoldStore s, String ref) throws java.sql.SQLException {
+            HoldStore.Held h = s.find(ref.toUpperCase(java.util.Locale.ROOT));
+            if (h == null) {
+                throw new IllegalArgumentException("no held message with ref " + ref.toUpperCase(java.util.Locale.ROOT));
+            }
+            return h;
+        }
+    }
+
+    @Command(name = "list", description = "Messages waiting for review, newest first.")
+    static final class ListHeld extends Base {
+        @Option(names = "--all", description = "also released, deleted and expired ones")
+        boolean all;
+        @Option(names = "--json", description = "one JSON array")
+        boolean json;
+
+        @Override
+        int run() throws Exception {
+            GatewayConfig cfg = cfg();
+            List<HoldStore.Held> list = store(cfg).list(all);
+            if (json) {
+                List<Map<String, Object>> out = new ArrayList<>();
+                for (HoldStore.Held h : list) {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("ref", h.ref());
+                    m.put("held_at", h.heldAt().toString());
+                    m.put("client", h.client());
+                    m.put("sender", h.sender());
+                    m.put("recipients", h.recipients());
+                    m.put("size", h.size());
+                    m.put("rule", h.rule());
+                    m.put("reason", h.reason());
+                    m.put("expires_at", h.expiresAt().toString());
+                    m.put("state", h.state());
+                    out.add(m);
+                }
+                System.out.println(LogCommand.JSON.writeValueAsString(out));
+                return 0;
+            }
+            for (HoldStore.Held h : list) {
+                System.out.printf("%s  %s  %-8s %-30s -> %s  (%s: %s)%n", h.heldAt(), h.ref(), h.state(), h.sender().isEmpty() ? "<>" : h.sender(),
+                        String.join(", ", h.recipients()), h.rule(), h.reason());
+            }
+            System.out.println(list.size() + " message(s)");
+            return 0;
+        }
+    }
+
+    @Command(name = "show", description = "One held message: who sent it to whom, why it was held, and its header.")
+    static final class Show extends Base {
+        @Parameters(paramLabel = "REF")
+        String ref;
+
+        @Override
+        int run() throws Exception {
+            GatewayConfig cfg = cfg();
+            HoldStore s = store(cfg);
+            HoldStore.Held h = held(s, ref);
+            System.out.println("ref       " + h.ref() + " (" + h.state() + (h.actedBy() == null ? "" : " by " + h.actedBy()) + ")");
+            System.out.println("held      " + h.heldAt() + " by rule " + h.rule() + ": " + h.reason());
+            System.out.println("client    " + h.client() + ", HELO " + h.helo());
+            System.out.println("envelope  " + (h.sender().isEmpty() ? "<>" : h.sender()) + " -> " + String.join(", ", h.recipients()));
+            System.out.println("size      " + h.size() + " octets; expires " + h.expiresAt());
+            if (h.state().equals("held")) {
+                String text = new String(s.read(h.ref()), java.nio.charset.StandardCharsets.ISO_8859_1);
+                int end = text.indexOf("\r\n\r\n");
+                System.out.println();
+                System.out.print((end < 0 ? text : text.substring(0, end + 2)).replace("\r\n", "\n"));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "release", description = "Relay a held message to the mail server with its original envelope.")
+    static final class Release extends Base {
+        @Parameters(paramLabel = "REF")
+        String ref;
+        @Option(names = "--by", defaultValue = "admin", description = "who releases it, for the record (default: ${DEFAULT-VALUE})")
+        String by;
+
+        @Override
+        int run() throws Exception {
+            GatewayConfig cfg = cfg();
+            HoldStore s = store(cfg);
+            HoldStore.Held h = held(s, ref);
+            if (!h.state().equals("held")) {
+                throw new IllegalArgumentException(h.ref() + " is " + h.state() + ", not held");
+            }
+            byte[] message = s.read(h.ref());
+            try (DownstreamPool pool = new DownstreamPool(cfg.downstream(), cfg.downstreamOptions(), cfg.hostname())) {
+                DownstreamPool.Lease lease = pool.acquire();
+                try {
+                    DownstreamReply m = lease.connection().mail(h.sender(), "");
+                    if (!m.positive()) {
+                        lease.release(DownstreamPool.State.OPEN);
+                        System.err.println("portcullis: the mail server refused the sender: " + m + "; " + h.ref() + " stays held");
+                        return 1;
+                    }
+                    List<String> took = new ArrayList<>();
+                    for (String r : h.recipients()) {
+                        DownstreamReply rr = lease.connection().rcpt(r, "");
+                        System.out.println(r + ": " + rr);
+                        if (rr.positive()) {
+                            took.add(r);
+                        }
+                    }
+                    if (took.isEmpty()) {
+                        lease.release(DownstreamPool.State.OPEN);
+                        System.err.println("portcullis: the mail server took no recipient; " + h.ref() + " stays held");
+                        return 1;
+                    }
+                    DownstreamReply end = lease.connection().data(new byte[0], new ByteArrayInputStream(message));
+                    lease.release(DownstreamPool.State.FINISHED);
+                    if (!end.positive()) {
+                        System.err.println("portcullis: the mail server refused the message: " + end + "; " + h.ref() + " stays held");
+                        return 1;
+                    }
+                    s.settle(h.ref(), "released", by, Instant.now());
+                    System.out.println("released " + h.ref() + " to " + took.size() + " of " + h.recipients().size()
+                            + " recipient(s): " + end);
+                    return took.size() == h.recipients().size() ? 0 : 1;
+                } catch (DownstreamException e) {
+                    lease.release(DownstreamPool.State.BROKEN);
+                    throw e;
+                }
+            } catch (DownstreamException e) {
+                System.err.println("portcullis: the mail server is unavailable (" + e.getMessage() + "); " + h.ref() + " stays held");
+                return 75; // EX_TEMPFAIL
+            }
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a held message without relaying it.")
+    static final class Delete extends Base {
+        @Parameters(paramLabel = "REF")
+        String ref;
+        @Option(names = "--by", defaultValue = "admin", description = "who deletes it, for the record (default: ${DEFAULT-VALUE})")
+        String by;
+
+        @Override
+        int run() throws Exception {
+            GatewayConfig cfg = cfg();
+            HoldStore s = store(cfg);
+            HoldStore.Held h = held(s, ref);
+            if (!s.settle(h.ref(), "deleted", by, Instant.now())) {
+                throw new IllegalArgumentException(h.ref() + " is " + h.state() + ", not held");
+            }
+            System.out.println("deleted " + h.ref());
+            return 0;
+        }
+    }
+}

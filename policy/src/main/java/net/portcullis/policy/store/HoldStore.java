@@ -1,0 +1,217 @@
+package net.portcullis.policy.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.CipherOutputStream;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Messages held for review (rule action {@code hold}): each one a file under the hold directory,
+ * encrypted with AES-256-GCM (the reference id as associated data, so a file cannot be passed
+ * off as another), written and fsynced before the gateway says 250; what is known of it is a
+ * row in the store. A held message is released (relayed), deleted, or expires.
+ */
+public final class HoldStore {
+    /** What is known of a held message; the message itself stays encrypted on disk. */
+    public record Held(String ref, Instant heldAt, String client, String helo, String sender, List<String> recipients, long size,
+                       String rule, String reason, Instant expiresAt, String state, String actedBy) { }
+
+    private static final byte[] MAGIC = "PCH1".getBytes(StandardCharsets.US_ASCII);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Database db;
+    private final Path dir;
+    private final SecretKeySpec key;
+
+    public HoldStore(Database db, Path dir, Path keyFile) throws IOException {
+        this.db = db;
+        this.dir = Files.createDirectories(dir);
+        this.key = new SecretKeySpec(loadOrCreateKey(keyFile), "AES");
+    }
+
+    /** The key file: 32 random bytes, base64, created readable by this user only. */
+    static byte[] loadOrCreateKey(Path keyFile) throws IOException {
+        if (!Files.exists(keyFile)) {
+            byte[] k = new byte[32];
+            RANDOM.nextBytes(k);
+            Files.createDirectories(keyFile.toAbsolutePath().getParent());
+            Path tmp = Files.createTempFile(keyFile.toAbsolutePath().getParent(), ".hold-key", "",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, Base64.getEncoder().encodeToString(k) + "\n");
+            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
+            return k;
+        }
+        byte[] k;
+        try {
+            k = Base64.getDecoder().decode(Files.readString(keyFile).strip());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(keyFile + " is not a base64 key");
+        }
+        if (k.length != 32) {
+            throw new IOException(keyFile + " must hold a 256-bit key (32 bytes, base64), holds " + k.length + " bytes");
+        }
+        return k;
+    }
+
+    /**
+     * Keeps a message: encrypted to a file, fsynced with its directory, then recorded. Only when
+     * this returns may the client hear 250.
+     */
+    public void hold(Held h, InputStream message) throws IOException, SQLException {
+        Path file = file(h.ref());
+        Path tmp = dir.resolve("." + h.ref() + ".tmp");
+        byte[] iv = new byte[12];
+        RANDOM.nextBytes(iv);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+            OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
+            raw.write(MAGIC);
+            raw.write(iv);
+            try (OutputStream enc = new CipherOutputStream(new java.io.FilterOutputStream(raw) {
+                @Override
+                public void close() throws IOException {
+                    flush(); // the channel is forced and closed below, not here
+                }
+            }, cipher(Cipher.ENCRYPT_MODE, iv, h.ref()))) {
+                message.transferTo(enc);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true); // the rename itself is durable
+        } catch (IOException ignored) {
+            // some file systems cannot open a directory for syncing; the file's own data is forced
+        }
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("INSERT INTO held_message (ref, held_at, client, "
+                + "helo, sender, recipients, size, rule, reason, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held')")) {
+            s.setString(1, h.ref());
+            s.setLong(2, h.heldAt().toEpochMilli());
+            s.setString(3, h.client());
+            s.setString(4, h.helo());
+            s.setString(5, h.sender());
+            s.setString(6, String.join(" ", h.recipients()));
+            s.setLong(7, h.size());
+            s.setString(8, h.rule());
+            s.setString(9, h.reason());
+            s.setLong(10, h.expiresAt().toEpochMilli());
+            s.executeUpdate();
+        } catch (SQLException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+    }
+
+    /** The message as it was held, decrypted and checked. */
+    public byte[] read(String ref) throws IOException {
+        byte[] all = Files.readAllBytes(file(ref));
+        if (all.length < MAGIC.length + 12 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
+            throw new IOException("held message " + ref + " is not a Portcullis hold file");
+        }
+        byte[] iv = Arrays.copyOfRange(all, MAGIC.length, MAGIC.length + 12);
+        try {
+            return cipher(Cipher.DECRYPT_MODE, iv, ref).doFinal(all, MAGIC.length + 12, all.length - MAGIC.length - 12);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("held message " + ref + " does not decrypt with the hold key (altered, or another key): " + e);
+        }
+    }
+
+    public Held find(String ref) throws SQLException {
+        List<Held> l = select("WHERE ref = ?", ref);
+        return l.isEmpty() ? null : l.get(0);
+    }
+
+    /** Held messages, newest first; with {@code all} also released, deleted and expired ones. */
+    public List<Held> list(boolean all) throws SQLException {
+        return select(all ? "" : "WHERE state = 'held'", null);
+    }
+
+    /** Marks a held message released or deleted; its file goes. False when it was not held. */
+    public boolean settle(String ref, String state, String by, Instant at) throws SQLException, IOException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+                "UPDATE held_message SET state = ?, acted_by = ?, acted_at = ? WHERE ref = ? AND state = 'held'")) {
+            s.setString(1, state);
+            s.setString(2, by);
+            s.setLong(3, at.toEpochMilli());
+            s.setString(4, ref);
+            if (s.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        Files.deleteIfExists(file(ref));
+        return true;
+    }
+
+    /** Held messages past their expiry are deleted (hold.retention); returns how many. */
+    public int expire(Instant now) throws SQLException, IOException {
+        int n = 0;
+        for (Held h : list(false)) {
+            if (h.expiresAt().isBefore(now) && settle(h.ref(), "expired", "retention", now)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private List<Held> select(String where, String arg) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT ref, held_at, client, helo, sender, "
+                + "recipients, size, rule, reason, expires_at, state, acted_by FROM held_message " + where + " ORDER BY held_at DESC")) {
+            if (arg != null) {
+                s.setString(1, arg);
+            }
+            List<Held> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Held(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4),
+                            rs.getString(5), List.of(rs.getString(6).split(" ")), rs.getLong(7), rs.getString(8), rs.getString(9),
+                            Instant.ofEpochMilli(rs.getLong(10)), rs.getString(11), rs.getString(12)));
+                }
+            }
+            return out;
+        }
+    }
+
+    private Path file(String ref) {
+        if (!ref.matches("[A-Z0-9]{8}")) {
+            throw new IllegalArgumentException("'" + ref + "' is not a reference id");
+        }
+        return dir.resolve(ref + ".held");
+    }
+
+    private Cipher cipher(int mode, byte[] iv, String ref) throws IOException {
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(mode, key, new GCMParameterSpec(128, iv));
+            c.updateAAD(ref.getBytes(StandardCharsets.US_ASCII));
+            return c;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("AES-GCM not available: " + e, e);
+        }
+    }
+
+    /** For tests: the raw file, to show it holds no plain text. */
+    public byte[] rawFile(String ref) throws IOException {
+        return Files.readAllBytes(file(ref));
+    }
+}
