@@ -104,4 +104,70 @@ class HoldEndToEndTest {
             assertThat(gw.downstream().getMessages()).isEmpty();
         }
     }
+
+    /**
+     * A held message survives the gateway's sudden death: a gateway in a process of its own
+     * holds a message, is killed with SIGKILL right after its 250, and the message is then
+     * listed and released.
+     */
+    @Test
+    void aHeldMessageSurvivesKillNineRightAfterThe250() throws Exception {
+        org.subethamail.wiser.Wiser ds = GatewayHarness.wiser((f, r) -> true);
+        Process gateway = null;
+        try {
+            Files.createDirectories(var.resolve("local.d"));
+            Files.writeString(var.resolve("local.d/90-hold.rules"), HOLD_RULE);
+            int port;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Path conf = Files.writeString(var.resolve("g.yaml"), """
+                    listen: 127.0.0.1:%d
+                    hostname: mx.example.net
+                    downstream: 127.0.0.1:%d
+                    domains: [example.net]
+                    trusted_networks: [127.0.0.1/32]
+                    var_dir: %s
+                    admin: {listen: "off"}
+                    dns: {servers: ["127.0.0.1:9"], timeout: 1s}
+                    rules: {directory: ../conf/rules, local: %s, lists: ../conf/lists}
+                    """.formatted(port, GatewayHarness.port(ds), var, var.resolve("local.d")));
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            gateway = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"), "net.portcullis.gateway.cli.Main",
+                    "serve", "--config", conf.toString()).redirectErrorStream(true)
+                    .redirectOutput(var.resolve("gateway.out").toFile()).start();
+            long end = System.currentTimeMillis() + 30_000;
+            boolean up = false;
+            while (!up && System.currentTimeMillis() < end) {
+                try (java.net.Socket probe = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                    up = true;
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(up).as("gateway process started: " + Files.readString(var.resolve("gateway.out"))).isTrue();
+            String ref;
+            try (SmtpTestClient c = new SmtpTestClient(port)) {
+                c.expect(220);
+                c.send("EHLO client.other.org", 250);
+                c.send("MAIL FROM:<a@held.example>", 250);
+                c.send("RCPT TO:<u1@example.net>", 250);
+                c.send("DATA", 354);
+                c.write(MESSAGE + ".\r\n");
+                ref = DecisionStoreEndToEndTest.ref(c.expect(250));
+                gateway.destroyForcibly(); // SIGKILL, right after the 250
+            }
+            assertThat(gateway.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(DecisionStoreEndToEndTest.cli("hold", "list", "--config", conf.toString()).out()).contains(ref);
+            var released = DecisionStoreEndToEndTest.cli("hold", "release", ref, "--config", conf.toString());
+            assertThat(released.exit()).as(released.out() + released.err()).isZero();
+            assertThat(ds.getMessages()).singleElement().satisfies(m -> assertThat(new String(m.getData(), StandardCharsets.ISO_8859_1))
+                    .endsWith(MESSAGE));
+        } finally {
+            if (gateway != null) {
+                gateway.destroyForcibly();
+            }
+            ds.stop();
+        }
+    }
 }
