@@ -172,10 +172,15 @@ class DefaultTransmissionRulesTest {
 
     @Test
     void dmarcQuarantine() throws Exception {
-        fires("dmarc-quarantine", new Scenario().with(s -> {
+        Scenario quarantined = new Scenario().with(s -> {
             s.dns.add("_dmarc.shopco.com", "TXT", "v=DMARC1; p=quarantine");
             s.headers.set(0, "From: <news@shopco.com>");
-        }));
+        });
+        List<StageResult> stages = quarantined.run();
+        assertThat(outcome(stages, "dmarc-quarantine")).isEqualTo("matched");
+        StageResult data = stages.get(stages.size() - 1);
+        assertThat(data.verdict().kind()).as("held for review, not refused").isEqualTo(net.portcullis.rules.Verdict.Kind.HOLD);
+        assertThat(data.verdict().reason()).contains("DMARC policy of shopco.com asks for quarantine");
         quiet("dmarc-quarantine", new Scenario());
     }
 
