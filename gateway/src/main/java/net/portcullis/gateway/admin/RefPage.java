@@ -81,6 +81,7 @@ public final class RefPage implements AutoCloseable {
             case "rejected" -> "refused: your server should not send this mail again unchanged";
             case "tempfail" -> "deferred: your server retries by itself, nothing to do unless it keeps failing";
             case "accepted" -> "accepted";
+            case "held" -> "accepted and held for review: it is delivered if a reviewer releases it; nothing to resend";
             default -> "not completed (the connection ended before the end of the message)";
         };
         @SuppressWarnings("unchecked")

@@ -67,8 +67,13 @@ public final class DecisionExplainer {
                 }
             }
         }
-        b.append("  what now  ").append("accepted".equals(r.verdict) ? "nothing: the mail server took the message"
-                : advice(String.valueOf(by), r.signals)).append('\n');
+        String now = switch (String.valueOf(r.verdict)) {
+            case "accepted" -> "nothing: the mail server took the message";
+            case "held" -> "held for review by rule " + by + ": release it with bin/portcullis hold release " + r.ref
+                    + ", or delete it with bin/portcullis hold delete " + r.ref;
+            default -> advice(String.valueOf(by), r.signals);
+        };
+        b.append("  what now  ").append(now).append('\n');
         return b.toString();
     }
 

@@ -56,6 +56,7 @@ class HoldEndToEndTest {
             String ref = deliver(gw);
             assertThat(gw.downstream().getMessages()).as("nothing relayed").isEmpty();
             assertThat(gw.awaitDecisions(1).get(0)).contains("\"verdict\":\"held\"", "\"decided_by\":\"hold-for-review\"");
+            DecisionStoreEndToEndTest.awaitStored(gw, 1);
             byte[] raw = gw.gateway.holds().rawFile(ref);
             assertThat(new String(raw, StandardCharsets.ISO_8859_1)).doesNotContain("SECRET-BODY", "quarterly");
 
@@ -73,6 +74,8 @@ class HoldEndToEndTest {
                     .contains("held      ", "by rule hold-for-review", "a@held.example -> u1@example.net, u2@example.net",
                             "Subject: quarterly", "Received: from client.other.org");
 
+            assertThat(DecisionStoreEndToEndTest.cli("log", "show", ref, "--config", conf.toString()).out())
+                    .contains("HELD", "what now  held for review by rule hold-for-review: release it with bin/portcullis hold release " + ref);
             var released = DecisionStoreEndToEndTest.cli("hold", "release", ref, "--by", "reviewer", "--config", conf.toString());
             assertThat(released.exit()).as(released.err()).isZero();
             assertThat(gw.downstream().getMessages()).extracting(m -> m.getEnvelopeReceiver())
