@@ -21,6 +21,11 @@ public final class RefPage implements AutoCloseable {
     private final HttpServer server;
     private final DecisionStore store;
     private final String hostname;
+    /** Requests per client address and minute: the page is public, its store is not for scraping. */
+    public static final int PER_MINUTE = 30;
+    private final com.github.benmanes.caffeine.cache.Cache<java.net.InetAddress, java.util.concurrent.atomic.AtomicInteger> recent =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(1))
+                    .maximumSize(100_000).build();
 
     public RefPage(InetSocketAddress listen, DecisionStore store, String hostname) throws IOException {
         this.store = store;
@@ -39,6 +44,12 @@ public final class RefPage implements AutoCloseable {
             ex.getResponseHeaders().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
             ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
             ex.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+            int n = recent.get(ex.getRemoteAddress().getAddress(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            if (n > PER_MINUTE) {
+                ex.getResponseHeaders().set("Retry-After", "60");
+                page(ex, 429, "Too many requests", "<p>Please wait a minute.</p>");
+                return;
+            }
             if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
                 page(ex, 405, "Not allowed", "<p>This page can only be read.</p>");
                 return;

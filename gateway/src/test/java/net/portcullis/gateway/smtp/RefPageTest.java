@@ -61,4 +61,23 @@ class RefPageTest {
             assertThat(c.send("RCPT TO:<victim@elsewhere.com>", 550)).matches("550 5\\.7\\.1 Relay access denied \\[ref \\w{8}\\]");
         }
     }
+
+    @Test
+    void thePublicPageIsRateLimitedPerClient() throws Exception {
+        try (GatewayHarness gw = GatewayHarness.withWiser(var, "review: {ref_url: \"https://p.example.net/ref/{ref}\", public_listen: 127.0.0.1:0}")) {
+            HttpClient http = HttpClient.newHttpClient();
+            URI uri = URI.create("http://127.0.0.1:" + gw.gateway.refPagePort() + "/ref/ZZZZZZZZ");
+            int limited = 0;
+            for (int i = 0; i < net.portcullis.gateway.admin.RefPage.PER_MINUTE + 5; i++) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 429) {
+                    limited++;
+                    assertThat(r.headers().firstValue("Retry-After")).hasValue("60");
+                } else {
+                    assertThat(r.statusCode()).isEqualTo(404);
+                }
+            }
+            assertThat(limited).isEqualTo(5);
+        }
+    }
 }
