@@ -20,15 +20,7 @@ import picocli.CommandLine.Parameters;
 /** {@code portcullis hold}: messages a rule held for review (action hold): list, show, release, delete. */
 @Command(name = "hold", description = "Messages held for review: list, show, release (relay), delete.",
         subcommands = {HoldCommand.ListHeld.class, HoldCommand.Show.class, HoldCommand.Release.class, HoldCommand.Delete.class})
-final class HoldCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
-    }
-
+final class HoldCommand extends CommandGroup {
     abstract static class Base extends StoreCommand {
         GatewayConfig cfg() throws ConfigException {
             return ConfigLoader.load(config);
@@ -36,6 +28,11 @@ final class HoldCommand implements Runnable {
 
         HoldStore store(GatewayConfig cfg) throws ConfigException, java.io.IOException {
             return new HoldStore(ListsAccess.store(cfg).database(), cfg.hold().directory(), cfg.hold().keyFile());
+        }
+
+        /** The configured hold store. */
+        HoldStore open() throws ConfigException, java.io.IOException {
+            return store(cfg());
         }
 
         static HoldStore.Held held(HoldStore s, String ref) throws java.sql.SQLException {
@@ -56,8 +53,7 @@ final class HoldCommand implements Runnable {
 
         @Override
         int run() throws Exception {
-            GatewayConfig cfg = cfg();
-            List<HoldStore.Held> list = store(cfg).list(all);
+            List<HoldStore.Held> list = open().list(all);
             if (json) {
                 List<Map<String, Object>> out = new ArrayList<>();
                 for (HoldStore.Held h : list) {
@@ -93,8 +89,7 @@ final class HoldCommand implements Runnable {
 
         @Override
         int run() throws Exception {
-            GatewayConfig cfg = cfg();
-            HoldStore s = store(cfg);
+            HoldStore s = open();
             HoldStore.Held h = held(s, ref);
             System.out.println("ref       " + h.ref() + " (" + h.state() + (h.actedBy() == null ? "" : " by " + h.actedBy()) + ")");
             System.out.println("held      " + h.heldAt() + " by rule " + h.rule() + ": " + h.reason());
@@ -179,8 +174,7 @@ final class HoldCommand implements Runnable {
 
         @Override
         int run() throws Exception {
-            GatewayConfig cfg = cfg();
-            HoldStore s = store(cfg);
+            HoldStore s = open();
             HoldStore.Held h = held(s, ref);
             if (!s.settle(h.ref(), "deleted", by, Instant.now())) {
                 throw new IllegalArgumentException(h.ref() + " is " + h.state() + ", not held");

@@ -17,16 +17,8 @@ import picocli.CommandLine.Parameters;
 /** {@code portcullis log}: the decisions the gateway stored (log.store), for postmasters and abuse desks. */
 @Command(name = "log", description = "Review stored decisions: show one by ref, query, count, follow.",
         subcommands = {LogCommand.Show.class, LogCommand.Query.class, LogCommand.Stats.class, LogCommand.Tail.class})
-final class LogCommand implements Runnable {
+final class LogCommand extends CommandGroup {
     static final ObjectMapper JSON = new ObjectMapper();
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
-    }
 
     abstract static class Base extends StoreCommand {
         DecisionStore store() throws ConfigException {
