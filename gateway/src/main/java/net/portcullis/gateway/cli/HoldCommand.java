@@ -1,6 +1,5 @@
 package net.portcullis.gateway.cli;
 
-import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +10,7 @@ import net.portcullis.gateway.config.ConfigLoader;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.downstream.DownstreamException;
 import net.portcullis.gateway.downstream.DownstreamPool;
-import net.portcullis.gateway.downstream.DownstreamReply;
+import net.portcullis.gateway.downstream.Resend;
 import net.portcullis.policy.store.HoldStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -123,41 +122,17 @@ final class HoldCommand extends CommandGroup {
             }
             byte[] message = s.read(h.ref());
             try (DownstreamPool pool = new DownstreamPool(cfg.downstream(), cfg.downstreamOptions(), cfg.hostname())) {
-                DownstreamPool.Lease lease = pool.acquire();
-                try {
-                    DownstreamReply m = lease.connection().mail(h.sender(), "");
-                    if (!m.positive()) {
-                        lease.release(DownstreamPool.State.OPEN);
-                        System.err.println("portcullis: the mail server refused the sender: " + m + "; " + h.ref() + " stays held");
-                        return 1;
-                    }
-                    List<String> took = new ArrayList<>();
-                    for (String r : h.recipients()) {
-                        DownstreamReply rr = lease.connection().rcpt(r, "");
-                        System.out.println(r + ": " + rr);
-                        if (rr.positive()) {
-                            took.add(r);
-                        }
-                    }
-                    if (took.isEmpty()) {
-                        lease.release(DownstreamPool.State.OPEN);
-                        System.err.println("portcullis: the mail server took no recipient; " + h.ref() + " stays held");
-                        return 1;
-                    }
-                    DownstreamReply end = lease.connection().data(new byte[0], new ByteArrayInputStream(message));
-                    lease.release(DownstreamPool.State.FINISHED);
-                    if (!end.positive()) {
-                        System.err.println("portcullis: the mail server refused the message: " + end + "; " + h.ref() + " stays held");
-                        return 1;
-                    }
-                    s.settle(h.ref(), "released", by, Instant.now());
-                    System.out.println("released " + h.ref() + " to " + took.size() + " of " + h.recipients().size()
-                            + " recipient(s): " + end);
-                    return took.size() == h.recipients().size() ? 0 : 1;
-                } catch (DownstreamException e) {
-                    lease.release(DownstreamPool.State.BROKEN);
-                    throw e;
+                Resend.Outcome o = Resend.send(pool, h.sender(), h.recipients(), message);
+                o.replies().forEach((r, reply) -> System.out.println(r + ": " + reply));
+                if (!o.delivered()) {
+                    System.err.println("portcullis: the mail server took it for no recipient"
+                            + (o.end() == null ? "" : " (" + o.end() + ")") + "; " + h.ref() + " stays held");
+                    return 1;
                 }
+                s.settle(h.ref(), "released", by, Instant.now());
+                System.out.println("released " + h.ref() + " to " + o.took().size() + " of " + h.recipients().size()
+                        + " recipient(s): " + o.end());
+                return o.took().size() == h.recipients().size() ? 0 : 1;
             } catch (DownstreamException e) {
                 System.err.println("portcullis: the mail server is unavailable (" + e.getMessage() + "); " + h.ref() + " stays held");
                 return 75; // EX_TEMPFAIL

@@ -210,6 +210,116 @@ public final class HoldStore {
         }
     }
 
+    /** Held messages with the recipients not yet told of them in a digest, by recipient. */
+    public java.util.Map<String, List<Held>> awaitingDigest() throws SQLException {
+        java.util.Map<String, List<Held>> out = new java.util.TreeMap<>();
+        java.util.Set<String> told = new java.util.HashSet<>();
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT ref, recipient FROM held_recipient WHERE digested_at IS NOT NULL OR released_at IS NOT NULL");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                told.add(rs.getString(1) + " " + rs.getString(2));
+            }
+        }
+        for (Held h : list(false)) {
+            for (String r : h.recipients()) {
+                if (!told.contains(h.ref() + " " + r)) {
+                    out.computeIfAbsent(r, k -> new ArrayList<>()).add(h);
+                }
+            }
+        }
+        return out;
+    }
+
+    public void markDigested(String ref, String recipient, Instant at) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("INSERT INTO held_recipient (ref, recipient, "
+                + "digested_at) VALUES (?, ?, ?) ON CONFLICT (ref, recipient) DO UPDATE SET digested_at = excluded.digested_at")) {
+            s.setString(1, ref);
+            s.setString(2, recipient);
+            s.setLong(3, at.toEpochMilli());
+            s.executeUpdate();
+        }
+    }
+
+    /**
+     * Claims the release of a held message to one of its recipients: true once, false when it
+     * was claimed before (a link works once). {@link #unclaim} undoes a claim whose relay failed.
+     */
+    public boolean claimRelease(String ref, String recipient, Instant at) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("INSERT INTO held_recipient (ref, recipient, "
+                + "released_at) VALUES (?, ?, ?) ON CONFLICT (ref, recipient) DO UPDATE SET released_at = excluded.released_at "
+                + "WHERE held_recipient.released_at IS NULL")) {
+            s.setString(1, ref);
+            s.setString(2, recipient);
+            s.setLong(3, at.toEpochMilli());
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    public void unclaim(String ref, String recipient) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+                "UPDATE held_recipient SET released_at = NULL WHERE ref = ? AND recipient = ?")) {
+            s.setString(1, ref);
+            s.setString(2, recipient);
+            s.executeUpdate();
+        }
+    }
+
+    /** A signed release link's content: which message, for which recipient, until when. */
+    public record ReleaseClaim(String ref, String recipient, Instant expires) { }
+
+    /** A token for a one-click release link: HMAC-SHA256 under a key derived from the hold key. */
+    public String releaseToken(String ref, String recipient, Instant expires) {
+        String body = ref + "\n" + recipient + "\n" + expires.getEpochSecond();
+        byte[] mac = mac(body);
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString(body.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(mac);
+    }
+
+    /**
+     * The claim of a release token, or an exception naming why it is refused: malformed,
+     * forged (the signature does not match) or expired.
+     */
+    public ReleaseClaim verifyToken(String token, Instant now) {
+        int dot = token.indexOf('.');
+        if (dot <= 0) {
+            throw new IllegalArgumentException("malformed link");
+        }
+        String body;
+        byte[] given;
+        try {
+            body = new String(Base64.getUrlDecoder().decode(token.substring(0, dot)), StandardCharsets.UTF_8);
+            given = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("malformed link");
+        }
+        if (!java.security.MessageDigest.isEqual(given, mac(body))) {
+            throw new SecurityException("the link's signature does not match");
+        }
+        String[] f = body.split("\n");
+        if (f.length != 3 || !f[2].matches("\\d{1,12}")) {
+            throw new IllegalArgumentException("malformed link");
+        }
+        Instant expires = Instant.ofEpochSecond(Long.parseLong(f[2]));
+        if (now.isAfter(expires)) {
+            throw new java.time.DateTimeException("the link expired at " + expires);
+        }
+        return new ReleaseClaim(f[0], f[1], expires);
+    }
+
+    private byte[] mac(String body) {
+        try {
+            javax.crypto.Mac derive = javax.crypto.Mac.getInstance("HmacSHA256");
+            derive.init(key);
+            byte[] linkKey = derive.doFinal("portcullis release link v1".getBytes(StandardCharsets.US_ASCII));
+            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(linkKey, "HmacSHA256"));
+            return m.doFinal(body.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 not available", e);
+        }
+    }
+
     /** For tests: the raw file, to show it holds no plain text. */
     public byte[] rawFile(String ref) throws IOException {
         return Files.readAllBytes(file(ref));

@@ -1,0 +1,55 @@
+package net.portcullis.gateway.downstream;
+
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends a finished message (a released hold, a digest) to the protected server in a session of
+ * its own. The outcome says who took it: the caller marks a message done only for those.
+ */
+public final class Resend {
+    /** What the server said: per recipient, and to the end of data (null when nothing was sent). */
+    public record Outcome(List<String> took, Map<String, String> replies, DownstreamReply end) {
+        public boolean delivered() {
+            return end != null && end.positive() && !took.isEmpty();
+        }
+    }
+
+    private Resend() {
+    }
+
+    /** @throws DownstreamException the server could not be reached or the session broke: retry later */
+    public static Outcome send(DownstreamPool pool, String sender, List<String> recipients, byte[] message) throws DownstreamException {
+        DownstreamPool.Lease lease = pool.acquire();
+        try {
+            Map<String, String> replies = new LinkedHashMap<>();
+            DownstreamReply m = lease.connection().mail(sender, "");
+            if (!m.positive()) {
+                recipients.forEach(r -> replies.put(r, "sender refused: " + m));
+                lease.release(DownstreamPool.State.OPEN);
+                return new Outcome(List.of(), replies, null);
+            }
+            List<String> took = new ArrayList<>();
+            for (String r : recipients) {
+                DownstreamReply rr = lease.connection().rcpt(r, "");
+                replies.put(r, rr.toString());
+                if (rr.positive()) {
+                    took.add(r);
+                }
+            }
+            if (took.isEmpty()) {
+                lease.release(DownstreamPool.State.OPEN);
+                return new Outcome(took, replies, null);
+            }
+            DownstreamReply end = lease.connection().data(new byte[0], new ByteArrayInputStream(message));
+            lease.release(DownstreamPool.State.FINISHED);
+            return new Outcome(end.positive() ? took : List.of(), replies, end);
+        } catch (DownstreamException e) {
+            lease.release(DownstreamPool.State.BROKEN);
+            throw e;
+        }
+    }
+}
