@@ -27,9 +27,19 @@ public final class RefPage implements AutoCloseable {
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofMinutes(1))
                     .maximumSize(100_000).build();
 
-    public RefPage(InetSocketAddress listen, DecisionStore store, String hostname) throws IOException {
+    private final net.portcullis.policy.store.HoldStore holds;
+    private final net.portcullis.gateway.downstream.DownstreamPool pool;
+
+    /**
+     * @param holds and {@code pool}: for the one-click release links of digests (/release/TOKEN);
+     *              null when hold.digest is off
+     */
+    public RefPage(InetSocketAddress listen, DecisionStore store, String hostname, net.portcullis.policy.store.HoldStore holds,
+                   net.portcullis.gateway.downstream.DownstreamPool pool) throws IOException {
         this.store = store;
         this.hostname = hostname;
+        this.holds = holds;
+        this.pool = pool;
         server = HttpEndpoints.start(listen, "ref-page", 4);
         server.createContext("/", this::handle);
         server.start();
@@ -50,11 +60,15 @@ public final class RefPage implements AutoCloseable {
                 page(ex, 429, "Too many requests", "<p>Please wait a minute.</p>");
                 return;
             }
+            String path = ex.getRequestURI().getPath();
+            if (path.startsWith("/release/") && holds != null) {
+                release(ex, path.substring("/release/".length()));
+                return;
+            }
             if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {
                 page(ex, 405, "Not allowed", "<p>This page can only be read.</p>");
                 return;
             }
-            String path = ex.getRequestURI().getPath();
             if (!path.matches("/ref/[A-Za-z0-9]{8}")) {
                 page(ex, 404, "Not found", "<p>Reference ids look like <code>7QX2K9AB</code>: "
                         + "the eight letters and digits after <code>[ref</code> in the reply your server received.</p>");
@@ -82,6 +96,63 @@ public final class RefPage implements AutoCloseable {
             page(ex, 500, "Error", "<p>The page could not be made.</p>");
         } finally {
             ex.close();
+        }
+    }
+
+    /**
+     * A digest's release link. GET only asks (mail scanners follow links: a GET must not
+     * deliver anything); the form's POST delivers the message to that one recipient, once.
+     */
+    private void release(HttpExchange ex, String token) throws IOException {
+        net.portcullis.policy.store.HoldStore.ReleaseClaim claim;
+        try {
+            claim = holds.verifyToken(token, java.time.Instant.now());
+        } catch (SecurityException | IllegalArgumentException e) {
+            page(ex, 403, "Link not valid", "<p>This link is not one we made: " + esc(e.getMessage()) + ".</p>");
+            return;
+        } catch (java.time.DateTimeException e) {
+            page(ex, 410, "Link expired", "<p>The held message was kept until its link expired, and is gone.</p>");
+            return;
+        }
+        try {
+            net.portcullis.policy.store.HoldStore.Held h = holds.find(claim.ref());
+            if (h == null || !h.state().equals("held") || !h.recipients().contains(claim.recipient())) {
+                page(ex, 410, "No longer held", "<p>This message is no longer held (released, deleted or expired).</p>");
+                return;
+            }
+            String about = "<dl><dt>From</dt><dd>" + esc(h.sender().isEmpty() ? "<>" : h.sender()) + "</dd><dt>To</dt><dd>"
+                    + esc(claim.recipient()) + "</dd><dt>Held</dt><dd>" + esc(h.heldAt().toString()) + "</dd><dt>Why</dt><dd>"
+                    + esc(h.reason()) + "</dd></dl>";
+            if (ex.getRequestMethod().equals("GET") || ex.getRequestMethod().equals("HEAD")) {
+                page(ex, 200, "Deliver a held message?", about + "<form method=\"post\"><button type=\"submit\">"
+                        + "Deliver it to " + esc(claim.recipient()) + "</button></form>");
+                return;
+            }
+            if (!ex.getRequestMethod().equals("POST")) {
+                page(ex, 405, "Not allowed", "<p>Use the button of the page.</p>");
+                return;
+            }
+            if (!holds.claimRelease(h.ref(), claim.recipient(), java.time.Instant.now())) {
+                page(ex, 409, "Already delivered", "<p>This message was already released to " + esc(claim.recipient()) + ".</p>");
+                return;
+            }
+            net.portcullis.gateway.downstream.Resend.Outcome o;
+            try {
+                o = net.portcullis.gateway.downstream.Resend.send(pool, h.sender(), List.of(claim.recipient()), holds.read(h.ref()));
+            } catch (net.portcullis.gateway.downstream.DownstreamException e) {
+                o = null;
+            }
+            if (o == null || !o.delivered()) {
+                holds.unclaim(h.ref(), claim.recipient());
+                page(ex, 503, "Not delivered yet", "<p>The mail server cannot take it right now: please try again later.</p>");
+                return;
+            }
+            if (holds.releasedTo(h.ref()).containsAll(h.recipients())) {
+                holds.settle(h.ref(), "released", "recipients", java.time.Instant.now());
+            }
+            page(ex, 200, "Delivered", about + "<p>The message is on its way to " + esc(claim.recipient()) + ".</p>");
+        } catch (java.sql.SQLException e) {
+            page(ex, 503, "Try again later", "<p>The record of held mail cannot be read right now.</p>");
         }
     }
 

@@ -121,8 +121,16 @@ final class HoldCommand extends CommandGroup {
                 throw new IllegalArgumentException(h.ref() + " is " + h.state() + ", not held");
             }
             byte[] message = s.read(h.ref());
+            // recipients who released it to themselves from their digest already have it
+            List<String> remaining = new ArrayList<>(h.recipients());
+            remaining.removeAll(s.releasedTo(h.ref()));
+            if (remaining.isEmpty()) {
+                s.settle(h.ref(), "released", by, Instant.now());
+                System.out.println("released " + h.ref() + ": every recipient had already released it to themselves");
+                return 0;
+            }
             try (DownstreamPool pool = new DownstreamPool(cfg.downstream(), cfg.downstreamOptions(), cfg.hostname())) {
-                Resend.Outcome o = Resend.send(pool, h.sender(), h.recipients(), message);
+                Resend.Outcome o = Resend.send(pool, h.sender(), remaining, message);
                 o.replies().forEach((r, reply) -> System.out.println(r + ": " + reply));
                 if (!o.delivered()) {
                     System.err.println("portcullis: the mail server took it for no recipient"
@@ -130,9 +138,9 @@ final class HoldCommand extends CommandGroup {
                     return 1;
                 }
                 s.settle(h.ref(), "released", by, Instant.now());
-                System.out.println("released " + h.ref() + " to " + o.took().size() + " of " + h.recipients().size()
-                        + " recipient(s): " + o.end());
-                return o.took().size() == h.recipients().size() ? 0 : 1;
+                System.out.println("released " + h.ref() + " to " + o.took().size() + " of " + remaining.size()
+                        + " remaining recipient(s): " + o.end());
+                return o.took().size() == remaining.size() ? 0 : 1;
             } catch (DownstreamException e) {
                 System.err.println("portcullis: the mail server is unavailable (" + e.getMessage() + "); " + h.ref() + " stays held");
                 return 75; // EX_TEMPFAIL

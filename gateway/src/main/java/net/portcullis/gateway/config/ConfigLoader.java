@@ -195,7 +195,7 @@ public final class ConfigLoader {
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
-                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), log(top), review(top), hold(top, varDir));
+                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), log(top), review(top), hold(top, varDir, hostname));
     }
 
     private static GatewayConfig.Consent consent(Section top) throws ConfigException {
@@ -212,11 +212,24 @@ public final class ConfigLoader {
                 c.duration("retention", Duration.ofDays(3650)));
     }
 
-    private static GatewayConfig.Hold hold(Section top, Path varDir) throws ConfigException {
+    private static GatewayConfig.Hold hold(Section top, Path varDir, String hostname) throws ConfigException {
         Section h = top.section("hold");
-        h.allow(Set.of("directory", "key_file", "retention"));
+        h.allow(Set.of("directory", "key_file", "retention", "digest"));
+        Section d = h.section("digest");
+        d.allow(Set.of("every", "release_url", "from"));
+        String every = d.string("every", "off");
+        String url = d.string("release_url", "");
+        if (!url.isEmpty() && (!url.matches("https?://[^\\s\\[\\]]+") || !url.contains("{token}"))) {
+            throw ConfigException.of("hold.digest.release_url", url, "must be an http:// or https:// URL holding {token}");
+        }
+        if (!every.equals("off") && url.isEmpty()) {
+            throw ConfigException.of("hold.digest.release_url", null, "is required when hold.digest.every is set: the digest links to it");
+        }
+        GatewayConfig.Digest digest = new GatewayConfig.Digest(every.equals("off") ? null : d.duration("every", Duration.ofDays(1)),
+                url.isEmpty() ? null : url, d.string("from", "postmaster@" + hostname));
         return new GatewayConfig.Hold(Path.of(h.string("directory", varDir.resolve("hold").toString())),
-                Path.of(h.string("key_file", varDir.resolve("hold.key").toString())), h.duration("retention", Duration.ofDays(14)));
+                Path.of(h.string("key_file", varDir.resolve("hold.key").toString())), h.duration("retention", Duration.ofDays(14)),
+                digest);
     }
 
     private static GatewayConfig.Review review(Section top) throws ConfigException {

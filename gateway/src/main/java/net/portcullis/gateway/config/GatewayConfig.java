@@ -43,7 +43,15 @@ public record GatewayConfig(
      * @param keyFile   the AES-256 key (base64), generated there when missing
      * @param retention how long a held message waits for review before it is deleted
      */
-    public record Hold(Path directory, Path keyFile, Duration retention) { }
+    public record Hold(Path directory, Path keyFile, Duration retention, Digest digest) { }
+
+    /**
+     * @param every      how often recipients with newly held mail get a digest (null: never)
+     * @param releaseUrl the one-click release link in a digest ({token} is replaced), served by
+     *                   review.public_listen at /release/TOKEN
+     * @param from       the digest's sender
+     */
+    public record Digest(Duration every, String releaseUrl, String from) { }
 
     /**
      * @param refUrl       appended to every refusal after its [ref …]: a page where the sender reads

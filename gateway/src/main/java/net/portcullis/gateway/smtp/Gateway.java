@@ -86,6 +86,10 @@ public final class Gateway implements AutoCloseable {
             throw new IOException("store " + config.store().url() + ": " + e.getMessage(), e);
         }
         lists.refreshEvery(config.store().refresh());
+        if (config.hold().digest().releaseUrl() != null && config.review().publicListen() == null) {
+            throw new net.portcullis.gateway.config.ConfigException(
+                    "hold.digest.release_url: the release links are served by review.public_listen: set it");
+        }
         if (config.review().publicListen() != null && !config.log().store()) {
             throw new net.portcullis.gateway.config.ConfigException(
                     "review.public_listen: the page reads the decision store: set log.store: true");
@@ -168,6 +172,10 @@ public final class Gateway implements AutoCloseable {
     public void start() throws IOException {
         server.start();
         housekeeping.scheduleWithFixedDelay(this::expireHeld, 0, 1, TimeUnit.HOURS);
+        java.time.Duration every = config.hold().digest().every();
+        if (every != null) {
+            housekeeping.scheduleWithFixedDelay(this::sendDigests, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        }
         probe = java.util.concurrent.CompletableFuture.runAsync(pool::probe, lookups);
         if (config.consent().apiListen() != null) {
             var l = config.consent().apiListen();
@@ -177,8 +185,10 @@ public final class Gateway implements AutoCloseable {
         }
         if (config.review().publicListen() != null) {
             var l = config.review().publicListen();
+            boolean digests = config.hold().digest().every() != null || config.hold().digest().releaseUrl() != null;
             refPage = new net.portcullis.gateway.admin.RefPage(new java.net.InetSocketAddress(l.host(), l.port()),
-                    new net.portcullis.policy.store.DecisionStore(listStore.database()), config.hostname());
+                    new net.portcullis.policy.store.DecisionStore(listStore.database()), config.hostname(),
+                    digests ? holds : null, digests ? pool : null);
             LOG.info("reference page on http://{}:{}/ref/", l.host(), refPage.port());
         }
         if (config.adminListen() != null) {
@@ -246,6 +256,15 @@ public final class Gateway implements AutoCloseable {
         } catch (java.sql.SQLException | IOException | RuntimeException e) {
             LOG.warn("expiring held messages failed: {}", e.toString());
         }
+    }
+
+    /** Sends the digests of newly held mail now; returns how many the mail server took. */
+    public int sendDigests() {
+        if (config.hold().digest().releaseUrl() == null) {
+            return 0;
+        }
+        return new net.portcullis.gateway.hold.HoldDigest(holds, pool, config.hold().digest(), config.hostname())
+                .sendDue(java.time.Instant.now());
     }
 
     public net.portcullis.policy.store.HoldStore holds() {

@@ -256,6 +256,21 @@ public final class HoldStore {
         }
     }
 
+    /** The recipients a held message was already released to by their own links. */
+    public java.util.Set<String> releasedTo(String ref) throws SQLException {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT recipient FROM held_recipient WHERE ref = ? AND released_at IS NOT NULL")) {
+            s.setString(1, ref);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     public void unclaim(String ref, String recipient) throws SQLException {
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
                 "UPDATE held_recipient SET released_at = NULL WHERE ref = ? AND recipient = ?")) {
