@@ -36,6 +36,11 @@ public final class RuleSet {
         return new RuleSet(List.of(), List.of());
     }
 
+    /** The same set without one rule: to decide a held message again, less the rule that held it. */
+    public RuleSet without(String ruleName) {
+        return new RuleSet(rules.stream().filter(r -> !r.name().equals(ruleName)).toList(), files);
+    }
+
     public List<Rule> rules() {
         return rules;
     }

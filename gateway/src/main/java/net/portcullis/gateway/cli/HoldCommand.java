@@ -111,6 +111,42 @@ final class HoldCommand extends CommandGroup {
         String ref;
         @Option(names = "--by", defaultValue = "admin", description = "who releases it, for the record (default: ${DEFAULT-VALUE})")
         String by;
+        @Option(names = "--force", description = "release even when today's rules, less the one that held it, refuse or hold it")
+        boolean force;
+
+        /**
+         * The data stage decided again on the signals recorded for this message, with the rules in
+         * force now less the one that held it: why it may not be released, or null when it may.
+         */
+        static String decideAgain(GatewayConfig cfg, HoldStore.Held h) throws Exception {
+            java.util.List<String> lines = new net.portcullis.policy.store.DecisionStore(ListsAccess.store(cfg).database()).find(h.ref());
+            if (lines.isEmpty()) {
+                System.err.println("portcullis: no stored decision for " + h.ref() + " (log.store off?): rules not checked again");
+                return null;
+            }
+            var rec = net.portcullis.policy.DecisionRecord.fromMap(LogCommand.JSON.readValue(lines.get(0), java.util.Map.class));
+            var catalogue = net.portcullis.gateway.smtp.PolicyWiring.catalogue();
+            GatewayConfig.Rules r = cfg.rules();
+            net.portcullis.rules.RuleSet rules;
+            try {
+                rules = net.portcullis.rules.RuleLoader.load(
+                        new net.portcullis.rules.RuleLoader.Dirs(r.directory(), r.local(), r.lists()), catalogue).without(h.rule());
+            } catch (java.io.IOException | net.portcullis.rules.RuleErrors e) {
+                return "the rules do not load, so it cannot be checked again (" + e.getMessage() + ")";
+            }
+            var base = net.portcullis.policy.SignalMap.fromJson(rec.signals, catalogue, null);
+            List<String> domains = h.recipients().stream().map(a -> a.substring(a.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT))
+                    .toList();
+            var now = net.portcullis.policy.PolicyTransaction.decideData(rules, base, domains, java.util.Map.of(), false);
+            if (now.verdict().refused()) {
+                return "the rules in force now refuse it: " + now.verdict().decidedBy() + " (" + now.verdict().reply().code() + " "
+                        + now.verdict().reply().text() + ")";
+            }
+            if (now.verdict().kind() == net.portcullis.rules.Verdict.Kind.HOLD) {
+                return "the rule " + now.verdict().decidedBy() + " would hold it again: " + now.verdict().reason();
+            }
+            return null;
+        }
 
         @Override
         int run() throws Exception {
@@ -119,6 +155,11 @@ final class HoldCommand extends CommandGroup {
             HoldStore.Held h = held(s, ref);
             if (!h.state().equals("held")) {
                 throw new IllegalArgumentException(h.ref() + " is " + h.state() + ", not held");
+            }
+            String againstRules = decideAgain(cfg, h);
+            if (againstRules != null && !force) {
+                System.err.println("portcullis: " + againstRules + "; " + h.ref() + " stays held (--force releases it anyway)");
+                return 1;
             }
             byte[] message = s.read(h.ref());
             // recipients who released it to themselves from their digest already have it

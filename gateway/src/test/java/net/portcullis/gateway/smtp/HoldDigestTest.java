@@ -69,7 +69,8 @@ class HoldDigestTest {
             assertThat(gw.gateway.holds().find(ref).state()).as("still held for u2").isEqualTo("held");
             // the admin's release now goes to u2 only: u1 has it already
             Path conf = Files.writeString(var.resolve("g.yaml"), "hostname: mx.example.net\ndownstream: 127.0.0.1:"
-                    + GatewayHarness.port(gw.downstream()) + "\ndomains: [example.net]\nvar_dir: " + var + "\n");
+                    + GatewayHarness.port(gw.downstream()) + "\ndomains: [example.net]\nvar_dir: " + var + "\n"
+                    + "rules: {directory: ../conf/rules, local: " + var.resolve("local.d") + ", lists: ../conf/lists}\n");
             var admin = DecisionStoreEndToEndTest.cli("hold", "release", ref, "--config", conf.toString());
             assertThat(admin.exit()).as(admin.err()).isZero();
             assertThat(gw.downstream().getMessages()).hasSize(4);

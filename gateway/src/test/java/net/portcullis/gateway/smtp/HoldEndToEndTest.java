@@ -61,7 +61,8 @@ class HoldEndToEndTest {
             assertThat(new String(raw, StandardCharsets.ISO_8859_1)).doesNotContain("SECRET-BODY", "quarterly");
 
             Path conf = Files.writeString(var.resolve("g.yaml"), "hostname: mx.example.net\ndownstream: 127.0.0.1:"
-                    + GatewayHarness.port(gw.downstream()) + "\ndomains: [example.net]\nvar_dir: " + var + "\n");
+                    + GatewayHarness.port(gw.downstream()) + "\ndomains: [example.net]\nvar_dir: " + var + "\n"
+                    + "rules: {directory: ../conf/rules, local: " + var.resolve("local.d") + ", lists: ../conf/lists}\n");
             var list = DecisionStoreEndToEndTest.cli("hold", "list", "--json", "--config", conf.toString());
             JsonNode arr = new ObjectMapper().readTree(list.out());
             assertThat(arr).singleElement().satisfies(n -> {
@@ -87,6 +88,32 @@ class HoldEndToEndTest {
             var again = DecisionStoreEndToEndTest.cli("hold", "release", ref, "--config", conf.toString());
             assertThat(again.exit()).isEqualTo(2);
             assertThat(again.err()).contains(ref + " is released, not held");
+        }
+    }
+
+    /** Release decides again on the recorded signals, with today's rules less the one that held it. */
+    @Test
+    void releaseChecksTheRulesInForceNowLessTheHoldingOne() throws Exception {
+        try (GatewayHarness gw = start()) {
+            String ref = deliver(gw);
+            DecisionStoreEndToEndTest.awaitStored(gw, 1);
+            Files.writeString(var.resolve("local.d/95-refuse.rules"), """
+                    rule refuse-held-example
+                      stage data
+                      when mail.from_domain == "held.example"
+                      reject 550 5.7.1 "No mail from {mail.from_domain}"
+                    """);
+            Path conf = Files.writeString(var.resolve("g.yaml"), "hostname: mx.example.net\ndownstream: 127.0.0.1:"
+                    + GatewayHarness.port(gw.downstream()) + "\ndomains: [example.net]\nvar_dir: " + var + "\n"
+                    + "rules: {directory: ../conf/rules, local: " + var.resolve("local.d") + ", lists: ../conf/lists}\n");
+            var refused = DecisionStoreEndToEndTest.cli("hold", "release", ref, "--config", conf.toString());
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.err()).contains("the rules in force now refuse it: refuse-held-example (550 No mail from held.example)",
+                    ref + " stays held");
+            assertThat(gw.downstream().getMessages()).isEmpty();
+            var forced = DecisionStoreEndToEndTest.cli("hold", "release", ref, "--force", "--config", conf.toString());
+            assertThat(forced.exit()).as(forced.err()).isZero();
+            assertThat(gw.downstream().getMessages()).hasSize(2);
         }
     }
 
