@@ -129,6 +129,22 @@ public final class DecisionRecord {
         return rules;
     }
 
+    /**
+     * What decided: the transaction's deciding check or rule, else (no message decision) the one
+     * that decided its first recipient not accepted; null when nothing was refused.
+     */
+    public String decider() {
+        if (decidedBy != null) {
+            return decidedBy;
+        }
+        for (Recipient rc : recipients) {
+            if (!"accepted".equals(rc.outcome) && rc.decidedBy != null) {
+                return rc.decidedBy;
+            }
+        }
+        return null;
+    }
+
     /** A rule that matched, ran in monitor mode or failed; each once. */
     public boolean rule(String stage, String rule, String outcome, String detail) {
         Map<String, Object> hit = new LinkedHashMap<>();

@@ -44,7 +44,8 @@ public record MailAddress(String localPart, String domain) {
         return !isAscii(localPart) || domain != null && !isAscii(domain);
     }
 
-    private static boolean isAscii(String s) {
+    /** True when the text holds only ASCII characters. */
+    public static boolean isAscii(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) >= 0x80) {
                 return false;
@@ -58,8 +59,13 @@ public record MailAddress(String localPart, String domain) {
      * {@code bücher.example} and {@code xn--bcher-kva.example} are the same domain (IDNA, RFC 5890).
      */
     public String asciiDomain() {
-        if (domain == null || isAscii(domain)) {
-            return domain;
+        return domain == null ? null : asciiDomain(domain);
+    }
+
+    /** A domain in its lower-case A-label form; as it is when it is not a valid internationalized name. */
+    public static String asciiDomain(String domain) {
+        if (isAscii(domain)) {
+            return domain.toLowerCase(Locale.ROOT);
         }
         try {
             return java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);

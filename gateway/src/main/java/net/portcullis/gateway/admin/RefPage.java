@@ -158,7 +158,8 @@ public final class RefPage implements AutoCloseable {
 
     private String section(Map<?, ?> r) {
         String verdict = String.valueOf(r.get("verdict"));
-        String by = r.get("decided_by") == null ? firstRefusal(r) : String.valueOf(r.get("decided_by"));
+        String by = "transaction".equals(r.get("event")) ? net.portcullis.policy.DecisionRecord.fromMap(r).decider()
+                : String.valueOf(r.get("decided_by"));
         String outcome = switch (verdict) {
             case "rejected" -> "refused: your server should not send this mail again unchanged";
             case "tempfail" -> "deferred: your server retries by itself, nothing to do unless it keeps failing";
@@ -175,17 +176,6 @@ public final class RefPage implements AutoCloseable {
                 + "<dt>What to do</dt><dd>" + esc(DecisionExplainer.advice(by, signals)) + "</dd>")
                 + "</dl><p>If you believe this is a mistake, write to postmaster@" + esc(hostname)
                 + " and quote the reference.</p>";
-    }
-
-    private static String firstRefusal(Map<?, ?> r) {
-        if (r.get("recipients") instanceof List<?> l) {
-            for (Object o : l) {
-                if (o instanceof Map<?, ?> m && !"accepted".equals(m.get("outcome")) && m.get("decided_by") != null) {
-                    return String.valueOf(m.get("decided_by"));
-                }
-            }
-        }
-        return null;
     }
 
     private void page(HttpExchange ex, int code, String title, String body) throws IOException {

@@ -192,10 +192,20 @@ public final class ConfigLoader {
         GatewayConfig.Store storeCfg = new GatewayConfig.Store(url, store.string("user", ""), store.string("password", ""),
                 store.string("schema", "portcullis"), store.duration("refresh", Duration.ofSeconds(30)));
 
+        GatewayConfig.Log logCfg = log(top);
+        GatewayConfig.Review reviewCfg = review(top);
+        GatewayConfig.Hold holdCfg = hold(top, varDir, hostname);
+        // keys that only make sense together
+        if (reviewCfg.publicListen() != null && !logCfg.store()) {
+            throw new ConfigException("review.public_listen: the page reads the decision store: set log.store: true");
+        }
+        if (holdCfg.digest().releaseUrl() != null && reviewCfg.publicListen() == null) {
+            throw new ConfigException("hold.digest.release_url: the release links are served by review.public_listen: set it");
+        }
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
-                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), log(top), review(top), hold(top, varDir, hostname));
+                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg);
     }
 
     private static GatewayConfig.Consent consent(Section top) throws ConfigException {

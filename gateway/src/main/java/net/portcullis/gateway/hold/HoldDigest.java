@@ -101,7 +101,7 @@ public final class HoldDigest {
             if (s == null) {
                 return "(none)";
             }
-            return oneLine(jakarta.mail.internet.MimeUtility.decodeText(s));
+            return oneLine(net.portcullis.policy.HeaderText.decode(s));
         } catch (IOException | RuntimeException e) {
             return "(unreadable)";
         }

@@ -58,15 +58,7 @@ public final class DecisionExplainer {
             r.signals.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
             b.append('\n');
         }
-        String by = r.decidedBy;
-        if (by == null) {
-            for (DecisionRecord.Recipient rc : r.recipients()) {
-                if (!"accepted".equals(rc.outcome())) {
-                    by = rc.decidedBy();
-                    break;
-                }
-            }
-        }
+        String by = r.decider();
         String now = switch (String.valueOf(r.verdict)) {
             case "accepted" -> "nothing: the mail server took the message";
             case "held" -> "held for review by rule " + by + ": release it with bin/portcullis hold release " + r.ref

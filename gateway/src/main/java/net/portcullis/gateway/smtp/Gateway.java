@@ -51,7 +51,7 @@ public final class Gateway implements AutoCloseable {
     private final net.portcullis.policy.store.HoldStore holds;
     private final java.util.concurrent.ScheduledExecutorService housekeeping =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "hold-expiry");
+                Thread t = new Thread(r, "hold-housekeeping");
                 t.setDaemon(true);
                 return t;
             });
@@ -86,14 +86,6 @@ public final class Gateway implements AutoCloseable {
             throw new IOException("store " + config.store().url() + ": " + e.getMessage(), e);
         }
         lists.refreshEvery(config.store().refresh());
-        if (config.hold().digest().releaseUrl() != null && config.review().publicListen() == null) {
-            throw new net.portcullis.gateway.config.ConfigException(
-                    "hold.digest.release_url: the release links are served by review.public_listen: set it");
-        }
-        if (config.review().publicListen() != null && !config.log().store()) {
-            throw new net.portcullis.gateway.config.ConfigException(
-                    "review.public_listen: the page reads the decision store: set log.store: true");
-        }
         if (config.log().store()) {
             decisions = new net.portcullis.gateway.log.DecisionWriter(new net.portcullis.policy.store.DecisionStore(listStore.database()),
                     config.log().queue(), config.log().retention(), java.time.Clock.systemUTC());
@@ -185,7 +177,7 @@ public final class Gateway implements AutoCloseable {
         }
         if (config.review().publicListen() != null) {
             var l = config.review().publicListen();
-            boolean digests = config.hold().digest().every() != null || config.hold().digest().releaseUrl() != null;
+            boolean digests = config.hold().digest().releaseUrl() != null; // every needs it (ConfigLoader)
             refPage = new net.portcullis.gateway.admin.RefPage(new java.net.InetSocketAddress(l.host(), l.port()),
                     new net.portcullis.policy.store.DecisionStore(listStore.database()), config.hostname(),
                     digests ? holds : null, digests ? pool : null);

@@ -35,11 +35,7 @@ final class ReportMailbox {
         if (address == null || intake == null) {
             return false;
         }
-        String p = path.strip();
-        if (p.startsWith("<") && p.endsWith(">")) {
-            p = p.substring(1, p.length() - 1);
-        }
-        return p.equalsIgnoreCase(address);
+        return path.strip().equalsIgnoreCase(address); // our RCPT command hands over the path without <>
     }
 
     /** Takes the report in; returns the text of the 250 reply. */

@@ -161,7 +161,7 @@ final class SmtpCommands {
                 if (!params.isEmpty() && params.charAt(0) != ' ') {
                     return null;
                 }
-                return new String[] {rest.substring(1, i), params.strip()};
+                return new String[] {rest.substring(1, i).strip(), params.strip()};
             }
         }
         return null;

@@ -136,7 +136,7 @@ final class Transaction implements MessageHandler {
             Verdict earlier = state.sessionRefusal;
             throw refuseRecipient(entry, earlier.reply(), earlier.decidedBy(), "refused earlier in this session: " + earlier.reason());
         }
-        if (!params.has("SMTPUTF8") && !mailParams.has("SMTPUTF8") && !isAscii(path)) {
+        if (!params.has("SMTPUTF8") && !mailParams.has("SMTPUTF8") && !MailAddress.isAscii(path)) {
             throw refuseRecipient(entry, new Reply(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter"),
                     "rcpt.syntax", "UTF-8 recipient without SMTPUTF8");
         }
@@ -154,7 +154,7 @@ final class Transaction implements MessageHandler {
         }
         DownstreamReply r;
         try {
-            r = leg.recipient(sender, mailParams.passOn(dropForDownstream()), bare(path), params.passOn(Set.of()));
+            r = leg.recipient(sender, mailParams.passOn(dropForDownstream()), path, params.passOn(Set.of()));
         } catch (DownstreamException e) {
             record.downstreamTls = leg.tls();
             throw refuseRecipient(entry, e.reply(), "downstream", e.getMessage());
@@ -196,20 +196,6 @@ final class Transaction implements MessageHandler {
     private Set<String> dropForDownstream() {
         Set<String> ext = ctx.pool().extensions();
         return ext != null && ext.contains("8BITMIME") ? NOT_PASSED_ON : Set.of("AUTH", "BODY");
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String bare(String path) {
-        String p = path.strip();
-        return p.startsWith("<") && p.endsWith(">") ? p.substring(1, p.length() - 1) : p;
     }
 
     /**
@@ -307,7 +293,7 @@ final class Transaction implements MessageHandler {
                 throw reject(lost, "downstream", "no downstream session for this transaction");
             }
             StageOutcome d = policy().data(MessageFacts.parse(got.header(), got.size(), () -> bodyOf(spool, got.header())),
-                    accepted.stream().map(Transaction::bare).toList());
+                    List.copyOf(accepted));
             dataSignals = d.signals();
             note(d.stages());
             if (d.verdict().refused()) {
@@ -348,7 +334,7 @@ final class Transaction implements MessageHandler {
         leg.release(DownstreamPool.State.OPEN);
         java.time.Instant now = java.time.Instant.now();
         var h = new net.portcullis.policy.store.HoldStore.Held(record.ref, now, client().address().getHostAddress(), client().helo(),
-                sender, accepted.stream().map(Transaction::bare).toList(), got.size(), v.decidedBy(), v.reason(),
+                sender, List.copyOf(accepted), got.size(), v.decidedBy(), v.reason(),
                 now.plus(ctx.config().hold().retention()), "held", null);
         try (InputStream body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(prefix()), outgoing(spool, got.header()))) {
             ctx.holds().hold(h, body);

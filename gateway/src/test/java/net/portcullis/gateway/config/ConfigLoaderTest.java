@@ -67,6 +67,7 @@ class ConfigLoaderTest {
             "limits: {recipients: 99999999999999}|limits.recipients: '99999999999999' is not a whole number",
             "review: {ref_url: 'https://postmaster.example.net/why'}|review.ref_url: 'https://postmaster.example.net/why' must contain {ref}, where the reference id goes",
             "review: {ref_url: 'ftp://x/{ref}'}|review.ref_url: 'ftp://x/{ref}' must be an http:// or https:// URL without spaces",
+            "hold: {digest: {release_url: 'https://x.example/release/{token}'}}|hold.digest.release_url: the release links are served by review.public_listen: set it",
             "hold: {digest: {every: 1d}}|hold.digest.release_url: (missing) is required when hold.digest.every is set: the digest links to it",
             "hold: {digest: {release_url: 'https://x.example/release'}}|hold.digest.release_url: 'https://x.example/release' must be an http:// or https:// URL holding {token}",
             "reports: {weights: {fbl.example: lots}}|reports.weights.fbl.example: 'lots' must be a whole number from 1 to 1000",

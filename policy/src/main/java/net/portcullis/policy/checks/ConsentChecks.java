@@ -175,7 +175,7 @@ public final class ConsentChecks {
                     signs.add(h);
                 }
             }
-            String subject = decode(m.first("Subject"));
+            String subject = net.portcullis.policy.HeaderText.decode(m.first("Subject"));
             boolean label = subject != null && LABEL.matcher(subject.strip()).lookingAt();
             if (label) {
                 signs.add("advertising label in Subject");
@@ -188,39 +188,6 @@ public final class ConsentChecks {
                     Signal.of("commercial.list_unsubscribe", listUnsub, unsub == null ? "no List-Unsubscribe" : "List-Unsubscribe: " + unsub),
                     Signal.of("commercial.subject_labelled", label, "Subject: " + subject),
                     Signal.of("commercial.contact", contact, contact ? "List-Unsubscribe mailto: or Reply-To" : "no way to refuse further mail given"));
-        }
-
-        /** A header read octet for octet (ISO-8859-1) that is valid UTF-8 (SMTPUTF8 mail), as UTF-8. */
-        private static String rawUtf8(String s) {
-            boolean high = false;
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (c > 0xff) {
-                    return s;
-                }
-                high |= c >= 0x80;
-            }
-            if (!high) {
-                return s;
-            }
-            try {
-                return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                        .decode(java.nio.ByteBuffer.wrap(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))).toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
-                return s;
-            }
-        }
-
-        private static String decode(String s) {
-            if (s == null) {
-                return null;
-            }
-            s = rawUtf8(s);
-            try {
-                return jakarta.mail.internet.MimeUtility.decodeText(s);
-            } catch (java.io.UnsupportedEncodingException ex) {
-                return s;
-            }
         }
     }
 

@@ -17,17 +17,8 @@ public final class RecipientCheck implements Check {
     private final Set<String> domains;
 
     public RecipientCheck(Set<String> domains) {
-        this.domains = domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).map(RecipientCheck::ascii)
-                .collect(Collectors.toUnmodifiableSet());
-    }
-
-    /** Our domains are compared in A-label form, however gateway.yaml spells them. */
-    private static String ascii(String domain) {
-        try {
-            return java.net.IDN.toASCII(domain, java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            return domain;
-        }
+        // our domains are compared in A-label form, however gateway.yaml spells them
+        this.domains = domains.stream().map(d -> MailAddress.asciiDomain(d.toLowerCase(Locale.ROOT))).collect(Collectors.toUnmodifiableSet());
     }
 
     public boolean isLocal(MailAddress rcpt) {
