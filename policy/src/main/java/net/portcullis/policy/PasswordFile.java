@@ -24,7 +24,7 @@ public final class PasswordFile {
     static final int DEFAULT_ITERATIONS = 210_000; // OWASP 2023 figure for PBKDF2-HMAC-SHA256
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private record Entry(int iterations, byte[] salt, byte[] hash) { }
+    private record Entry(String role, int iterations, byte[] salt, byte[] hash) { }
 
     private final Map<String, Entry> users;
 
@@ -33,6 +33,18 @@ public final class PasswordFile {
     }
 
     public static PasswordFile load(Path file) throws IOException {
+        return load(file, null);
+    }
+
+    /**
+     * A password file whose lines carry a role after the name:
+     * {@code name:ROLE:pbkdf2-sha256:ITERATIONS:SALT:HASH} (the review page's accounts).
+     */
+    public static PasswordFile loadWithRoles(Path file, java.util.Set<String> roles) throws IOException {
+        return load(file, roles);
+    }
+
+    private static PasswordFile load(Path file, java.util.Set<String> roles) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         Map<String, Entry> users = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -42,6 +54,18 @@ public final class PasswordFile {
             }
             String where = file + ":" + (i + 1) + ": ";
             String[] f = line.split(":", -1);
+            String role = null;
+            if (roles != null) {
+                if (f.length != 6) {
+                    throw new IllegalArgumentException(where + "expected name:role:" + SCHEME + ":iterations:salt:hash, found "
+                            + f.length + " fields");
+                }
+                role = f[1];
+                if (!roles.contains(role)) {
+                    throw new IllegalArgumentException(where + "unknown role '" + role + "', expected one of " + new java.util.TreeSet<>(roles));
+                }
+                f = new String[] {f[0], f[2], f[3], f[4], f[5]};
+            }
             if (f.length != 5) {
                 throw new IllegalArgumentException(where + "expected name:" + SCHEME + ":iterations:salt:hash, found "
                         + f.length + " fields");
@@ -54,8 +78,15 @@ public final class PasswordFile {
                 if (iterations < 10_000) {
                     throw new IllegalArgumentException(where + "iterations " + iterations + " is below 10000");
                 }
-                Base64.Decoder b64 = Base64.getDecoder();
-                if (users.put(f[0], new Entry(iterations, b64.decode(f[3]), b64.decode(f[4]))) != null) {
+                byte[] salt;
+                byte[] hash;
+                try {
+                    salt = Base64.getDecoder().decode(f[3]);
+                    hash = Base64.getDecoder().decode(f[4]);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + "salt or hash is not base64: " + e.getMessage());
+                }
+                if (users.put(f[0], new Entry(role, iterations, salt, hash)) != null) {
                     throw new IllegalArgumentException(where + "user '" + f[0] + "' appears twice");
                 }
             } catch (NumberFormatException e) {
@@ -63,6 +94,15 @@ public final class PasswordFile {
             }
         }
         return new PasswordFile(users);
+    }
+
+    /** The line to add to a password file with roles for this user. */
+    public static String line(String user, String role, char[] password) {
+        if (!role.matches("[a-z]+")) {
+            throw new IllegalArgumentException("role '" + role + "' must be lower-case letters");
+        }
+        String plain = line(user, password);
+        return user + ":" + role + plain.substring(user.length());
     }
 
     /** The line to add to a password file for this user. */
@@ -85,6 +125,12 @@ public final class PasswordFile {
             return false;
         }
         return MessageDigest.isEqual(e.hash, derive(password.toCharArray(), e.salt, e.iterations));
+    }
+
+    /** The user's role in a file loaded with roles; null for an unknown user or a file without roles. */
+    public String role(String user) {
+        Entry e = users.get(user);
+        return e == null ? null : e.role;
     }
 
     public boolean contains(String user) {

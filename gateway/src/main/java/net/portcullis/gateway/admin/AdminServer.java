@@ -5,8 +5,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
- * A small HTTP endpoint for operators: {@code /metrics} (Prometheus text format) and
- * {@code /health}. Bind it to loopback or a management network only: it has no authentication.
+ * A small HTTP endpoint for operators: {@code /metrics} (Prometheus text format), {@code /health},
+ * and, when review.accounts is set, the review page under {@code /review/} (which has its own
+ * login). Bind it to loopback or a management network: metrics and health have no authentication.
  */
 public final class AdminServer implements AutoCloseable {
     private final HttpServer server;
@@ -17,8 +18,13 @@ public final class AdminServer implements AutoCloseable {
      *                   {@code /health/ready} also that mail can pass (503 otherwise, so a
      *                   load balancer sends clients to another gateway)
      */
-    public AdminServer(InetSocketAddress listen, Metrics metrics, java.util.function.Supplier<String> downstream) throws IOException {
-        server = HttpEndpoints.start(listen, "admin-http", 2);
+    public AdminServer(InetSocketAddress listen, Metrics metrics, java.util.function.Supplier<String> downstream,
+                       com.sun.net.httpserver.HttpHandler review) throws IOException {
+        // a login costs a PBKDF2 derivation (~100 ms): more threads, so a scrape never waits behind one
+        server = HttpEndpoints.start(listen, "admin-http", review == null ? 2 : 6);
+        if (review != null) {
+            server.createContext("/review", review);
+        }
         server.createContext("/metrics", ex -> HttpEndpoints.reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                 HttpEndpoints.utf8(metrics.scrape())));
         server.createContext("/health/live", ex -> HttpEndpoints.reply(ex, 200, "text/plain; charset=utf-8", HttpEndpoints.utf8("ok\n")));

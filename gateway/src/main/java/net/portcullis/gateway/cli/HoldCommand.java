@@ -8,9 +8,8 @@ import java.util.Map;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigLoader;
 import net.portcullis.gateway.config.GatewayConfig;
-import net.portcullis.gateway.downstream.DownstreamException;
 import net.portcullis.gateway.downstream.DownstreamPool;
-import net.portcullis.gateway.downstream.Resend;
+import net.portcullis.gateway.hold.HoldRelease;
 import net.portcullis.policy.store.HoldStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -114,77 +113,42 @@ final class HoldCommand extends CommandGroup {
         @Option(names = "--force", description = "release even when today's rules, less the one that held it, refuse or hold it")
         boolean force;
 
-        /**
-         * The data stage decided again on the signals recorded for this message, with the rules in
-         * force now less the one that held it: why it may not be released, or null when it may.
-         */
-        static String decideAgain(GatewayConfig cfg, HoldStore.Held h) throws Exception {
-            java.util.List<String> lines = new net.portcullis.policy.store.DecisionStore(ListsAccess.store(cfg).database()).find(h.ref());
-            if (lines.isEmpty()) {
-                System.err.println("portcullis: no stored decision for " + h.ref() + " (log.store off?): rules not checked again");
-                return null;
-            }
-            var rec = net.portcullis.policy.DecisionRecord.fromMap(LogCommand.JSON.readValue(lines.get(0), java.util.Map.class));
-            var catalogue = net.portcullis.gateway.smtp.PolicyWiring.catalogue();
-            GatewayConfig.Rules r = cfg.rules();
-            net.portcullis.rules.RuleSet rules;
-            try {
-                rules = net.portcullis.rules.RuleLoader.load(
-                        new net.portcullis.rules.RuleLoader.Dirs(r.directory(), r.local(), r.lists()), catalogue).without(h.rule());
-            } catch (java.io.IOException | net.portcullis.rules.RuleErrors e) {
-                return "the rules do not load, so it cannot be checked again (" + e.getMessage() + ")";
-            }
-            var base = net.portcullis.policy.SignalMap.fromJson(rec.signals, catalogue, null);
-            List<String> domains = h.recipients().stream().map(a -> a.substring(a.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT))
-                    .toList();
-            var now = net.portcullis.policy.PolicyTransaction.decideData(rules, base, domains, java.util.Map.of(), false);
-            if (now.verdict().refused()) {
-                return "the rules in force now refuse it: " + now.verdict().decidedBy() + " (" + now.verdict().reply().code() + " "
-                        + now.verdict().reply().text() + ")";
-            }
-            if (now.verdict().kind() == net.portcullis.rules.Verdict.Kind.HOLD) {
-                return "the rule " + now.verdict().decidedBy() + " would hold it again: " + now.verdict().reason();
-            }
-            return null;
-        }
-
         @Override
         int run() throws Exception {
             GatewayConfig cfg = cfg();
             HoldStore s = store(cfg);
-            HoldStore.Held h = held(s, ref);
-            if (!h.state().equals("held")) {
-                throw new IllegalArgumentException(h.ref() + " is " + h.state() + ", not held");
+            net.portcullis.policy.store.DecisionStore decisions = new net.portcullis.policy.store.DecisionStore(
+                    ListsAccess.store(cfg).database());
+            if (decisions.find(ref.toUpperCase(java.util.Locale.ROOT)).isEmpty()) {
+                System.err.println("portcullis: no stored decision for " + ref.toUpperCase(java.util.Locale.ROOT)
+                        + " (log.store off?): rules not checked again");
             }
-            String againstRules = decideAgain(cfg, h);
-            if (againstRules != null && !force) {
-                System.err.println("portcullis: " + againstRules + "; " + h.ref() + " stays held (--force releases it anyway)");
-                return 1;
-            }
-            byte[] message = s.read(h.ref());
-            // recipients who released it to themselves from their digest already have it
-            List<String> remaining = new ArrayList<>(h.recipients());
-            remaining.removeAll(s.releasedTo(h.ref()));
-            if (remaining.isEmpty()) {
-                s.settle(h.ref(), "released", by, Instant.now());
-                System.out.println("released " + h.ref() + ": every recipient had already released it to themselves");
-                return 0;
-            }
+            var catalogue = net.portcullis.gateway.smtp.PolicyWiring.catalogue();
+            GatewayConfig.Rules r = cfg.rules();
             try (DownstreamPool pool = new DownstreamPool(cfg.downstream(), cfg.downstreamOptions(), cfg.hostname())) {
-                Resend.Outcome o = Resend.send(pool, h.sender(), remaining, message);
-                o.replies().forEach((r, reply) -> System.out.println(r + ": " + reply));
-                if (!o.delivered()) {
-                    System.err.println("portcullis: the mail server took it for no recipient"
-                            + (o.end() == null ? "" : " (" + o.end() + ")") + "; " + h.ref() + " stays held");
-                    return 1;
+                HoldRelease.Result res = new HoldRelease(s, decisions, () -> net.portcullis.rules.RuleLoader.load(
+                        new net.portcullis.rules.RuleLoader.Dirs(r.directory(), r.local(), r.lists()), catalogue), catalogue, pool)
+                        .release(ref, by, force);
+                res.replies().forEach((rcpt, reply) -> System.out.println(rcpt + ": " + reply));
+                switch (res.status()) {
+                    case RELEASED -> {
+                        System.out.println(res.message());
+                        return 0;
+                    }
+                    case PARTLY -> {
+                        System.out.println(res.message());
+                        return 1;
+                    }
+                    case NOT_HELD -> throw new IllegalArgumentException(res.message());
+                    case UNAVAILABLE -> {
+                        System.err.println("portcullis: " + res.message());
+                        return 75; // EX_TEMPFAIL
+                    }
+                    default -> {
+                        System.err.println("portcullis: " + res.message().replace("(force releases", "(--force releases"));
+                        return 1;
+                    }
                 }
-                s.settle(h.ref(), "released", by, Instant.now());
-                System.out.println("released " + h.ref() + " to " + o.took().size() + " of " + remaining.size()
-                        + " remaining recipient(s): " + o.end());
-                return o.took().size() == remaining.size() ? 0 : 1;
-            } catch (DownstreamException e) {
-                System.err.println("portcullis: the mail server is unavailable (" + e.getMessage() + "); " + h.ref() + " stays held");
-                return 75; // EX_TEMPFAIL
             }
         }
     }

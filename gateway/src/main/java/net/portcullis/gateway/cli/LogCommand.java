@@ -1,9 +1,6 @@
 package net.portcullis.gateway.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +31,11 @@ final class LogCommand extends CommandGroup {
         String until;
         @Option(names = "--client", description = "client address")
         String client;
-        @Option(names = "--sender", description = "envelope sender")
+        @Option(names = "--sender", description = "envelope sender, or @DOMAIN for every sender of a domain")
         String sender;
         @Option(names = "--rcpt", description = "a recipient")
         String rcpt;
-        @Option(names = "--verdict", description = "accepted, rejected, tempfail or aborted")
+        @Option(names = "--verdict", description = "accepted, rejected, tempfail, held or aborted")
         String verdict;
         @Option(names = "--rule", description = "the check or rule that decided (decided_by)")
         String rule;
@@ -48,36 +45,7 @@ final class LogCommand extends CommandGroup {
         boolean json;
 
         DecisionStore.Filter filter() {
-            if (verdict != null && !List.of("accepted", "rejected", "tempfail", "aborted").contains(verdict)) {
-                throw new IllegalArgumentException("--verdict '" + verdict + "': expected accepted, rejected, tempfail or aborted");
-            }
-            if (limit < 1) {
-                throw new IllegalArgumentException("--limit must be at least 1");
-            }
-            return new DecisionStore.Filter(time("--since", since), time("--until", until), client, sender, rcpt, verdict, rule, limit);
-        }
-    }
-
-    /** "2h" (ago), "30m", "7d", "45s", or an ISO instant. */
-    static Instant time(String option, String value) {
-        if (value == null) {
-            return null;
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])").matcher(value.strip());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            Duration d = switch (m.group(2)) {
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-            return Instant.now().minus(d);
-        }
-        try {
-            return Instant.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException(option + " '" + value + "': expected 2h, 30m, 7d or an instant like 2026-11-24T08:00:00Z");
+            return net.portcullis.gateway.log.DecisionFilters.of("--", since, until, client, sender, rcpt, verdict, rule, limit);
         }
     }
 

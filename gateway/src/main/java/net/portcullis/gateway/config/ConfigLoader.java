@@ -199,6 +199,16 @@ public final class ConfigLoader {
         if (reviewCfg.publicListen() != null && !logCfg.store()) {
             throw new ConfigException("review.public_listen: the page reads the decision store: set log.store: true");
         }
+        if (reviewCfg.accounts() != null && adminHp == null) {
+            throw new ConfigException("review.accounts: the review page is served by the admin listener: set admin.listen");
+        }
+        if (reviewCfg.accounts() != null && !logCfg.store()) {
+            throw new ConfigException("review.accounts: the review page reads the decision store: set log.store: true");
+        }
+        if (reviewCfg.accounts() != null && !reviewCfg.behindTls() && !loopback(adminHp.host())) {
+            throw ConfigException.of("admin.listen", adminListen, "serves the review page beyond loopback in plain HTTP: put it behind "
+                    + "a TLS proxy and set review.behind_tls: true, or listen on 127.0.0.1");
+        }
         if (holdCfg.digest().releaseUrl() != null && reviewCfg.publicListen() == null) {
             throw new ConfigException("hold.digest.release_url: the release links are served by review.public_listen: set it");
         }
@@ -206,6 +216,10 @@ public final class ConfigLoader {
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
                 checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg);
+    }
+
+    private static boolean loopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     private static GatewayConfig.Consent consent(Section top) throws ConfigException {
@@ -244,7 +258,7 @@ public final class ConfigLoader {
 
     private static GatewayConfig.Review review(Section top) throws ConfigException {
         Section r = top.section("review");
-        r.allow(Set.of("ref_url", "public_listen"));
+        r.allow(Set.of("ref_url", "public_listen", "accounts", "behind_tls", "session_idle"));
         String url = r.string("ref_url", "");
         if (!url.isEmpty() && !url.matches("https?://[^\\s\\[\\]]+") ) {
             throw ConfigException.of("review.ref_url", url, "must be an http:// or https:// URL without spaces");
@@ -254,7 +268,13 @@ public final class ConfigLoader {
         }
         String listen = r.string("public_listen", "off");
         HostPort hp = listen.equals("off") ? null : HostPort.parse("review.public_listen", listen, true);
-        return new GatewayConfig.Review(url.isEmpty() ? null : url, hp);
+        String accounts = r.string("accounts", "off");
+        Duration idle = r.duration("session_idle", Duration.ofMinutes(30));
+        if (idle.compareTo(Duration.ofMinutes(1)) < 0 || idle.compareTo(Duration.ofDays(1)) > 0) {
+            throw ConfigException.of("review.session_idle", r.string("session_idle", ""), "must be between 1m and 1d");
+        }
+        return new GatewayConfig.Review(url.isEmpty() ? null : url, hp, accounts.equals("off") ? null : Path.of(accounts),
+                r.bool("behind_tls", false), idle);
     }
 
     private static GatewayConfig.Log log(Section top) throws ConfigException {

@@ -57,8 +57,13 @@ public record GatewayConfig(
      * @param refUrl       appended to every refusal after its [ref …]: a page where the sender reads
      *                     why ({ref} is replaced); null for none
      * @param publicListen serves that page, {@code /ref/REF}, without login (null: off)
+     * @param accounts     the review page's accounts (name:role:hash lines), which turn the page
+     *                     on at /review/ on the admin listener (null: off)
+     * @param behindTls    the admin listener is reached through a TLS proxy: session cookies are
+     *                     marked Secure (required when it listens beyond loopback)
+     * @param sessionIdle  a review session ends after this long without a request
      */
-    public record Review(String refUrl, HostPort publicListen) { }
+    public record Review(String refUrl, HostPort publicListen, Path accounts, boolean behindTls, Duration sessionIdle) { }
 
     /**
      * @param store     also write every decision to the store, for {@code portcullis log}

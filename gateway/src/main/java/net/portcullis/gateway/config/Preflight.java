@@ -17,6 +17,15 @@ public final class Preflight {
         if (cfg.usersFile() != null) {
             readableFile("auth.users_file", cfg.usersFile(), "create it with: bin/portcullis users add NAME --file " + cfg.usersFile());
         }
+        if (cfg.review().accounts() != null) {
+            Path accounts = cfg.review().accounts();
+            readableFile("review.accounts", accounts, "create it with: bin/portcullis reviewers add NAME --role admin --file " + accounts);
+            try {
+                net.portcullis.policy.PasswordFile.loadWithRoles(accounts, java.util.Set.of("viewer", "admin"));
+            } catch (IOException | IllegalArgumentException e) {
+                throw ConfigException.of("review.accounts", accounts.toString(), e.getMessage());
+            }
+        }
         if (cfg.tls().enabled() && cfg.tls().keystore() != null) {
             readableFile("tls.keystore", cfg.tls().keystore(), "give the path of a PKCS#12 file");
         }

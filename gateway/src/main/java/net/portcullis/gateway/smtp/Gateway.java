@@ -185,11 +185,36 @@ public final class Gateway implements AutoCloseable {
         }
         if (config.adminListen() != null) {
             admin = new AdminServer(new java.net.InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics,
-                    () -> gate.draining() ? "shutting down" : pool.readiness());
+                    () -> gate.draining() ? "shutting down" : pool.readiness(), reviewApp());
             LOG.info("metrics on http://{}:{}/metrics", config.adminListen().host(), admin.port());
+            if (config.review().accounts() != null) {
+                LOG.info("review page on http://{}:{}/review/", config.adminListen().host(), admin.port());
+            }
         }
         LOG.info("Portcullis listening on {}:{} for {}, relaying to {}", config.listen().host(), port(),
                 config.domains(), config.downstream());
+    }
+
+    /** The review page when review.accounts is set, else null. */
+    private net.portcullis.gateway.review.ReviewApp reviewApp() throws IOException {
+        GatewayConfig.Review r = config.review();
+        if (r.accounts() == null) {
+            return null;
+        }
+        var decisions = new net.portcullis.policy.store.DecisionStore(listStore.database());
+        var release = new net.portcullis.gateway.hold.HoldRelease(holds, decisions, rules::get, PolicyWiring.catalogue(), pool);
+        return new net.portcullis.gateway.review.ReviewApp(r.accounts(), r.behindTls(), r.sessionIdle(),
+                new net.portcullis.gateway.review.ReviewApp.Backend(decisions, listStore, this::reloadLists, holds, release,
+                        new net.portcullis.policy.store.ActionLog(listStore.database())));
+    }
+
+    /** After a change made here (the review page), the lists are read now rather than at the next store.refresh. */
+    private void reloadLists() {
+        try {
+            lists.load();
+        } catch (java.sql.SQLException e) {
+            LOG.warn("reading the lists again failed, the change counts from the next refresh: {}", e.getMessage());
+        }
     }
 
     /** Waits for the start-up probe of the downstream (what it offers), at most {@code wait}. */

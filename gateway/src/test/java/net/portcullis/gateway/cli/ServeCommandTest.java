@@ -44,6 +44,19 @@ class ServeCommandTest {
     }
 
     @Test
+    void aMissingOrBrokenReviewAccountsFileIsAConfigurationError() throws Exception {
+        Path missing = dir.resolve("nope");
+        Path c = config("review: {accounts: " + missing + "}");
+        Files.writeString(c, Files.readString(c).replace("admin: {listen: \"off\"}", "admin: {listen: 127.0.0.1:0}"));
+        refused(Cli.run("serve", "--config", c.toString()), "review.accounts: '" + missing
+                + "' does not exist or is not a file (create it with: bin/portcullis reviewers add NAME --role admin --file " + missing + ")");
+        Path broken = Files.writeString(dir.resolve("reviewers"), "ann:admin:secret\n");
+        Files.writeString(c, Files.readString(c).replace(missing.toString(), broken.toString()));
+        refused(Cli.run("serve", "--config", c.toString()), "review.accounts: '" + broken + "' " + broken
+                + ":1: expected name:role:pbkdf2-sha256:iterations:salt:hash, found 3 fields");
+    }
+
+    @Test
     void aMissingRulesDirectoryIsAConfigurationError() throws Exception {
         Path c = config("");
         Files.writeString(c, Files.readString(c).replace("directory: ../conf/rules", "directory: " + dir.resolve("no-rules")));

@@ -70,12 +70,30 @@ class ConfigLoaderTest {
             "hold: {digest: {release_url: 'https://x.example/release/{token}'}}|hold.digest.release_url: the release links are served by review.public_listen: set it",
             "hold: {digest: {every: 1d}}|hold.digest.release_url: (missing) is required when hold.digest.every is set: the digest links to it",
             "hold: {digest: {release_url: 'https://x.example/release'}}|hold.digest.release_url: 'https://x.example/release' must be an http:// or https:// URL holding {token}",
+            "review: {accounts: conf/reviewers, session_idle: 10s}|review.session_idle: '10s' must be between 1m and 1d",
+            "review: {accounts: conf/reviewers, behind_tls: perhaps}|review.behind_tls: 'perhaps' must be true or false",
             "reports: {weights: {fbl.example: lots}}|reports.weights.fbl.example: 'lots' must be a whole number from 1 to 1000",
     })
     void everyErrorNamesTheKeyTheValueAndTheProblem(String override, String message) {
         String key = override.substring(0, override.indexOf(':'));
         String yaml = MINIMAL.lines().filter(l -> !l.startsWith(key + ":")).reduce("", (a, b) -> a + b + "\n") + override + "\n";
         assertThatThrownBy(() -> ConfigLoader.parse(yaml)).isInstanceOf(ConfigException.class).hasMessage(message);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "admin: {listen: 'off'}|review.accounts: the review page is served by the admin listener: set admin.listen",
+            "log: {store: false}|review.accounts: the review page reads the decision store: set log.store: true",
+            "admin: {listen: '0.0.0.0:9325'}|admin.listen: '0.0.0.0:9325' serves the review page beyond loopback in plain HTTP: put it "
+                    + "behind a TLS proxy and set review.behind_tls: true, or listen on 127.0.0.1",
+    })
+    void theReviewPageNeedsTheAdminListenerTheStoreAndTlsBeyondLoopback(String other, String message) throws Exception {
+        String yaml = MINIMAL + "review: {accounts: conf/reviewers}\n" + other + "\n";
+        assertThatThrownBy(() -> ConfigLoader.parse(yaml)).isInstanceOf(ConfigException.class).hasMessage(message);
+        if (other.contains("0.0.0.0")) {
+            assertThat(ConfigLoader.parse(MINIMAL + "review: {accounts: conf/reviewers, behind_tls: true}\n" + other + "\n")
+                    .review().behindTls()).isTrue();
+        }
     }
 
     @Test

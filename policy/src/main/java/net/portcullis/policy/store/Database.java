@@ -81,6 +81,11 @@ public final class Database implements AutoCloseable {
         pool.close();
     }
 
+    /** PostgreSQL (a fleet's shared store) rather than the embedded SQLite: for the few SQL functions they spell differently. */
+    public boolean postgres() {
+        return schema != null;
+    }
+
     @Override
     public String toString() {
         return schema == null ? url : url + " (schema " + schema + ")";

@@ -96,6 +96,104 @@ public final class DecisionStore {
         }
     }
 
+    /** A stored decision line with its place in the store, for paging. */
+    public record Stored(long id, Instant at, String json) { }
+
+    /**
+     * One page of the decisions matching the filter, newest first, strictly older than
+     * {@code before} (a stored decision of the previous page; null for the first page). Keyset
+     * paging, so that page 500 costs what page 1 does on a million stored decisions.
+     */
+    public List<Stored> page(Filter f, Stored before) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT d.id, d.at, d.record FROM decision d WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        where(f, sql, args);
+        if (before != null) {
+            // the first term lets the time index bound the scan; the second breaks ties in one millisecond
+            sql.append(" AND d.at <= ? AND (d.at < ? OR d.id < ?)");
+            args.add(before.at().toEpochMilli());
+            args.add(before.at().toEpochMilli());
+            args.add(before.id());
+        }
+        sql.append(" ORDER BY d.at DESC, d.id DESC LIMIT ").append(Math.max(1, Math.min(f.limit(), 1_000)));
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            bind(s, args);
+            List<Stored> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Stored(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Where a decision stands, by id (the cursor of a page link); null when it is gone. */
+    public Stored byId(long id) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT id, at, record FROM decision WHERE id = ?")) {
+            s.setLong(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? new Stored(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3)) : null;
+            }
+        }
+    }
+
+    /** Counts of refusals (rejected and tempfail) since a time, by deciding rule and hour: rule → hour → count. */
+    public Map<String, Map<Instant, Long>> refusalsByRuleAndHour(Instant since) throws SQLException {
+        Map<String, Map<Instant, Long>> out = new java.util.TreeMap<>();
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("SELECT COALESCE(decided_by, '?'), (at / 3600000) * 3600000, COUNT(*) FROM decision "
+                     + "WHERE at >= ? AND verdict IN ('rejected', 'tempfail') GROUP BY 1, 2")) {
+            s.setLong(1, since.toEpochMilli());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>())
+                            .put(Instant.ofEpochMilli(rs.getLong(2)), rs.getLong(3));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Counts by verdict and hour since a time: verdict → hour → count. */
+    public Map<String, Map<Instant, Long>> verdictsByHour(Instant since) throws SQLException {
+        Map<String, Map<Instant, Long>> out = new java.util.TreeMap<>();
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("SELECT COALESCE(verdict, 'aborted'), (at / 3600000) * 3600000, COUNT(*) "
+                     + "FROM decision WHERE at >= ? GROUP BY 1, 2")) {
+            s.setLong(1, since.toEpochMilli());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>())
+                            .put(Instant.ofEpochMilli(rs.getLong(2)), rs.getLong(3));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** What a top list counts: the client address, or the envelope sender's domain. */
+    public enum Top { CLIENT, SENDER_DOMAIN }
+
+    /** The most refused clients or sender domains since a time, most first. */
+    public Map<String, Long> topRefused(Top what, Instant since, int limit) throws SQLException {
+        String key = what == Top.CLIENT ? "client"
+                : db.postgres() ? "substr(sender, strpos(sender, '@') + 1)" : "substr(sender, instr(sender, '@') + 1)";
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("SELECT " + key + ", COUNT(*) FROM decision WHERE at >= ? AND verdict = 'rejected'"
+                     + (what == Top.CLIENT ? " AND client IS NOT NULL" : " AND sender IS NOT NULL AND sender <> ''")
+                     + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT " + Math.max(1, Math.min(limit, 100)))) {
+            s.setLong(1, since.toEpochMilli());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Counts by verdict, by deciding rule and by hour, for the decisions matching the filter. */
     public Map<String, Map<String, Long>> stats(Filter f) throws SQLException {
         Map<String, Map<String, Long>> out = new LinkedHashMap<>();
@@ -185,7 +283,11 @@ public final class DecisionStore {
             sql.append(" AND d.client = ?");
             args.add(f.client());
         }
-        if (f.sender() != null) {
+        if (f.sender() != null && f.sender().startsWith("@")) {
+            // "@example.org": every sender of that domain
+            sql.append(" AND d.sender LIKE ? ESCAPE '!'");
+            args.add("%" + lower(f.sender()).replace("!", "!!").replace("%", "!%").replace("_", "!_"));
+        } else if (f.sender() != null) {
             sql.append(" AND d.sender = ?");
             args.add(lower(f.sender()));
         }

@@ -61,4 +61,49 @@ class DecisionStoreTest {
         assertThat(s.query(new DecisionStore.Filter(null, null, null, null, "victim@elsewhere.com", null, null, 10))).isEmpty();
         db.close();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void pagesFollowEachOtherWithoutGapsOrRepeatsAndTheOverviewCountsAgree(String kind) throws Exception {
+        Database db = kind.equals("sqlite") ? Databases.sqlite(dir) : Databases.postgres(schema = Databases.newSchema());
+        DecisionStore s = new DecisionStore(db);
+        Instant t0 = Instant.parse("2026-11-20T10:00:00Z");
+        java.util.List<DecisionStore.Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 95; i++) {
+            // pairs share a millisecond: the page boundary must still neither skip nor repeat one
+            rows.add(row(String.format("R%07d", i), t0.plusMillis(i / 2 * 120_000L), "192.0.2." + (i % 4),
+                    (i % 3 == 0 ? "x" : "y") + i + "@d" + (i % 3) + ".example", i % 5 == 0 ? "accepted" : "rejected",
+                    i % 5 == 0 ? "downstream" : "rule-" + (i % 2), "u@example.net"));
+        }
+        s.append(rows);
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        DecisionStore.Stored before = null;
+        for (int page = 0; page < 10; page++) {
+            java.util.List<DecisionStore.Stored> p = s.page(DecisionStore.Filter.all(20), before);
+            if (p.isEmpty()) {
+                break;
+            }
+            p.forEach(x -> seen.add(x.json().substring(8, 16)));
+            before = s.byId(p.get(p.size() - 1).id());
+        }
+        assertThat(seen).hasSize(95).doesNotHaveDuplicates().startsWith("R0000094", "R0000093").endsWith("R0000000");
+        // "@d1.example": every sender of that domain, and no other (nor a domain merely ending so)
+        assertThat(s.page(new DecisionStore.Filter(null, null, null, "@D1.example", null, null, null, 100), null))
+                .hasSize(32).allSatisfy(x -> assertThat(Integer.parseInt(x.json().substring(9, 16)) % 3).isEqualTo(1));
+        assertThat(s.page(new DecisionStore.Filter(null, null, null, "@_1.example", null, null, null, 100), null)).isEmpty();
+
+        Instant since = t0.minusSeconds(1);
+        long rejected = rows.stream().filter(r -> r.verdict().equals("rejected")).count();
+        var byRule = s.refusalsByRuleAndHour(since);
+        assertThat(byRule).containsOnlyKeys("rule-0", "rule-1");
+        assertThat(byRule.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum()).isEqualTo(rejected);
+        assertThat(byRule.get("rule-1")).containsOnlyKeys(t0, t0.plusSeconds(3600));
+        var verdicts = s.verdictsByHour(since);
+        assertThat(verdicts.get("accepted").values().stream().mapToLong(Long::longValue).sum()).isEqualTo(19);
+        assertThat(s.topRefused(DecisionStore.Top.CLIENT, since, 2)).hasSize(2).allSatisfy((k, v) -> assertThat(k).startsWith("192.0.2."));
+        var domains = s.topRefused(DecisionStore.Top.SENDER_DOMAIN, since, 10);
+        assertThat(domains).containsOnlyKeys("d0.example", "d1.example", "d2.example");
+        assertThat(domains.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(rejected);
+        assertThat(s.topRefused(DecisionStore.Top.CLIENT, t0.plusSeconds(86_400), 10)).isEmpty();
+    }
 }
