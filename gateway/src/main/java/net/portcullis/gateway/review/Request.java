@@ -27,7 +27,14 @@ final class Request {
         this.form = form;
     }
 
-    /** @throws IllegalStateException the body is too long or not a form */
+    /** A form longer than {@link #MAX_BODY}: answered 413. */
+    static final class TooLong extends IllegalStateException {
+        TooLong(String message) {
+            super(message);
+        }
+    }
+
+    /** @throws IllegalStateException the body is not a form, or too long ({@link TooLong}) */
     static Request read(HttpExchange ex) throws IOException {
         Map<String, String> form = Map.of();
         if (ex.getRequestMethod().equals("POST")) {
@@ -37,7 +44,13 @@ final class Request {
             }
             byte[] body = ex.getRequestBody().readNBytes(MAX_BODY + 1);
             if (body.length > MAX_BODY) {
-                throw new IllegalStateException("the form is longer than " + MAX_BODY + " bytes");
+                // read (a bounded amount of) the rest, so the client hears the answer rather than a reset
+                byte[] sink = new byte[8192];
+                long drained = 0;
+                for (int n; drained < 16L * MAX_BODY && (n = ex.getRequestBody().read(sink)) > 0; ) {
+                    drained += n;
+                }
+                throw new TooLong("the form is longer than " + MAX_BODY + " bytes");
             }
             form = decode(new String(body, StandardCharsets.UTF_8));
         }

@@ -78,7 +78,8 @@ public final class ReviewApp implements HttpHandler {
             try {
                 req = Request.read(ex);
             } catch (IllegalStateException e) {
-                html(ex, new Reply(400, Html.page("Bad request", null, "", Html.notice("error", e.getMessage()))));
+                html(ex, new Reply(e instanceof Request.TooLong ? 413 : 400, Html.page("Bad request", null, "",
+                        Html.notice("error", e.getMessage()))));
                 return;
             }
             if (!req.method.equals("GET") && !req.method.equals("POST")) {
@@ -231,15 +232,20 @@ public final class ReviewApp implements HttpHandler {
         return role.equals(s.role()) ? s : new Session(s.id(), s.account(), role, s.csrf(), s.started());
     }
 
-    /** A POST whose Origin (browsers send it with every POST) names another site is refused whatever its token. */
-    private static boolean sameOrigin(HttpExchange ex) {
+    /**
+     * A POST whose Origin (browsers send it with every POST) names another site is refused whatever
+     * its token. Behind a TLS proxy the page's own origin is the proxy's, which it passes as the
+     * Host header or as X-Forwarded-Host.
+     */
+    private boolean sameOrigin(HttpExchange ex) {
         String origin = ex.getRequestHeaders().getFirst("Origin");
-        String host = ex.getRequestHeaders().getFirst("Host");
         if (origin == null) {
             return true; // not a browser: the form token decides
         }
         String bare = origin.replaceFirst("^https?://", "");
-        return host != null && bare.equalsIgnoreCase(host);
+        String host = ex.getRequestHeaders().getFirst("Host");
+        String forwarded = secure ? ex.getRequestHeaders().getFirst("X-Forwarded-Host") : null;
+        return bare.equalsIgnoreCase(String.valueOf(host)) || bare.equalsIgnoreCase(String.valueOf(forwarded));
     }
 
     private static boolean tokenMatches(String given, String expected) {
