@@ -132,23 +132,17 @@ public final class RefPage implements AutoCloseable {
                 page(ex, 405, "Not allowed", "<p>Use the button of the page.</p>");
                 return;
             }
-            if (!holds.claimRelease(h.ref(), claim.recipient(), java.time.Instant.now())) {
-                page(ex, 409, "Already delivered", "<p>This message was already released to " + esc(claim.recipient()) + ".</p>");
-                return;
-            }
-            net.portcullis.gateway.downstream.Resend.Outcome o;
-            try {
-                o = net.portcullis.gateway.downstream.Resend.send(pool, h.sender(), List.of(claim.recipient()), holds.read(h.ref()));
-            } catch (net.portcullis.gateway.downstream.DownstreamException e) {
-                o = null;
-            }
-            if (o == null || !o.delivered()) {
-                holds.unclaim(h.ref(), claim.recipient());
-                page(ex, 503, "Not delivered yet", "<p>The mail server cannot take it right now: please try again later.</p>");
-                return;
-            }
-            if (holds.releasedTo(h.ref()).containsAll(h.recipients())) {
-                holds.settle(h.ref(), "released", "recipients", java.time.Instant.now());
+            var r = net.portcullis.gateway.hold.HoldRelease.deliver(holds, pool, h, List.of(claim.recipient()), "recipients");
+            switch (r.status()) {
+                case RELEASED, PARTLY -> { }
+                case ALREADY -> {
+                    page(ex, 409, "Already delivered", "<p>This message was already released to " + esc(claim.recipient()) + ".</p>");
+                    return;
+                }
+                default -> {
+                    page(ex, 503, "Not delivered yet", "<p>The mail server cannot take it right now: please try again later.</p>");
+                    return;
+                }
             }
             page(ex, 200, "Delivered", about + "<p>The message is on its way to " + esc(claim.recipient()) + ".</p>");
         } catch (java.sql.SQLException e) {

@@ -29,10 +29,17 @@ import net.portcullis.rules.Verdict;
  * recipient has it, and a recipient the mail server refused keeps it held for another try.
  */
 public final class HoldRelease {
-    public enum Status { RELEASED, PARTLY, NOT_HELD, AGAINST_RULES, REFUSED, UNAVAILABLE }
+    public enum Status { RELEASED, PARTLY, ALREADY, NOT_HELD, AGAINST_RULES, REFUSED, UNAVAILABLE }
 
-    /** What came of a release: in plain words for the CLI and the page, with the server's reply per recipient. */
-    public record Result(Status status, String message, Map<String, String> replies) {
+    /**
+     * What came of a release: in plain words for the CLI and the page, the recipients the mail
+     * server took it for now, and its reply per recipient.
+     */
+    public record Result(Status status, String message, List<String> took, Map<String, String> replies) {
+        Result(Status status, String message) {
+            this(status, message, List.of(), Map.of());
+        }
+
         public boolean done() {
             return status == Status.RELEASED;
         }
@@ -87,53 +94,69 @@ public final class HoldRelease {
     public Result release(String ref, String by, boolean force) throws SQLException, IOException {
         HoldStore.Held h = holds.find(ref.toUpperCase(Locale.ROOT));
         if (h == null) {
-            return new Result(Status.NOT_HELD, "no held message with ref " + ref.toUpperCase(Locale.ROOT), Map.of());
+            return new Result(Status.NOT_HELD, "no held message with ref " + ref.toUpperCase(Locale.ROOT));
         }
         if (!h.state().equals("held")) {
-            return new Result(Status.NOT_HELD, h.ref() + " is " + h.state() + ", not held", Map.of());
+            return new Result(Status.NOT_HELD, h.ref() + " is " + h.state() + ", not held");
         }
         String againstRules = decideAgain(h);
         if (againstRules != null && !force) {
-            return new Result(Status.AGAINST_RULES, againstRules + "; " + h.ref() + " stays held (force releases it anyway)", Map.of());
+            return new Result(Status.AGAINST_RULES, againstRules + "; " + h.ref() + " stays held (force releases it anyway)");
         }
+        Result r = deliver(holds, pool, h, h.recipients(), by);
+        return r.status() == Status.ALREADY ? new Result(Status.RELEASED, "released " + h.ref() + ": every recipient had it already") : r;
+    }
+
+    /**
+     * Relays a held message to those of {@code recipients} it was not released to yet (each
+     * claimed first, so it goes once to each), and marks it released once every recipient has
+     * it. The digest's one-click link calls this for its one recipient, without the rules.
+     */
+    public static Result deliver(HoldStore holds, DownstreamPool pool, HoldStore.Held h, List<String> recipients, String by)
+            throws SQLException, IOException {
         byte[] message = holds.read(h.ref());
         Instant now = Instant.now();
         List<String> claimed = new ArrayList<>();
-        for (String r : h.recipients()) {
+        for (String r : recipients) {
             if (holds.claimRelease(h.ref(), r, now)) {
                 claimed.add(r);
             }
         }
         if (claimed.isEmpty()) {
-            holds.settle(h.ref(), "released", by, now);
-            return new Result(Status.RELEASED, "released " + h.ref() + ": every recipient had it already", Map.of());
+            if (holds.releasedTo(h.ref()).containsAll(h.recipients())) {
+                holds.settle(h.ref(), "released", by, now);
+            }
+            return new Result(Status.ALREADY, h.ref() + " was released to " + String.join(", ", recipients) + " already");
         }
         Resend.Outcome o;
         try {
             o = Resend.send(pool, h.sender(), claimed, message);
         } catch (DownstreamException e) {
-            unclaim(h.ref(), claimed);
-            return new Result(Status.UNAVAILABLE, "the mail server is unavailable (" + e.getMessage() + "); " + h.ref() + " stays held",
-                    Map.of());
+            unclaim(holds, h.ref(), claimed);
+            return new Result(Status.UNAVAILABLE, "the mail server is unavailable (" + e.getMessage() + "); " + h.ref() + " stays held");
         }
         if (!o.delivered()) {
-            unclaim(h.ref(), claimed);
+            unclaim(holds, h.ref(), claimed);
             return new Result(Status.REFUSED, "the mail server took it for no recipient" + (o.end() == null ? "" : " (" + o.end() + ")")
-                    + "; " + h.ref() + " stays held", o.replies());
+                    + "; " + h.ref() + " stays held", List.of(), o.replies());
         }
         List<String> refused = new ArrayList<>(claimed);
         refused.removeAll(o.took());
-        unclaim(h.ref(), refused);
+        unclaim(holds, h.ref(), refused);
         Map<String, String> replies = new LinkedHashMap<>(o.replies());
         if (holds.releasedTo(h.ref()).containsAll(h.recipients())) {
             holds.settle(h.ref(), "released", by, Instant.now());
-            return new Result(Status.RELEASED, "released " + h.ref() + " to " + o.took().size() + " recipient(s): " + o.end(), replies);
+            return new Result(Status.RELEASED, "released " + h.ref() + " to " + o.took().size() + " recipient(s): " + o.end(), o.took(),
+                    replies);
         }
+        List<String> waiting = new ArrayList<>(h.recipients());
+        waiting.removeAll(holds.releasedTo(h.ref()));
         return new Result(Status.PARTLY, "released " + h.ref() + " to " + o.took().size() + " of " + claimed.size()
-                + " recipient(s); it stays held for " + String.join(", ", refused) + " (release again to retry, or delete it)", replies);
+                + " recipient(s); it stays held for " + String.join(", ", waiting) + " (release again to retry, or delete it)", o.took(),
+                replies);
     }
 
-    private void unclaim(String ref, List<String> recipients) throws SQLException {
+    private static void unclaim(HoldStore holds, String ref, List<String> recipients) throws SQLException {
         for (String r : recipients) {
             holds.unclaim(ref, r);
         }
