@@ -1,5 +1,7 @@
 package net.portcullis.gateway.admin;
 
+import static net.portcullis.gateway.review.Html.esc;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -177,21 +179,6 @@ public final class RefPage implements AutoCloseable {
                 + "<style>body{font-family:sans-serif;max-width:42em;margin:2em auto;padding:0 1em}dt{font-weight:bold}</style>"
                 + "</head><body><h1>" + esc(title) + "</h1><p>Mail to " + esc(hostname) + "</p>" + body + "</body></html>";
         HttpEndpoints.reply(ex, code, "text/html; charset=utf-8", HttpEndpoints.utf8(html));
-    }
-
-    static String esc(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     @Override

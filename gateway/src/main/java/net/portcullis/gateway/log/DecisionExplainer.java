@@ -69,8 +69,9 @@ public final class DecisionExplainer {
         return b.toString();
     }
 
+    /** One recipient's entry of a decision line (its reason and reply), or an empty map. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> recipientMap(Map<?, ?> raw, String address) {
+    public static Map<String, Object> recipientMap(Map<?, ?> raw, String address) {
         if (raw.get("recipients") instanceof List<?> l) {
             for (Object o : l) {
                 if (o instanceof Map<?, ?> m && address.equals(String.valueOf(m.get("address")))) {

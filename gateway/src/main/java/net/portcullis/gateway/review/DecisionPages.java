@@ -171,7 +171,7 @@ final class DecisionPages {
         b.append("</dl>");
         b.append("<h2>Recipients</h2><table><thead><tr><th>Address</th><th>Outcome</th><th>By</th><th>Reply</th></tr></thead><tbody>");
         for (DecisionRecord.Recipient rc : r.recipients()) {
-            Map<?, ?> m = recipientMap(raw, rc.address());
+            Map<?, ?> m = DecisionExplainer.recipientMap(raw, rc.address());
             b.append("<tr><td>").append(Html.esc(rc.address())).append("</td><td>").append(Html.esc(rc.outcome()))
                     .append(m.get("reason") == null ? "" : " — " + Html.esc(m.get("reason"))).append("</td><td>")
                     .append(rc.decidedBy() == null ? "" : "<code>" + Html.esc(rc.decidedBy()) + "</code>").append("</td><td>")
@@ -207,16 +207,5 @@ final class DecisionPages {
     private static String clientLink(String client) {
         return "<a href=\"/review/?client=" + Html.esc(Html.url(client)) + "\" title=\"other transactions of this client\">"
                 + Html.esc(client) + "</a>";
-    }
-
-    private static Map<?, ?> recipientMap(Map<?, ?> raw, String address) {
-        if (raw.get("recipients") instanceof List<?> l) {
-            for (Object o : l) {
-                if (o instanceof Map<?, ?> m && address.equals(String.valueOf(m.get("address")))) {
-                    return m;
-                }
-            }
-        }
-        return Map.of();
     }
 }

@@ -5,11 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** Escaping and the page frame of the review page: every value on a page goes through {@link #esc}. */
-final class Html {
+public final class Html {
     private Html() {
     }
 
-    static String esc(Object o) {
+    /** Text made safe for HTML content and attribute values (the public reference page uses it too). */
+    public static String esc(Object o) {
         String s = String.valueOf(o);
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (int i = 0; i < s.length(); i++) {

@@ -140,27 +140,19 @@ public final class DecisionStore {
 
     /** Counts of refusals (rejected and tempfail) since a time, by deciding rule and hour: rule → hour → count. */
     public Map<String, Map<Instant, Long>> refusalsByRuleAndHour(Instant since) throws SQLException {
-        Map<String, Map<Instant, Long>> out = new java.util.TreeMap<>();
-        try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("SELECT COALESCE(decided_by, '?'), (at / 3600000) * 3600000, COUNT(*) FROM decision "
-                     + "WHERE at >= ? AND verdict IN ('rejected', 'tempfail') GROUP BY 1, 2")) {
-            s.setLong(1, since.toEpochMilli());
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    out.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>())
-                            .put(Instant.ofEpochMilli(rs.getLong(2)), rs.getLong(3));
-                }
-            }
-        }
-        return out;
+        return byHour("COALESCE(decided_by, '?')", " AND verdict IN ('rejected', 'tempfail')", since);
     }
 
     /** Counts by verdict and hour since a time: verdict → hour → count. */
     public Map<String, Map<Instant, Long>> verdictsByHour(Instant since) throws SQLException {
+        return byHour("COALESCE(verdict, 'aborted')", "", since);
+    }
+
+    private Map<String, Map<Instant, Long>> byHour(String key, String condition, Instant since) throws SQLException {
         Map<String, Map<Instant, Long>> out = new java.util.TreeMap<>();
         try (Connection c = db.connect();
-             PreparedStatement s = c.prepareStatement("SELECT COALESCE(verdict, 'aborted'), (at / 3600000) * 3600000, COUNT(*) "
-                     + "FROM decision WHERE at >= ? GROUP BY 1, 2")) {
+             PreparedStatement s = c.prepareStatement("SELECT " + key + ", (at / 3600000) * 3600000, COUNT(*) FROM decision "
+                     + "WHERE at >= ?" + condition + " GROUP BY 1, 2")) {
             s.setLong(1, since.toEpochMilli());
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
