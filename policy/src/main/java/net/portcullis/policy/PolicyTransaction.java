@@ -98,10 +98,14 @@ public final class PolicyTransaction {
                 }
             }
         }
-        SignalMap cheap = new SignalMap(null);
-        for (Stage s : List.of(Stage.CONNECT, Stage.HELO, Stage.MAIL, Stage.RELAY)) {
-            engine.computeCheap(s, new Event(s, client, sender, s == Stage.RELAY ? rcpt : null, null, cheap), cheap);
+        // the earlier stages' signals are a layer below, as on the full path: the recipient's entry in
+        // the decision line records its own (relay) signals, the transaction's the earlier ones once
+        SignalMap earlier = new SignalMap(null);
+        for (Stage s : List.of(Stage.CONNECT, Stage.HELO, Stage.MAIL)) {
+            engine.computeCheap(s, new Event(s, client, sender, null, null, earlier), earlier);
         }
+        SignalMap cheap = new SignalMap(earlier);
+        engine.computeCheap(Stage.RELAY, new Event(Stage.RELAY, client, sender, rcpt, null, cheap), cheap);
         StageResult r = rules.evaluate(Stage.RELAY, rcpt.domain(), cheap, 0);
         if (r.verdict().refused()) {
             return outcome(r.verdict(), r.score(), r.tags(), List.of(r), cheap);

@@ -9,9 +9,12 @@ import picocli.CommandLine.Command;
 final class SignalsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        System.out.printf("%-24s %-7s %-8s %-22s %s%n", "SIGNAL", "TYPE", "STAGE", "EXAMPLE", "MEANING");
-        for (SignalSpec s : PolicyWiring.catalogue().all()) {
-            System.out.printf("%-24s %-7s %-8s %-22s %s%n", s.name(), s.type().word(), s.stage().keyword(), s.example(), s.meaning());
+        var all = PolicyWiring.catalogue().all();
+        int width = Math.max(24, all.stream().mapToInt(s -> s.name().length()).max().orElse(0));
+        String row = "%-" + width + "s %-7s %-8s %-22s %s%n";
+        System.out.printf(row, "SIGNAL", "TYPE", "STAGE", "EXAMPLE", "MEANING");
+        for (SignalSpec s : all) {
+            System.out.printf(row, s.name(), s.type().word(), s.stage().keyword(), s.example(), s.meaning());
         }
         return 0;
     }

@@ -6,7 +6,7 @@ public final class ConfigException extends Exception {
         super(message);
     }
 
-    static ConfigException of(String key, Object value, String problem) {
+    public static ConfigException of(String key, Object value, String problem) {
         return new ConfigException(key + ": " + (value == null ? "(missing)" : "'" + value + "'") + " " + problem);
     }
 }

@@ -33,6 +33,13 @@ public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
             "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log", "review", "hold");
 
+    /** The keys of the file: ours, and the sections the checks own. */
+    private static Set<String> topKeys() {
+        Set<String> all = new java.util.HashSet<>(TOP);
+        all.addAll(net.portcullis.gateway.checks.CheckRegistry.sections());
+        return all;
+    }
+
     private ConfigLoader() {
     }
 
@@ -64,8 +71,8 @@ public final class ConfigLoader {
         if (!(doc instanceof Map<?, ?> root)) {
             throw new ConfigException(source + ": expected a mapping of keys (listen, hostname, downstream, ...)");
         }
-        Section top = new Section("", root);
-        top.allow(TOP);
+        ConfigSection top = new ConfigSection("", root);
+        top.allow(topKeys());
 
         HostPort listen = HostPort.parse("listen", top.string("listen", "127.0.0.1:2525"), true);
         String hostname = top.string("hostname", null);
@@ -104,7 +111,7 @@ public final class ConfigLoader {
             }
         }
 
-        Section lim = top.section("limits");
+        ConfigSection lim = top.section("limits");
         lim.allow(Set.of("message_size", "recipients", "line_length", "idle_timeout", "connections",
                 "connections_per_client", "errors", "junk_commands", "data_deadline"));
         GatewayConfig.Limits limits = new GatewayConfig.Limits(
@@ -118,7 +125,7 @@ public final class ConfigLoader {
                 lim.integer("junk_commands", 100, 1, 1_000_000),
                 lim.duration("data_deadline", Duration.ofMinutes(10)));
 
-        Section dso = top.section("downstream_options");
+        ConfigSection dso = top.section("downstream_options");
         dso.allow(Set.of("connect_timeout", "timeout", "data_timeout", "starttls", "reuse", "max_idle", "idle_time"));
         String starttls = dso.string("starttls", "opportunistic");
         if (!starttls.equals("opportunistic") && !starttls.equals("off")) {
@@ -133,7 +140,7 @@ public final class ConfigLoader {
                 dso.integer("max_idle", 64, 0, 100_000),
                 dso.duration("idle_time", Duration.ofSeconds(30)));
 
-        Section tls = top.section("tls");
+        ConfigSection tls = top.section("tls");
         tls.allow(Set.of("enabled", "keystore", "password"));
         String keystore = tls.string("keystore", null);
         GatewayConfig.Tls tlsCfg = new GatewayConfig.Tls(tls.bool("enabled", true),
@@ -142,18 +149,18 @@ public final class ConfigLoader {
             throw ConfigException.of("tls.password", null, "is required when tls.keystore is set");
         }
 
-        Section auth = top.section("auth");
+        ConfigSection auth = top.section("auth");
         auth.allow(Set.of("users_file"));
         String users = auth.string("users_file", null);
 
         Path varDir = Path.of(top.string("var_dir", "var"));
-        Section spool = top.section("spool");
+        ConfigSection spool = top.section("spool");
         spool.allow(Set.of("directory", "memory_threshold"));
         GatewayConfig.Spool spoolCfg = new GatewayConfig.Spool(
                 Path.of(spool.string("directory", varDir.resolve("spool").toString())),
                 (int) spool.size("memory_threshold", 256 * 1024, 0));
 
-        Section dns = top.section("dns");
+        ConfigSection dns = top.section("dns");
         dns.allow(Set.of("servers", "timeout"));
         List<InetSocketAddress> servers = new ArrayList<>();
         for (String s : dns.strings("servers")) {
@@ -163,18 +170,18 @@ public final class ConfigLoader {
         }
         GatewayConfig.DnsOptions dnsCfg = new GatewayConfig.DnsOptions(servers, dns.duration("timeout", Duration.ofSeconds(5)));
 
-        Section rules = top.section("rules");
+        ConfigSection rules = top.section("rules");
         rules.allow(Set.of("directory", "local", "lists", "check_deadline"));
         GatewayConfig.Rules rulesCfg = new GatewayConfig.Rules(Path.of(rules.string("directory", "conf/rules")),
                 Path.of(rules.string("local", "conf/local.d")), Path.of(rules.string("lists", "conf/lists")),
                 rules.duration("check_deadline", Duration.ofSeconds(8)));
 
-        Section admin = top.section("admin");
+        ConfigSection admin = top.section("admin");
         admin.allow(Set.of("listen"));
         String adminListen = admin.string("listen", "127.0.0.1:9325");
         HostPort adminHp = adminListen.equals("off") ? null : HostPort.parse("admin.listen", adminListen, true);
 
-        Section checks = top.section("checks");
+        ConfigSection checks = top.section("checks");
         checks.allow(Set.of("dynamic_patterns", "authserv_id"));
         String authserv = checks.string("authserv_id", hostname);
         GatewayConfig.Checks checksCfg = new GatewayConfig.Checks(Path.of(checks.string("dynamic_patterns",
@@ -183,7 +190,7 @@ public final class ConfigLoader {
             throw ConfigException.of("checks.authserv_id", authserv, "must be a host name (letters, digits, '.' and '-') or off");
         }
 
-        Section store = top.section("store");
+        ConfigSection store = top.section("store");
         store.allow(Set.of("url", "user", "password", "schema", "refresh"));
         String url = store.string("url", "jdbc:sqlite:" + varDir.resolve("portcullis.db"));
         if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
@@ -215,15 +222,16 @@ public final class ConfigLoader {
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
-                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg);
+                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg,
+                net.portcullis.gateway.checks.CheckRegistry.parse(top));
     }
 
     private static boolean loopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
-    private static GatewayConfig.Consent consent(Section top) throws ConfigException {
-        Section c = top.section("consent");
+    private static GatewayConfig.Consent consent(ConfigSection top) throws ConfigException {
+        ConfigSection c = top.section("consent");
         c.allow(Set.of("refresh", "api_listen", "api_token", "retention"));
         String listen = c.string("api_listen", "off");
         String token = c.string("api_token", "");
@@ -236,10 +244,10 @@ public final class ConfigLoader {
                 c.duration("retention", Duration.ofDays(3650)));
     }
 
-    private static GatewayConfig.Hold hold(Section top, Path varDir, String hostname) throws ConfigException {
-        Section h = top.section("hold");
+    private static GatewayConfig.Hold hold(ConfigSection top, Path varDir, String hostname) throws ConfigException {
+        ConfigSection h = top.section("hold");
         h.allow(Set.of("directory", "key_file", "retention", "digest"));
-        Section d = h.section("digest");
+        ConfigSection d = h.section("digest");
         d.allow(Set.of("every", "release_url", "from"));
         String every = d.string("every", "off");
         String url = d.string("release_url", "");
@@ -256,8 +264,8 @@ public final class ConfigLoader {
                 digest);
     }
 
-    private static GatewayConfig.Review review(Section top) throws ConfigException {
-        Section r = top.section("review");
+    private static GatewayConfig.Review review(ConfigSection top) throws ConfigException {
+        ConfigSection r = top.section("review");
         r.allow(Set.of("ref_url", "public_listen", "accounts", "behind_tls", "session_idle"));
         String url = r.string("ref_url", "");
         if (!url.isEmpty() && !url.matches("https?://[^\\s\\[\\]]+") ) {
@@ -277,15 +285,15 @@ public final class ConfigLoader {
                 r.bool("behind_tls", false), idle);
     }
 
-    private static GatewayConfig.Log log(Section top) throws ConfigException {
-        Section l = top.section("log");
+    private static GatewayConfig.Log log(ConfigSection top) throws ConfigException {
+        ConfigSection l = top.section("log");
         l.allow(Set.of("store", "retention", "queue"));
         return new GatewayConfig.Log(l.bool("store", true), l.duration("retention", Duration.ofDays(30)),
                 l.integer("queue", 100_000, 100, 10_000_000));
     }
 
-    private static GatewayConfig.Reports reports(Section top) throws ConfigException {
-        Section r = top.section("reports");
+    private static GatewayConfig.Reports reports(ConfigSection top) throws ConfigException {
+        ConfigSection r = top.section("reports");
         r.allow(Set.of("address", "reporters", "window", "listing_ttl", "weights"));
         String address = r.string("address", "");
         if (!address.isEmpty() && !address.matches("[^@\\s]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")) {
@@ -311,8 +319,8 @@ public final class ConfigLoader {
     }
 
     /** dnsbl: {zones: [{zone: bl.example.org, codes: {"127.0.0.2": spam source}, weight: 1}]} */
-    private static List<net.portcullis.policy.checks.DnsblCheck.Zone> zones(Section top, String key) throws ConfigException {
-        Section s = top.section(key);
+    private static List<net.portcullis.policy.checks.DnsblCheck.Zone> zones(ConfigSection top, String key) throws ConfigException {
+        ConfigSection s = top.section(key);
         s.allow(Set.of("zones"));
         Object raw = s.raw("zones");
         List<net.portcullis.policy.checks.DnsblCheck.Zone> out = new ArrayList<>();
@@ -328,7 +336,7 @@ public final class ConfigLoader {
             if (!(o instanceof Map<?, ?> m)) {
                 throw ConfigException.of(k, o, "must be a mapping like {zone: bl.example.org}");
             }
-            Section z = new Section(k, m);
+            ConfigSection z = new ConfigSection(k, m);
             z.allow(Set.of("zone", "codes", "weight"));
             String zone = z.string("zone", null);
             if (zone == null || !zone.matches("(?i)([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9-]+")) {
@@ -351,181 +359,5 @@ public final class ConfigLoader {
                     z.integer("weight", 1, -1000, 1000)));
         }
         return out;
-    }
-
-    /** One mapping of the document, with the dotted path of its keys for error messages. */
-    private static final class Section {
-        private static final Duration MAX_DURATION = Duration.ofDays(3650);
-        private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
-        private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
-        private final String prefix;
-        private final Map<?, ?> map;
-
-        Section(String prefix, Map<?, ?> map) {
-            this.prefix = prefix;
-            this.map = map;
-        }
-
-        String key(String k) {
-            return prefix.isEmpty() ? k : prefix + "." + k;
-        }
-
-        void allow(Set<String> known) throws ConfigException {
-            for (Object k : map.keySet()) {
-                if (!known.contains(String.valueOf(k))) {
-                    String near = known.stream().filter(x -> distance(x, String.valueOf(k)) <= 2).findFirst()
-                            .map(x -> " (did you mean '" + key(x) + "'?)").orElse("");
-                    throw new ConfigException(key(String.valueOf(k)) + ": unknown key" + near
-                            + "; known keys here: " + String.join(", ", new java.util.TreeSet<>(known)));
-                }
-            }
-        }
-
-        Section section(String k) throws ConfigException {
-            Object v = map.get(k);
-            if (v == null) {
-                return new Section(key(k), Map.of());
-            }
-            if (!(v instanceof Map<?, ?> m)) {
-                throw ConfigException.of(key(k), v, "must be a mapping of keys");
-            }
-            return new Section(key(k), m);
-        }
-
-        Object raw(String k) {
-            return map.get(k);
-        }
-
-        String string(String k, String dflt) throws ConfigException {
-            Object v = map.get(k);
-            if (v == null) {
-                return dflt;
-            }
-            if (v instanceof Map || v instanceof List) {
-                throw ConfigException.of(key(k), v, "must be a single value");
-            }
-            return String.valueOf(v).trim();
-        }
-
-        List<String> strings(String k) throws ConfigException {
-            Object v = map.get(k);
-            if (v == null) {
-                return List.of();
-            }
-            if (!(v instanceof List<?> l)) {
-                throw ConfigException.of(key(k), v, "must be a list, e.g. [a, b]");
-            }
-            List<String> out = new ArrayList<>();
-            for (Object o : l) {
-                if (o == null || o instanceof Map || o instanceof List) {
-                    throw ConfigException.of(key(k), o, "must be a plain value in the list");
-                }
-                out.add(String.valueOf(o).trim());
-            }
-            return out;
-        }
-
-        int integer(String k, int dflt, int min, int max) throws ConfigException {
-            String s = string(k, null);
-            if (s == null) {
-                return dflt;
-            }
-            if (!s.matches("-?\\d{1,10}")) {
-                throw ConfigException.of(key(k), s, "is not a whole number");
-            }
-            long v = Long.parseLong(s);
-            if (v < min || v > max) {
-                throw ConfigException.of(key(k), s, "is outside " + min + ".." + max);
-            }
-            return (int) v;
-        }
-
-        boolean bool(String k, boolean dflt) throws ConfigException {
-            Object v = map.get(k);
-            if (v == null) {
-                return dflt;
-            }
-            if (v instanceof Boolean b) {
-                return b;
-            }
-            throw ConfigException.of(key(k), v, "must be true or false");
-        }
-
-        Duration duration(String k, Duration dflt) throws ConfigException {
-            String s = string(k, null);
-            if (s == null) {
-                return dflt;
-            }
-            Matcher m = DURATION.matcher(s);
-            if (!m.matches()) {
-                throw ConfigException.of(key(k), s, "is not a duration (e.g. 500ms, 30s, 5m, 1h)");
-            }
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            Duration d;
-            try {
-                long n = Long.parseLong(m.group(1));
-                d = switch (unit) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    case "d" -> Duration.ofDays(n);
-                    default -> Duration.ofSeconds(n);
-                };
-            } catch (ArithmeticException | NumberFormatException e) {
-                d = MAX_DURATION.plusDays(1);
-            }
-            // Durations become timeouts in milliseconds (int for sockets): ten years is plenty
-            if (d.compareTo(MAX_DURATION) > 0) {
-                throw ConfigException.of(key(k), s, "is longer than the longest duration allowed (3650d)");
-            }
-            if (d.isZero()) {
-                throw ConfigException.of(key(k), s, "must be longer than zero");
-            }
-            return d;
-        }
-
-        long size(String k, long dflt, long min) throws ConfigException {
-            String s = string(k, null);
-            if (s == null) {
-                return dflt;
-            }
-            Matcher m = SIZE.matcher(s);
-            if (!m.matches()) {
-                throw ConfigException.of(key(k), s, "is not a size in bytes (e.g. 1048576, 512K, 25M, 1G)");
-            }
-            long v;
-            try {
-                long n = Long.parseLong(m.group(1));
-                v = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-                    case "K" -> Math.multiplyExact(n, 1024L);
-                    case "M" -> Math.multiplyExact(n, 1024L * 1024);
-                    case "G" -> Math.multiplyExact(n, 1024L * 1024 * 1024);
-                    default -> n;
-                };
-            } catch (ArithmeticException | NumberFormatException e) {
-                v = Long.MAX_VALUE; // beyond any bound below: refused as out of range, never wrapped
-            }
-            if (v < min || v > Integer.MAX_VALUE) {
-                throw ConfigException.of(key(k), s, "is outside " + min + ".." + Integer.MAX_VALUE + " bytes");
-            }
-            return v;
-        }
-
-        private static int distance(String a, String b) {
-            int[] prev = new int[b.length() + 1];
-            for (int j = 0; j <= b.length(); j++) {
-                prev[j] = j;
-            }
-            for (int i = 1; i <= a.length(); i++) {
-                int[] cur = new int[b.length() + 1];
-                cur[0] = i;
-                for (int j = 1; j <= b.length(); j++) {
-                    int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-                }
-                prev = cur;
-            }
-            return prev[b.length()];
-        }
     }
 }

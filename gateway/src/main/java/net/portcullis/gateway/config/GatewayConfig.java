@@ -9,7 +9,9 @@ import net.portcullis.rules.Networks;
 
 /**
  * The whole of gateway.yaml, validated. Every key and its default is documented in
- * conf/gateway.yaml; {@link ConfigLoader} is the only place that reads the file.
+ * conf/gateway.yaml; {@link ConfigLoader} is the only place that reads the file. The sections
+ * that checks own ({@code checkSections}, by top-level key) are parsed by their modules
+ * (gateway.checks.CheckRegistry).
  */
 public record GatewayConfig(
         HostPort listen,
@@ -36,7 +38,8 @@ public record GatewayConfig(
         Consent consent,
         Log log,
         Review review,
-        Hold hold) {
+        Hold hold,
+        java.util.Map<String, Object> checkSections) {
 
     /**
      * @param directory where held messages are kept, encrypted

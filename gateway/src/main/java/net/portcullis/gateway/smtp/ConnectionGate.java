@@ -31,10 +31,12 @@ final class ConnectionGate implements SessionHandler {
     private final net.portcullis.gateway.admin.Metrics metrics;
 
     private final String refUrl;
+    private final net.portcullis.policy.rate.RateLimits rates;
 
     ConnectionGate(int perClient, Dns dns, Executor lookups, DecisionLog log, net.portcullis.gateway.admin.Metrics metrics,
-                   String refUrl) {
+                   String refUrl, net.portcullis.policy.rate.RateLimits rates) {
         this.refUrl = refUrl;
+        this.rates = rates;
         this.metrics = metrics;
         this.perClient = perClient;
         this.dns = dns;
@@ -64,6 +66,7 @@ final class ConnectionGate implements SessionHandler {
         if (draining) {
             return refuse(addr, new Reply(421, "4.3.2", "Service shutting down, try again later"), "shutdown");
         }
+        rates.connection(addr); // every attempt counts, refused ones too: a flood is what the limit is for
         int[] over = {0};
         counts.compute(addr, (k, v) -> {
             int n = v == null ? 1 : v + 1;

@@ -66,6 +66,7 @@ public final class Gateway implements AutoCloseable {
     private final ConsentBook consent;
     private final Lists lists;
     private final PolicyEngine policy;
+    private final net.portcullis.policy.rate.RateLimits rates;
 
     /**
      * @throws RuleErrors when the rule files do not load: the gateway does not start on a
@@ -76,7 +77,8 @@ public final class Gateway implements AutoCloseable {
         this.config = config;
         this.sessions = sessionExecutor(config.limits().connections());
         this.lookups = sessionExecutor(64);
-        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log, metrics, config.review().refUrl());
+        this.rates = PolicyWiring.rateLimits(config);
+        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log, metrics, config.review().refUrl(), rates);
         this.pool = new DownstreamPool(config.downstream(), config.downstreamOptions(), config.hostname());
         try {
             GatewayConfig.Store st = config.store();
@@ -97,7 +99,8 @@ public final class Gateway implements AutoCloseable {
         }
         this.consentStore = new ConsentStore(listStore.database());
         this.consent = new ConsentBook(consentStore, config.consent().refresh(), java.time.Clock.systemUTC());
-        PolicyWiring.Checks checks = PolicyWiring.checks(config, dns, lists::get, consent, lookups);
+        PolicyWiring.Checks checks = PolicyWiring.checks(new net.portcullis.gateway.checks.CheckEnv(config, dns, lists::get, consent,
+                lookups, rates));
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
                 PolicyEngine.catalogueOf(checks.all()));
@@ -109,7 +112,7 @@ public final class Gateway implements AutoCloseable {
                         new net.portcullis.policy.reports.ReportStore(listStore.database()), listStore, lists::get, rep.reporters(),
                         rep.window(), rep.listingTtl(), java.time.Clock.systemUTC(), rep.weights());
         this.holds = new net.portcullis.policy.store.HoldStore(listStore.database(), config.hold().directory(), config.hold().keyFile());
-        GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics, intake, holds);
+        GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics, intake, holds, rates);
         metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
         metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);
         metrics.counter("portcullis.downstream.connections.opened", "connections opened to the downstream", pool, DownstreamPool::opened);

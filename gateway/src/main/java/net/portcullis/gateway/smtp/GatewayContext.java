@@ -9,4 +9,5 @@ import net.portcullis.policy.PolicyEngine;
 /** What every transaction shares. */
 record GatewayContext(GatewayConfig config, PolicyEngine policy, DownstreamPool pool, DecisionLog log,
                       ConnectionGate gate, InFlight inflight, Metrics metrics,
-                      net.portcullis.policy.reports.ReportIntake reports, net.portcullis.policy.store.HoldStore holds) { }
+                      net.portcullis.policy.reports.ReportIntake reports, net.portcullis.policy.store.HoldStore holds,
+                      net.portcullis.policy.rate.RateLimits rates) { }

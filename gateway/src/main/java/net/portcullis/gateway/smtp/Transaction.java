@@ -88,6 +88,7 @@ final class Transaction implements MessageHandler {
         ctx.inflight().enter();
         sender = from;
         mailParams = params;
+        ctx.rates().mail(who(null));
         if (!from.isEmpty()) {
             try {
                 MailAddress a = MailAddress.parse(from);
@@ -110,6 +111,7 @@ final class Transaction implements MessageHandler {
     /** RCPT TO: the policy decides, then the downstream does; the client hears the downstream's answer. */
     void recipient(String path, EsmtpParameters params) throws RejectException {
         DecisionRecord.Recipient entry = record.recipient(path);
+        ctx.rates().recipient(who(path));
         if (accepted.size() >= ctx.config().limits().recipients()) {
             throw refuseRecipient(entry, new Reply(452, "4.5.3", "Too many recipients"), "limits.recipients",
                     "more than " + ctx.config().limits().recipients() + " recipients");
@@ -270,6 +272,7 @@ final class Transaction implements MessageHandler {
             }
             record.size = got.size();
             record.messageId = MessageIds.find(got.header());
+            ctx.rates().bytes(who(null), got.size());
             switch (got.fault()) {
                 case TOO_BIG -> throw reject(new Reply(552, "5.3.4", "Message size exceeds fixed limit of "
                         + limits.messageSize() + " bytes"), "limits.message_size", got.size() + " bytes");
@@ -297,7 +300,9 @@ final class Transaction implements MessageHandler {
             dataSignals = d.signals();
             note(d.stages());
             if (d.verdict().refused()) {
-                throw reject(d.verdict().reply(), d.verdict().decidedBy(), d.verdict().reason());
+                Reply refusal = d.verdict().reply();
+                String text = refusal(refusal, d.verdict().decidedBy(), d.verdict().reason());
+                throw refusal.code() == 421 ? new DropConnectionException(421, text) : new RejectException(refusal.code(), text);
             }
             for (StageResult.Tag t : d.tags()) {
                 if (!tags.contains(t)) {
@@ -429,7 +434,16 @@ final class Transaction implements MessageHandler {
 
     private RejectException refuseRecipient(DecisionRecord.Recipient entry, Reply reply, String by, String why) {
         entry.refused(reply.permanent(), by, why, reply.line(record.ref));
-        return new RejectException(reply.code(), reply.status() + " " + reply.text() + " " + note());
+        ctx.rates().refused(who(entry.address()));
+        String text = reply.status() + " " + reply.text() + " " + note();
+        // 421 means "closing the channel" (RFC 5321 3.8): a rule that says it (a rate limit) ends the session
+        return reply.code() == 421 ? new DropConnectionException(421, text) : new RejectException(reply.code(), text);
+    }
+
+    /** Who a rate limit counts: the client, the sender, the AUTH user and, at RCPT, the recipient. */
+    private net.portcullis.policy.rate.RateLimits.Who who(String recipient) {
+        Client c = client();
+        return new net.portcullis.policy.rate.RateLimits.Who(c.address(), sender, c.authUser(), recipient);
     }
 
     private RejectException reject(Reply reply, String by, String why) {

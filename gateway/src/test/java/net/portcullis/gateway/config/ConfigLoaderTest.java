@@ -72,6 +72,13 @@ class ConfigLoaderTest {
             "hold: {digest: {release_url: 'https://x.example/release'}}|hold.digest.release_url: 'https://x.example/release' must be an http:// or https:// URL holding {token}",
             "review: {accounts: conf/reviewers, session_idle: 10s}|review.session_idle: '10s' must be between 1m and 1d",
             "review: {accounts: conf/reviewers, behind_tls: perhaps}|review.behind_tls: 'perhaps' must be true or false",
+            "ratelimit: {limits: {client.messages: lots}}|ratelimit.limits.client.messages: 'lots' is not a limit: MAX/WINDOW like 600/1h, 30/10m, 1G/1d (bytes), or off",
+            "ratelimit: {limits: {client.messages: 5M/1h}}|ratelimit.limits.client.messages: '5M/1h' counts messages, not bytes: no K, M or G",
+            "ratelimit: {limits: {client.messages: 10/90d}}|ratelimit.limits.client.messages: '10/90d' has a window outside 1s..30d",
+            "ratelimit: {limits: {client.messages: 0/1h}}|ratelimit.limits.client.messages: '0/1h' has a maximum outside 1..1125899906842624",
+            "ratelimit: {limits: {client.bytes: 99999999999G/1h}}|ratelimit.limits.client.bytes: '99999999999G/1h' has a maximum outside 1..1125899906842624",
+            "ratelimit: {network_v4: 40}|ratelimit.network_v4: '40' is outside 8..32",
+            "ratelimit: {limits: {client.mesages: 5/1m}}|ratelimit.limits.client.mesages: unknown key (did you mean 'ratelimit.limits.client.messages'?); known keys here: auth_user.bytes, auth_user.messages, auth_user.recipients, client.bytes, client.connections, client.messages, client.recipients, client.refused_recipients, network.bytes, network.connections, network.messages, network.recipients, network.refused_recipients, recipient.messages, sender_domain.bytes, sender_domain.messages, sender_domain.recipients",
             "reports: {weights: {fbl.example: lots}}|reports.weights.fbl.example: 'lots' must be a whole number from 1 to 1000",
     })
     void everyErrorNamesTheKeyTheValueAndTheProblem(String override, String message) {

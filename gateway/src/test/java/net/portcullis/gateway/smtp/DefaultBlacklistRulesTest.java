@@ -9,19 +9,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.PolicyEngine;
 import net.portcullis.policy.StageOutcome;
-import net.portcullis.policy.checks.DnsblCheck;
-import net.portcullis.policy.checks.ReverseDnsCheck;
 import net.portcullis.policy.dns.InMemoryDns;
 import net.portcullis.policy.store.ListEntry;
 import net.portcullis.policy.store.Lists;
-import net.portcullis.rules.Networks;
 import net.portcullis.rules.RuleLoader;
 import net.portcullis.rules.RuleSet;
 import org.junit.jupiter.api.AfterAll;
@@ -46,11 +42,14 @@ class DefaultBlacklistRulesTest {
     final List<ListEntry> entries = new ArrayList<>();
 
     StageOutcome decide(String ip, String sender, boolean trusted) throws Exception {
-        PolicyWiring.Checks checks = PolicyWiring.withConsent(PolicyWiring.checks("mx.example.net", Set.of("example.net"),
-                Networks.parse(trusted ? List.of(ip + "/32") : List.of()), dns, ReverseDnsCheck.defaultPatterns(), Set.of(),
-                () -> Lists.of(entries, Clock.systemUTC()),
-                List.of(new DnsblCheck.Zone("bl.example.org", Map.of(), 1)),
-                List.of(new DnsblCheck.Zone("dbl.example.org", Map.of(), 1)), POOL), TestConsent.book());
+        PolicyWiring.Checks checks = PolicyWiring.checks("""
+                hostname: mx.example.net
+                downstream: 127.0.0.1:2526
+                domains: [example.net]
+                trusted_networks: [%s]
+                dnsbl: {zones: [{zone: bl.example.org}]}
+                rhsbl: {zones: [{zone: dbl.example.org}]}
+                """.formatted(trusted ? ip + "/32" : ""), dns, () -> Lists.of(entries, Clock.systemUTC()), TestConsent.book(), POOL);
         RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), null, Path.of("../conf/lists")),
                 PolicyEngine.catalogueOf(checks.all()));
         PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), () -> rules, false, Duration.ofSeconds(5),
@@ -86,9 +85,12 @@ class DefaultBlacklistRulesTest {
 
     @Test
     void theFromDomainIsLookedUpInTheRhsblsAtTheEndOfData() throws Exception {
-        PolicyWiring.Checks checks = PolicyWiring.withConsent(PolicyWiring.checks("mx.example.net", Set.of("example.net"),
-                Networks.parse(List.of()), dns, ReverseDnsCheck.defaultPatterns(), Set.of(), () -> Lists.of(entries, Clock.systemUTC()),
-                List.of(), List.of(new DnsblCheck.Zone("dbl.example.org", Map.of(), 1)), POOL), TestConsent.book());
+        PolicyWiring.Checks checks = PolicyWiring.checks("""
+                hostname: mx.example.net
+                downstream: 127.0.0.1:2526
+                domains: [example.net]
+                rhsbl: {zones: [{zone: dbl.example.org}]}
+                """, dns, () -> Lists.of(entries, Clock.systemUTC()), TestConsent.book(), POOL);
         RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), null, Path.of("../conf/lists")),
                 PolicyEngine.catalogueOf(checks.all()));
         PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), () -> rules, false, Duration.ofSeconds(5),

@@ -20,9 +20,7 @@ import net.portcullis.policy.MessageFacts;
 import net.portcullis.policy.PolicyEngine;
 import net.portcullis.policy.PolicyTransaction;
 import net.portcullis.policy.StageOutcome;
-import net.portcullis.policy.checks.ReverseDnsCheck;
 import net.portcullis.policy.dns.InMemoryDns;
-import net.portcullis.rules.Networks;
 import net.portcullis.rules.RuleLoader;
 import net.portcullis.rules.RuleSet;
 import net.portcullis.rules.StageResult;
@@ -65,9 +63,14 @@ class DefaultTransmissionRulesTest {
         }
 
         List<StageResult> run() throws Exception {
-            PolicyWiring.Checks checks = PolicyWiring.withConsent(PolicyWiring.checks("mx.example.net", Set.of("example.net"),
-                    Networks.parse(List.of("192.0.2.0/24")), dns, ReverseDnsCheck.defaultPatterns(),
-                    Set.of(InetAddress.getByName("198.51.100.25"))), TestConsent.book());
+            // listen on 198.51.100.25: a HELO naming that address claims to be us
+            PolicyWiring.Checks checks = PolicyWiring.checks("""
+                    listen: 198.51.100.25:25
+                    hostname: mx.example.net
+                    downstream: 127.0.0.1:2526
+                    domains: [example.net]
+                    trusted_networks: [192.0.2.0/24]
+                    """, dns, PolicyWiring.NO_LISTS, TestConsent.book(), Runnable::run);
             RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), null, Path.of("../conf/lists")),
                     PolicyEngine.catalogueOf(checks.all()));
             PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), () -> rules, false, Duration.ofSeconds(5),

@@ -75,6 +75,11 @@ final class SmtpTestClient implements AutoCloseable {
         return String.join("\n", r);
     }
 
+    /** One reply, whatever its code. */
+    String reply() throws IOException {
+        return String.join("\n", read());
+    }
+
     String send(String line, int code) throws IOException {
         write(line + "\r\n");
         return expect(code);

@@ -1,0 +1,56 @@
+package net.portcullis.gateway.checks;
+
+import java.util.List;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.config.ConfigSection;
+import net.portcullis.policy.Check;
+
+/**
+ * One check as the gateway knows it: its name, its own section of gateway.yaml (parsed and
+ * validated here, errors naming the key), and how its {@link Check}s are built. The gateway,
+ * `rules test`, `rules replay` and `portcullis signals` all build checks from
+ * {@link CheckRegistry}, so a new check is one module there and nothing anywhere else.
+ *
+ * @param <C> its configuration: a small record ({@link Void} when it has no section)
+ */
+public interface CheckModule<C> {
+    String name();
+
+    /** The top-level key of gateway.yaml this check owns, or null when it has none. */
+    default String section() {
+        return null;
+    }
+
+    default Class<C> configType() {
+        throw new UnsupportedOperationException(name() + " has no configuration section");
+    }
+
+    /** Its section (an empty one when the file has none): the defaults, or what the file says. */
+    default C parse(ConfigSection s) throws ConfigException {
+        return null;
+    }
+
+    List<Check> build(CheckEnv env) throws ConfigException;
+
+    /** A module without a section of its own, for the checks whose settings predate the registry. */
+    interface Simple extends CheckModule<Void> {
+        static Simple of(String name, Builder b) {
+            return new Simple() {
+                @Override
+                public String name() {
+                    return name;
+                }
+
+                @Override
+                public List<Check> build(CheckEnv env) throws ConfigException {
+                    return b.build(env);
+                }
+            };
+        }
+    }
+
+    @FunctionalInterface
+    interface Builder {
+        List<Check> build(CheckEnv env) throws ConfigException;
+    }
+}

@@ -1,0 +1,141 @@
+package net.portcullis.gateway.checks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.config.ConfigSection;
+import net.portcullis.policy.Check;
+import net.portcullis.policy.checks.RateCheck;
+import net.portcullis.policy.rate.RateLimits;
+import net.portcullis.rules.Stage;
+
+/**
+ * {@code ratelimit:} in gateway.yaml — the network widths and the limits, each
+ * {@code SUBJECT.COUNT: MAX/WINDOW} or {@code off}:
+ *
+ * <pre>
+ * ratelimit:
+ *   network_v4: 24
+ *   network_v6: 64
+ *   limits:
+ *     client.messages: 600/1h
+ *     network.connections: off
+ * </pre>
+ *
+ * Defaults are generous: they stop a flood, not a busy legitimate sender. The shipped rules
+ * (15-rates.rules) decide what being over means; the limits only count.
+ */
+public final class RateLimitModule implements CheckModule<RateLimits.Config> {
+    /** The default limits; a key not listed in the file keeps its default. */
+    static final Map<String, String> DEFAULTS = defaults();
+    private static final Pattern LIMIT = Pattern.compile("(\\d{1,12})([kKmMgG]?)\\s*/\\s*(\\d{1,9})(s|m|h|d)");
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new java.util.LinkedHashMap<>();
+        d.put("client.connections", "60/1m");
+        d.put("network.connections", "300/1m");
+        d.put("client.messages", "600/1h");
+        d.put("network.messages", "3000/1h");
+        d.put("client.recipients", "3000/1h");
+        d.put("client.refused_recipients", "30/10m");
+        d.put("client.bytes", "1G/1h");
+        d.put("sender_domain.messages", "5000/1h");
+        d.put("auth_user.messages", "1000/1h");
+        d.put("recipient.messages", "500/1h");
+        return java.util.Collections.unmodifiableMap(d);
+    }
+
+    @Override
+    public String name() {
+        return "ratelimit";
+    }
+
+    @Override
+    public String section() {
+        return "ratelimit";
+    }
+
+    @Override
+    public Class<RateLimits.Config> configType() {
+        return RateLimits.Config.class;
+    }
+
+    @Override
+    public RateLimits.Config parse(ConfigSection s) throws ConfigException {
+        s.allow(Set.of("network_v4", "network_v6", "limits"));
+        int v4 = s.integer("network_v4", 24, 8, 32);
+        int v6 = s.integer("network_v6", 64, 16, 128);
+        ConfigSection l = s.section("limits");
+        Set<String> known = new java.util.TreeSet<>();
+        for (RateLimits.Subject subject : RateLimits.Subject.values()) {
+            for (RateLimits.Count count : RateLimits.Count.values()) {
+                if (RateLimits.Limit.valid(subject, count)) {
+                    known.add(subject.word() + "." + count.word());
+                }
+            }
+        }
+        l.allow(known);
+        List<RateLimits.Limit> limits = new ArrayList<>();
+        for (String k : known) {
+            String v = l.string(k, DEFAULTS.getOrDefault(k, "off"));
+            if (v.equals("off")) {
+                continue;
+            }
+            String[] sc = k.split("\\.");
+            limits.add(limit(l.key(k), v, RateLimits.Subject.valueOf(sc[0].toUpperCase(Locale.ROOT)),
+                    RateLimits.Count.valueOf(sc[1].toUpperCase(Locale.ROOT))));
+        }
+        return new RateLimits.Config(v4, v6, List.copyOf(limits));
+    }
+
+    static RateLimits.Limit limit(String key, String v, RateLimits.Subject subject, RateLimits.Count count) throws ConfigException {
+        Matcher m = LIMIT.matcher(v.strip());
+        if (!m.matches()) {
+            throw ConfigException.of(key, v, "is not a limit: MAX/WINDOW like 600/1h, 30/10m, 1G/1d (bytes), or off");
+        }
+        if (!m.group(2).isEmpty() && count != RateLimits.Count.BYTES) {
+            throw ConfigException.of(key, v, "counts " + count.word().replace('_', ' ') + ", not bytes: no K, M or G");
+        }
+        long max;
+        long n = Long.parseLong(m.group(1));
+        try {
+            max = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                case "K" -> Math.multiplyExact(n, 1024L);
+                case "M" -> Math.multiplyExact(n, 1024L * 1024);
+                case "G" -> Math.multiplyExact(n, 1024L * 1024 * 1024);
+                default -> n;
+            };
+        } catch (ArithmeticException e) {
+            max = Long.MAX_VALUE;
+        }
+        if (max < 1 || max > 1L << 50) {
+            throw ConfigException.of(key, v, "has a maximum outside 1.." + (1L << 50));
+        }
+        long w = Long.parseLong(m.group(3));
+        Duration window = switch (m.group(4)) {
+            case "s" -> Duration.ofSeconds(w);
+            case "m" -> Duration.ofMinutes(w);
+            case "h" -> Duration.ofHours(w);
+            default -> Duration.ofDays(w);
+        };
+        if (window.toSeconds() < 1 || window.compareTo(Duration.ofDays(30)) > 0) {
+            throw ConfigException.of(key, v, "has a window outside 1s..30d");
+        }
+        return new RateLimits.Limit(subject, count, max, window);
+    }
+
+    @Override
+    public List<Check> build(CheckEnv env) {
+        List<Check> out = new ArrayList<>();
+        for (Stage s : List.of(Stage.CONNECT, Stage.MAIL, Stage.RCPT, Stage.DATA)) {
+            out.add(new RateCheck(env.rates(), s));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,186 @@
+package net.portcullis.gateway.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** One mapping of the document, with the dotted path of its keys for error messages. */
+public final class ConfigSection {
+    private static final Duration MAX_DURATION = Duration.ofDays(3650);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
+    private final String prefix;
+    private final Map<?, ?> map;
+
+    public ConfigSection(String prefix, Map<?, ?> map) {
+        this.prefix = prefix;
+        this.map = map;
+    }
+
+    public String key(String k) {
+        return prefix.isEmpty() ? k : prefix + "." + k;
+    }
+
+    public void allow(Set<String> known) throws ConfigException {
+        for (Object k : map.keySet()) {
+            if (!known.contains(String.valueOf(k))) {
+                String near = known.stream().filter(x -> distance(x, String.valueOf(k)) <= 2).findFirst()
+                        .map(x -> " (did you mean '" + key(x) + "'?)").orElse("");
+                throw new ConfigException(key(String.valueOf(k)) + ": unknown key" + near
+                        + "; known keys here: " + String.join(", ", new java.util.TreeSet<>(known)));
+            }
+        }
+    }
+
+    public ConfigSection section(String k) throws ConfigException {
+        Object v = map.get(k);
+        if (v == null) {
+            return new ConfigSection(key(k), Map.of());
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw ConfigException.of(key(k), v, "must be a mapping of keys");
+        }
+        return new ConfigSection(key(k), m);
+    }
+
+    public Object raw(String k) {
+        return map.get(k);
+    }
+
+    public String string(String k, String dflt) throws ConfigException {
+        Object v = map.get(k);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Map || v instanceof List) {
+            throw ConfigException.of(key(k), v, "must be a single value");
+        }
+        return String.valueOf(v).trim();
+    }
+
+    public List<String> strings(String k) throws ConfigException {
+        Object v = map.get(k);
+        if (v == null) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l)) {
+            throw ConfigException.of(key(k), v, "must be a list, e.g. [a, b]");
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : l) {
+            if (o == null || o instanceof Map || o instanceof List) {
+                throw ConfigException.of(key(k), o, "must be a plain value in the list");
+            }
+            out.add(String.valueOf(o).trim());
+        }
+        return out;
+    }
+
+    public int integer(String k, int dflt, int min, int max) throws ConfigException {
+        String s = string(k, null);
+        if (s == null) {
+            return dflt;
+        }
+        if (!s.matches("-?\\d{1,10}")) {
+            throw ConfigException.of(key(k), s, "is not a whole number");
+        }
+        long v = Long.parseLong(s);
+        if (v < min || v > max) {
+            throw ConfigException.of(key(k), s, "is outside " + min + ".." + max);
+        }
+        return (int) v;
+    }
+
+    public boolean bool(String k, boolean dflt) throws ConfigException {
+        Object v = map.get(k);
+        if (v == null) {
+            return dflt;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw ConfigException.of(key(k), v, "must be true or false");
+    }
+
+    public Duration duration(String k, Duration dflt) throws ConfigException {
+        String s = string(k, null);
+        if (s == null) {
+            return dflt;
+        }
+        Matcher m = DURATION.matcher(s);
+        if (!m.matches()) {
+            throw ConfigException.of(key(k), s, "is not a duration (e.g. 500ms, 30s, 5m, 1h)");
+        }
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        Duration d;
+        try {
+            long n = Long.parseLong(m.group(1));
+            d = switch (unit) {
+                case "ms" -> Duration.ofMillis(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofSeconds(n);
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            d = MAX_DURATION.plusDays(1);
+        }
+        // Durations become timeouts in milliseconds (int for sockets): ten years is plenty
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw ConfigException.of(key(k), s, "is longer than the longest duration allowed (3650d)");
+        }
+        if (d.isZero()) {
+            throw ConfigException.of(key(k), s, "must be longer than zero");
+        }
+        return d;
+    }
+
+    public long size(String k, long dflt, long min) throws ConfigException {
+        String s = string(k, null);
+        if (s == null) {
+            return dflt;
+        }
+        Matcher m = SIZE.matcher(s);
+        if (!m.matches()) {
+            throw ConfigException.of(key(k), s, "is not a size in bytes (e.g. 1048576, 512K, 25M, 1G)");
+        }
+        long v;
+        try {
+            long n = Long.parseLong(m.group(1));
+            v = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+                case "K" -> Math.multiplyExact(n, 1024L);
+                case "M" -> Math.multiplyExact(n, 1024L * 1024);
+                case "G" -> Math.multiplyExact(n, 1024L * 1024 * 1024);
+                default -> n;
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            v = Long.MAX_VALUE; // beyond any bound below: refused as out of range, never wrapped
+        }
+        if (v < min || v > Integer.MAX_VALUE) {
+            throw ConfigException.of(key(k), s, "is outside " + min + ".." + Integer.MAX_VALUE + " bytes");
+        }
+        return v;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            int[] cur = new int[b.length() + 1];
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            prev = cur;
+        }
+        return prev[b.length()];
+    }
+}
