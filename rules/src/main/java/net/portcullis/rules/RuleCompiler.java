@@ -159,8 +159,41 @@ public final class RuleCompiler {
             }
         }
 
+        /** The signals of the last {@code exempt} statement of this file: the rules after it do not apply when one is true. */
+        private List<Token> exempt = List.of();
+
+        private boolean topLevel(Token t) {
+            return t.is("rule") || t.is("list") || t.is("exempt");
+        }
+
+        /** {@code exempt SIGNAL[, SIGNAL…]} or {@code exempt none}: true/false signals only. */
+        private List<Token> parseExempt() {
+            Token first = expectWord("a true/false signal (e.g. client.trusted) or none");
+            if (first.is("none")) {
+                return List.of();
+            }
+            List<Token> names = new ArrayList<>(List.of(first));
+            while (peek().is(",")) {
+                next();
+                if (topLevel(peek())) {
+                    throw fail(peek(), "expected a true/false signal after ',', found " + peek().describe());
+                }
+                names.add(expectWord("a true/false signal"));
+            }
+            for (Token n : names) {
+                SignalSpec spec = catalogue.find(n.text()).orElse(null);
+                if (spec == null) {
+                    throw fail(n, "unknown signal '" + n.text() + "'" + suggestion(n.text()) + " (see: portcullis signals)");
+                }
+                if (spec.type() != Type.BOOL) {
+                    throw fail(n, "exempt takes true/false signals; '" + n.text() + "' is " + spec.type().word());
+                }
+            }
+            return List.copyOf(names);
+        }
+
         void skipToTopLevel() {
-            while (peek().kind() != Token.Kind.EOF && !(peek().is("rule") || peek().is("list"))) {
+            while (peek().kind() != Token.Kind.EOF && !topLevel(peek())) {
                 i++;
             }
         }
@@ -225,8 +258,16 @@ public final class RuleCompiler {
                     skipToTopLevel(); // parsed in pass 1
                     continue;
                 }
+                if (t.is("exempt")) {
+                    try {
+                        exempt = parseExempt();
+                    } catch (Bail b) {
+                        skipToTopLevel();
+                    }
+                    continue;
+                }
                 if (!t.is("rule")) {
-                    error(Parser.this, t.line(), t.column(), "expected 'rule' or 'list', found " + t.describe());
+                    error(Parser.this, t.line(), t.column(), "expected 'rule', 'list' or 'exempt', found " + t.describe());
                     skipToTopLevel();
                     continue;
                 }
@@ -252,7 +293,7 @@ public final class RuleCompiler {
             Token actionTok = null;
             int actionStart = -1;
             boolean monitor = false;
-            while (peek().kind() != Token.Kind.EOF && !peek().is("rule") && !peek().is("list")) {
+            while (peek().kind() != Token.Kind.EOF && !topLevel(peek())) {
                 Token c = next();
                 String kw = c.kind() == Token.Kind.WORD ? c.text() : "";
                 switch (kw) {
@@ -318,6 +359,16 @@ public final class RuleCompiler {
                     throw fail(t, "expected 'and', 'or' or the end of the condition, found " + t.describe());
                 }
             }
+            if (!exempt.isEmpty()) {
+                // the file's exemption goes first: `and` stops there, so an exempt client never
+                // waits on (or fails with) a signal that needs DNS
+                Expr any = null;
+                for (Token n : exempt) {
+                    Expr t = new Expr.Truth(signal(n, n.text(), stage, used));
+                    any = any == null ? t : new Expr.Or(any, t);
+                }
+                when = when == null ? new Expr.Not(any) : new Expr.And(new Expr.Not(any), when);
+            }
             i = actionStart;
             Action action = parseAction(actionTok, stage, used);
             i = resume;
@@ -352,7 +403,7 @@ public final class RuleCompiler {
                     depth++;
                 } else if (t.is(")")) {
                     depth--;
-                } else if (depth == 0 && t.kind() == Token.Kind.WORD && (t.is("rule") || t.is("list")
+                } else if (depth == 0 && t.kind() == Token.Kind.WORD && (topLevel(t)
                         || (CLAUSES.contains(t.text()) && !(t.is("score") && isComparison(tokens.get(i + 1)))))) {
                     return;
                 }
@@ -373,7 +424,7 @@ public final class RuleCompiler {
                 default -> 0;
             };
             for (int k = 0; k < args && peek().kind() != Token.Kind.EOF && !(peek().kind() == Token.Kind.WORD
-                    && (CLAUSES.contains(peek().text()) || peek().is("rule") || peek().is("list"))) ; k++) {
+                    && (CLAUSES.contains(peek().text()) || topLevel(peek()))) ; k++) {
                 i++;
             }
         }

@@ -33,6 +33,11 @@ class RuleCompilerTest {
         return e.errors().get(0).toString();
     }
 
+    /** The error's first line: where, and what (the rest quotes the line with a caret). */
+    static String firstLine(String text) {
+        return firstError(text).lines().findFirst().orElse("");
+    }
+
     static Signals signals(Object... kv) {
         Map<String, Object> m = new HashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
@@ -138,7 +143,7 @@ class RuleCompilerTest {
             "rule r\\n stage data\\n accept\\nrule r\\n stage data\\n when dnsbl.listed\\n accept|t.rules:4:1: duplicate rule name 'r': already defined at t.rules:1",
             "rule a\\n stage data\\n accept\\nrule b\\n stage data\\n when dnsbl.listed\\n accept|t.rules:4:1: rule 'b' can never run: rule 'a' at t.rules:1 always decides stage data before it",
             "list l = [10.0.0.1/8]\\nrule r\\n stage data\\n accept|t.rules:1:11: list entry is not a valid address or CIDR range: '10.0.0.1/8' has host bits set beyond /8 (did you mean 10.0.0.0/8?)",
-            "rul r\\n stage data\\n accept|t.rules:1:1: expected 'rule' or 'list', found 'rul'",
+            "rul r\\n stage data\\n accept|t.rules:1:1: expected 'rule', 'list' or 'exempt', found 'rul'",
             "rule r\\n stage data\\n scope bad_domain\\n accept|t.rules:3:8: expected a recipient domain or @list in scope, found 'bad_domain'",
     })
     void errorsNameFileLineColumnAndSayWhatWasExpected(String text, String message) {
@@ -349,5 +354,55 @@ class RuleCompilerTest {
         assertThat(firstError("rule h\n stage rcpt\n hold \"x\"\n").lines().findFirst().orElseThrow())
                 .isEqualTo("t.rules:3:2: 'hold' keeps a whole message: it belongs to the data stage, not rcpt");
         assertThat(firstError("rule h\n stage data\n hold\n")).contains("expected why it is held, in double quotes");
+    }
+
+    @Test
+    void anExemptStatementSparesThoseClientsFromTheRulesAfterItInItsFileOnly() throws Exception {
+        RuleSet rs = RuleCompiler.compile(List.of(new RuleCompiler.Source("a.rules", """
+                exempt client.authenticated, dnsbl.listed
+                rule big
+                  stage data
+                  when message.size > 10
+                  reject 552 5.3.4 "too big"
+
+                rule always
+                  stage connect
+                  tempfail 450 4.7.1 "later"
+
+                exempt none
+                rule huge
+                  stage data
+                  when message.size > 1000
+                  reject 552 5.3.4 "far too big"
+                """), new RuleCompiler.Source("b.rules", """
+                rule other-file
+                  stage data
+                  when message.size > 100
+                  reject 552 5.3.4 "too big for b"
+                """)), Map.of(), CAT);
+        Signals plain = signals("message.size", 5000L, "client.authenticated", false, "dnsbl.listed", false);
+        Signals authed = signals("message.size", 5000L, "client.authenticated", true, "dnsbl.listed", false);
+        Signals listed = signals("message.size", 5000L, "client.authenticated", false, "dnsbl.listed", true);
+        assertThat(rs.evaluate(Stage.DATA, null, plain, 0).verdict().decidedBy()).isEqualTo("big");
+        assertThat(rs.evaluate(Stage.DATA, null, authed, 0).verdict().decidedBy()).isEqualTo("huge");
+        assertThat(rs.evaluate(Stage.DATA, null, listed, 0).verdict().decidedBy()).isEqualTo("huge");
+        assertThat(rs.evaluate(Stage.CONNECT, null, authed, 0).verdict().kind()).isEqualTo(Verdict.Kind.CONTINUE);
+        assertThat(rs.evaluate(Stage.CONNECT, null, plain, 0).verdict().refused()).isTrue();
+        // the exemption's signals count as read: the engine computes them
+        assertThat(rs.rules(Stage.CONNECT).get(0).signals()).containsExactlyInAnyOrder("client.authenticated", "dnsbl.listed");
+        assertThat(rs.rules(Stage.DATA)).filteredOn(r -> r.name().equals("other-file")).singleElement()
+                .satisfies(r -> assertThat(r.signals()).containsExactly("message.size"));
+    }
+
+    @Test
+    void exemptTakesKnownTrueFalseSignalsOfAnEarlierStage() {
+        assertThat(firstLine("exempt client.trusted\nrule r\n  stage connect\n  accept\n"))
+                .isEqualTo("t.rules:1:8: unknown signal 'client.trusted' (see: portcullis signals)");
+        assertThat(firstLine("exempt client.ip\nrule r\n  stage connect\n  accept\n"))
+                .isEqualTo("t.rules:1:8: exempt takes true/false signals; 'client.ip' is ip");
+        assertThat(firstLine("exempt client.authenticated,\nrule r\n  stage connect\n  accept\n"))
+                .startsWith("t.rules:2:1: expected a true/false signal");
+        assertThat(firstLine("exempt client.authenticated\nrule r\n  stage connect\n  when dnsbl.listed\n  exempt\n"))
+                .isEqualTo("t.rules:2:6: rule 'r' has no action: add accept, permit, reject, tempfail, hold, tag or score");
     }
 }
