@@ -44,9 +44,12 @@ public final class CheckRegistry {
     }
 
     public static final RateLimitModule RATE_LIMITS = new RateLimitModule();
+    public static final GreetingModule GREETING = new GreetingModule();
+    public static final TarpitModule TARPIT = new TarpitModule();
 
     public static final List<CheckModule<?>> MODULES = List.of(
             CheckModule.Simple.of("client", env -> List.of(new ClientCheck(env.config().trustedNetworks()))),
+            GREETING,
             CheckModule.Simple.of("local-lists", env -> List.of(new LocalListCheck(env.lists(), Stage.CONNECT),
                     new LocalListCheck(env.lists(), Stage.MAIL))),
             CheckModule.Simple.of("dnsbl", env -> List.of(new DnsblCheck(env.dns(), env.config().dnsbl(), false, env.executor()))),
@@ -63,6 +66,7 @@ public final class CheckRegistry {
                     new HeaderCheck(env.config().hostname(), env.config().domains(), Clock.systemUTC()),
                     new AuthenticationCheck(env.dns(), Clock.systemUTC()))),
             RATE_LIMITS,
+            TARPIT,
             CheckModule.Simple.of("consent", env -> List.of(new ConsentChecks.BulkSender(env.consent()),
                     new ConsentChecks.Recipient(env.consent()), new ConsentChecks.Content(), new ConsentChecks.Message(env.consent()))));
 

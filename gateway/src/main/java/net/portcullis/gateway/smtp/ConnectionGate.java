@@ -32,11 +32,13 @@ final class ConnectionGate implements SessionHandler {
 
     private final String refUrl;
     private final net.portcullis.policy.rate.RateLimits rates;
+    private final GreetingPause greeting;
 
     ConnectionGate(int perClient, Dns dns, Executor lookups, DecisionLog log, net.portcullis.gateway.admin.Metrics metrics,
-                   String refUrl, net.portcullis.policy.rate.RateLimits rates) {
+                   String refUrl, net.portcullis.policy.rate.RateLimits rates, GreetingPause greeting) {
         this.refUrl = refUrl;
         this.rates = rates;
+        this.greeting = greeting;
         this.metrics = metrics;
         this.perClient = perClient;
         this.dns = dns;
@@ -81,7 +83,10 @@ final class ConnectionGate implements SessionHandler {
                     "limits.connections_per_client");
         }
         CompletableFuture<DnsAnswer> ptr = CompletableFuture.supplyAsync(() -> dns.ptr(addr), lookups);
-        sessions.put(session, new SessionState(ptr));
+        SessionState state = new SessionState(ptr);
+        sessions.put(session, state);
+        // the reverse lookup runs during the pause; the banner goes out when accept returns
+        state.greeting = greeting.await(session.getSocket());
         return SessionAcceptance.success();
     }
 

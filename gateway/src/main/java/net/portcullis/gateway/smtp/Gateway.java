@@ -78,7 +78,6 @@ public final class Gateway implements AutoCloseable {
         this.sessions = sessionExecutor(config.limits().connections());
         this.lookups = sessionExecutor(64);
         this.rates = PolicyWiring.rateLimits(config);
-        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log, metrics, config.review().refUrl(), rates);
         this.pool = new DownstreamPool(config.downstream(), config.downstreamOptions(), config.hostname());
         try {
             GatewayConfig.Store st = config.store();
@@ -88,6 +87,10 @@ public final class Gateway implements AutoCloseable {
             throw new IOException("store " + config.store().url() + ": " + e.getMessage(), e);
         }
         lists.refreshEvery(config.store().refresh());
+        GreetingPause.Config pause = (GreetingPause.Config) config.checkSections().get(
+                net.portcullis.gateway.checks.CheckRegistry.GREETING.section());
+        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log, metrics, config.review().refUrl(), rates,
+                new GreetingPause(pause, config.trustedNetworks(), lists::get));
         if (config.log().store()) {
             decisions = new net.portcullis.gateway.log.DecisionWriter(new net.portcullis.policy.store.DecisionStore(listStore.database()),
                     config.log().queue(), config.log().retention(), java.time.Clock.systemUTC());
@@ -112,7 +115,10 @@ public final class Gateway implements AutoCloseable {
                         new net.portcullis.policy.reports.ReportStore(listStore.database()), listStore, lists::get, rep.reporters(),
                         rep.window(), rep.listingTtl(), java.time.Clock.systemUTC(), rep.weights());
         this.holds = new net.portcullis.policy.store.HoldStore(listStore.database(), config.hold().directory(), config.hold().keyFile());
-        GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics, intake, holds, rates);
+        Tarpit tarpit = new Tarpit((Tarpit.Config) config.checkSections().get(net.portcullis.gateway.checks.CheckRegistry.TARPIT.section()));
+        metrics.counter("portcullis.tarpit.delayed", "replies delayed for a high score (tarpit)", tarpit, Tarpit::delayed);
+        metrics.counter("portcullis.tarpit.full", "replies not delayed: tarpit.max_sessions were waiting", tarpit, Tarpit::full);
+        GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics, intake, holds, rates, tarpit);
         metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
         metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);
         metrics.counter("portcullis.downstream.connections.opened", "connections opened to the downstream", pool, DownstreamPool::opened);

@@ -24,6 +24,8 @@ final class SessionState {
      * the session, so sending another HELO does not get a refused client through.
      */
     volatile Verdict sessionRefusal;
+    /** What the greeting pause saw before our banner. */
+    volatile net.portcullis.policy.Client.Greeting greeting = net.portcullis.policy.Client.Greeting.OFF;
 
     SessionState(CompletableFuture<DnsAnswer> reverse) {
         this.reverse = reverse;

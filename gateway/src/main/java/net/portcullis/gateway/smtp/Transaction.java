@@ -145,6 +145,7 @@ final class Transaction implements MessageHandler {
         StageOutcome o = policy().recipient(path);
         entry.signals(o.signals().toJson());
         note(o.stages());
+        ctx.tarpit().delay(o.score());
         Verdict v = o.verdict();
         if (v.refused()) {
             rememberClientRefusal(o);
@@ -299,6 +300,7 @@ final class Transaction implements MessageHandler {
                     List.copyOf(accepted));
             dataSignals = d.signals();
             note(d.stages());
+            ctx.tarpit().delay(d.score());
             if (d.verdict().refused()) {
                 Reply refusal = d.verdict().reply();
                 String text = refusal(refusal, d.verdict().decidedBy(), d.verdict().reason());
@@ -427,7 +429,8 @@ final class Transaction implements MessageHandler {
             String user = session.getAuthenticationHandler().map(AuthenticationHandler::getIdentity)
                     .map(Object::toString).orElse(null);
             client = new Client(addr, ptr.found() ? ptr.values().get(0) : null, session.getHelo().orElse(null),
-                    session.isTLSStarted(), user, ptr.status() == DnsAnswer.Status.TEMPFAIL ? ptr.detail() : null);
+                    session.isTLSStarted(), user, ptr.status() == DnsAnswer.Status.TEMPFAIL ? ptr.detail() : null,
+                    state == null ? null : state.greeting);
         }
         return client;
     }

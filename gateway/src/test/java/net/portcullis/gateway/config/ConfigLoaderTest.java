@@ -79,6 +79,11 @@ class ConfigLoaderTest {
             "ratelimit: {limits: {client.bytes: 99999999999G/1h}}|ratelimit.limits.client.bytes: '99999999999G/1h' has a maximum outside 1..1125899906842624",
             "ratelimit: {network_v4: 40}|ratelimit.network_v4: '40' is outside 8..32",
             "ratelimit: {limits: {client.mesages: 5/1m}}|ratelimit.limits.client.mesages: unknown key (did you mean 'ratelimit.limits.client.messages'?); known keys here: auth_user.bytes, auth_user.messages, auth_user.recipients, client.bytes, client.connections, client.messages, client.recipients, client.refused_recipients, network.bytes, network.connections, network.messages, network.recipients, network.refused_recipients, recipient.messages, sender_domain.bytes, sender_domain.messages, sender_domain.recipients",
+            "greeting: {pause: 1m}|greeting.pause: '1m' is longer than 30s: clients give up on a silent server",
+            "greeting: {pause: soon}|greeting.pause: 'soon' is not a duration (e.g. 500ms, 30s, 5m, 1h)",
+            "tarpit: {score: 5, delay: 2m}|tarpit.delay: '2m' is longer than 60s: a client's command timeout is 5 minutes for a whole transaction (RFC 5321 4.5.3.2)",
+            "tarpit: {score: high}|tarpit.score: 'high' is not a whole number",
+            "tarpit: {score: 5, max_sessions: 0}|tarpit.max_sessions: '0' is outside 1..100000",
             "reports: {weights: {fbl.example: lots}}|reports.weights.fbl.example: 'lots' must be a whole number from 1 to 1000",
     })
     void everyErrorNamesTheKeyTheValueAndTheProblem(String override, String message) {

@@ -1,0 +1,52 @@
+package net.portcullis.gateway.checks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.config.ConfigSection;
+import net.portcullis.gateway.smtp.GreetingPause;
+import net.portcullis.policy.Check;
+import net.portcullis.policy.checks.GreetingCheck;
+
+/**
+ * {@code greeting:} in gateway.yaml — the pause before the banner (off by default):
+ *
+ * <pre>
+ * greeting:
+ *   pause: 6s        # or off
+ *   remember: 1d     # a client that waited is not paused again for this long
+ * </pre>
+ */
+public final class GreetingModule implements CheckModule<GreetingPause.Config> {
+    @Override
+    public String name() {
+        return "greeting";
+    }
+
+    @Override
+    public String section() {
+        return "greeting";
+    }
+
+    @Override
+    public Class<GreetingPause.Config> configType() {
+        return GreetingPause.Config.class;
+    }
+
+    @Override
+    public GreetingPause.Config parse(ConfigSection s) throws ConfigException {
+        s.allow(Set.of("pause", "remember"));
+        String pause = s.string("pause", "off");
+        Duration p = pause.equals("off") ? null : s.duration("pause", null);
+        if (p != null && p.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw ConfigException.of(s.key("pause"), pause, "is longer than 30s: clients give up on a silent server");
+        }
+        return new GreetingPause.Config(p, s.duration("remember", Duration.ofDays(1)));
+    }
+
+    @Override
+    public List<Check> build(CheckEnv env) {
+        return List.of(new GreetingCheck());
+    }
+}

@@ -1,0 +1,59 @@
+package net.portcullis.gateway.checks;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.config.ConfigSection;
+import net.portcullis.gateway.smtp.Tarpit;
+import net.portcullis.policy.Check;
+
+/**
+ * {@code tarpit:} in gateway.yaml — slow replies for high scores (off by default):
+ *
+ * <pre>
+ * tarpit:
+ *   score: 8           # or off
+ *   delay: 5s
+ *   max_sessions: 100
+ * </pre>
+ *
+ * No signals of its own: it acts on the {@code score} the rules add up.
+ */
+public final class TarpitModule implements CheckModule<Tarpit.Config> {
+    @Override
+    public String name() {
+        return "tarpit";
+    }
+
+    @Override
+    public String section() {
+        return "tarpit";
+    }
+
+    @Override
+    public Class<Tarpit.Config> configType() {
+        return Tarpit.Config.class;
+    }
+
+    @Override
+    public Tarpit.Config parse(ConfigSection s) throws ConfigException {
+        s.allow(Set.of("score", "delay", "max_sessions"));
+        String score = s.string("score", "off");
+        Long threshold = null;
+        if (!score.equals("off")) {
+            threshold = (long) s.integer("score", 0, 1, 1_000_000);
+        }
+        Duration delay = s.duration("delay", Duration.ofSeconds(5));
+        if (delay.compareTo(Duration.ofSeconds(60)) > 0) {
+            throw ConfigException.of(s.key("delay"), s.string("delay", ""), "is longer than 60s: a client's command timeout is 5 minutes "
+                    + "for a whole transaction (RFC 5321 4.5.3.2)");
+        }
+        return new Tarpit.Config(threshold, delay, s.integer("max_sessions", 100, 1, 100_000));
+    }
+
+    @Override
+    public List<Check> build(CheckEnv env) {
+        return List.of();
+    }
+}

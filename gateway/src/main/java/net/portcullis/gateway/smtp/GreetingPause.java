@@ -1,0 +1,76 @@
+package net.portcullis.gateway.smtp;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import net.portcullis.policy.Client;
+import net.portcullis.policy.store.Lists;
+import net.portcullis.rules.Networks;
+
+/**
+ * The pause before our banner (greeting.pause, Postfix's postscreen_greet_wait): a real MTA waits
+ * for the 220; a bot that starts talking is caught. The bytes it sent are left in the socket for
+ * the session to read as usual: nothing is answered differently here, the rules decide on
+ * {@code client.pregreet}. A client that waited is remembered (greeting.remember), so it pays
+ * the pause once; trusted networks and whitelisted clients never pay it.
+ */
+public final class GreetingPause {
+    /** @param pause null: off */
+    public record Config(Duration pause, Duration remember) {
+        public static Config off() {
+            return new Config(null, Duration.ofDays(1));
+        }
+    }
+
+    private static final long STEP_MS = 50;
+    private final Config config;
+    private final Networks trusted;
+    private final Supplier<Lists.Snapshots> lists;
+    private final Cache<InetAddress, Instant> passed;
+
+    public GreetingPause(Config config, Networks trusted, Supplier<Lists.Snapshots> lists) {
+        this.config = config;
+        this.trusted = trusted;
+        this.lists = lists;
+        this.passed = Caffeine.newBuilder().expireAfterWrite(config.remember()).maximumSize(1_000_000).build();
+    }
+
+    /** Pauses (or not) before the banner, on the session's own thread, and says what it saw. */
+    Client.Greeting await(Socket socket) {
+        if (config.pause() == null) {
+            return Client.Greeting.OFF;
+        }
+        InetAddress a = socket.getInetAddress();
+        if (trusted.match(a).isPresent() || lists.get().white().ip(a).isPresent()) {
+            return new Client.Greeting("exempt", 0);
+        }
+        if (passed.getIfPresent(a) != null) {
+            return new Client.Greeting("remembered", 0);
+        }
+        long end = System.nanoTime() + config.pause().toNanos();
+        try {
+            InputStream in = socket.getInputStream();
+            while (System.nanoTime() < end) {
+                int early = in.available();
+                if (early > 0) {
+                    passed.invalidate(a);
+                    return new Client.Greeting("waited", early);
+                }
+                Thread.sleep(Math.min(STEP_MS, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            }
+        } catch (IOException e) {
+            return new Client.Greeting("waited", 0); // the client left: its session ends at the banner
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Client.Greeting("waited", 0);
+        }
+        passed.put(a, Instant.now());
+        return new Client.Greeting("waited", 0);
+    }
+}
