@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Gateway throughput as a ratio of sending straight into smtp-sink, measured in the same run.
 #
-#   bench/relay-throughput.sh [--no-reuse] [--no-store] [relay-bench options, e.g. -m 10000 -s 20 -l 5120 -r 3]
+#   bench/relay-throughput.sh [--no-reuse] [--no-store] [--no-abuse] [relay-bench options, e.g. -m 10000 -s 20 -l 5120 -r 3]
 #   --no-store: decisions only to the JSON log, not to the store (log.store: false), to measure what the store costs
+#   --no-abuse: every rate limit off (ratelimit.limits.*: off), to measure what counting costs
 #   WARMUP=N (default 10000): messages sent through the gateway before measuring
 #
 # Starts NSD on a loopback port (so every DNS look-up stays on this machine), starts the
@@ -15,8 +16,19 @@ harness="$home/../shared/bench/relay-bench.sh"
 [ -x "$harness" ] || harness="$home/bench/relay-bench.sh"
 reuse=true
 store=true
-while [ "${1:-}" = "--no-reuse" ] || [ "${1:-}" = "--no-store" ]; do
-  if [ "$1" = "--no-reuse" ]; then reuse=false; else store=false; fi
+abuse=""
+while [ "${1:-}" = "--no-reuse" ] || [ "${1:-}" = "--no-store" ] || [ "${1:-}" = "--no-abuse" ]; do
+  case "$1" in
+    --no-reuse) reuse=false ;;
+    --no-store) store=false ;;
+    --no-abuse)
+      off=""
+      for k in client.connections network.connections client.messages network.messages sender_domain.messages \
+               auth_user.messages recipient.messages client.recipients network.recipients sender_domain.recipients \
+               auth_user.recipients client.refused_recipients network.refused_recipients client.bytes network.bytes \
+               sender_domain.bytes auth_user.bytes; do off="$off${off:+, }$k: off"; done
+      abuse="ratelimit: {limits: {$off}}" ;;
+  esac
   shift
 done
 export PATH="$PATH:/usr/sbin"
@@ -83,6 +95,7 @@ downstream_options: {reuse: $reuse}
 dns: {servers: ["127.0.0.1:$dns_port"], timeout: 2s}
 var_dir: $work/var
 log: {store: $store}
+$abuse
 YAML
 PORTCULLIS_JAVA_OPTS="-Dportcullis.logs=$work/logs ${PORTCULLIS_JAVA_OPTS:-}" \
   "$home/bin/portcullis" serve --config "$work/gateway.yaml" > "$work/gateway.log" 2>&1 & pids+=($!)
@@ -99,6 +112,6 @@ if [ "${WARMUP:-10000}" -gt 0 ]; then
   kill "$sink"; wait "$sink" 2>/dev/null || true
   sleep 1
 fi
-echo "# gateway: downstream reuse=$reuse, decision store=$store, $(grep -o 'session threads: .*' "$work/gateway.log" || true)"
+echo "# gateway: downstream reuse=$reuse, decision store=$store, rate limits=${abuse:+off}${abuse:-on}, $(grep -o 'session threads: .*' "$work/gateway.log" || true)"
 "$harness" "$@" 127.0.0.1:2525
 echo "# decision lines written: $(cat "$work"/logs/decisions*.jsonl 2>/dev/null | wc -l)"

@@ -68,7 +68,7 @@ public final class RateLimitModule implements CheckModule<RateLimits.Config> {
 
     @Override
     public RateLimits.Config parse(ConfigSection s) throws ConfigException {
-        s.allow(Set.of("network_v4", "network_v6", "limits"));
+        s.allow(Set.of("network_v4", "network_v6", "limits", "max_tracked"));
         int v4 = s.integer("network_v4", 24, 8, 32);
         int v6 = s.integer("network_v6", 64, 16, 128);
         ConfigSection l = s.section("limits");
@@ -91,7 +91,7 @@ public final class RateLimitModule implements CheckModule<RateLimits.Config> {
             limits.add(limit(l.key(k), v, RateLimits.Subject.valueOf(sc[0].toUpperCase(Locale.ROOT)),
                     RateLimits.Count.valueOf(sc[1].toUpperCase(Locale.ROOT))));
         }
-        return new RateLimits.Config(v4, v6, List.copyOf(limits));
+        return new RateLimits.Config(v4, v6, List.copyOf(limits), s.integer("max_tracked", 200_000, 1000, 10_000_000));
     }
 
     static RateLimits.Limit limit(String key, String v, RateLimits.Subject subject, RateLimits.Count count) throws ConfigException {

@@ -53,7 +53,7 @@ public final class PolicyWiring {
     /** Rate limits of a configuration, counted in this process's memory. */
     public static RateLimits rateLimits(GatewayConfig cfg) {
         RateLimits.Config rc = (RateLimits.Config) cfg.checkSections().get(CheckRegistry.RATE_LIMITS.section());
-        return new RateLimits(rc, new MemoryRateCounters(1_000_000, Duration.ofDays(31)));
+        return new RateLimits(rc, new MemoryRateCounters(rc.maxTracked(), Duration.ofDays(31)));
     }
 
     /** The checks of a configuration given as YAML text (tests). */

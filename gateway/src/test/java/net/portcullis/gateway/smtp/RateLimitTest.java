@@ -103,6 +103,20 @@ class RateLimitTest {
     }
 
     @Test
+    void aFloodForgingASenderDomainDoesNotUseUpThatDomainsLimitOnlyDeliveredMailDoes() throws Exception {
+        try (GatewayHarness gw = start("client.messages: 2/1h, sender_domain.messages: 3/1h")) {
+            for (int i = 0; i < 6; i++) {
+                String r = message(gw, "127.0.0.1", "news@shop.example", "u@example.net", "hi");
+                assertThat(r).startsWith(i < 2 ? "250 " : "450 4.7.1 Too many messages from 127.0.0.1");
+            }
+            // two delivered, four refused attempts: another client of shop.example has one left
+            assertThat(message(gw, "127.0.0.3", "news@shop.example", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(message(gw, "127.0.0.3", "news@shop.example", "u@example.net", "hi"))
+                    .startsWith("450 4.7.1 Too many messages from shop.example right now");
+        }
+    }
+
+    @Test
     void withTheDefaultLimitsANormalClientIsNeverHeldBack() throws Exception {
         try (GatewayHarness gw = GatewayHarness.withWiser(var, null)) {
             for (int i = 0; i < 30; i++) {

@@ -13,7 +13,8 @@ import net.portcullis.rules.Type;
 /**
  * The rate limits as signals: for each limit whose events are known at this stage,
  * {@code rate.SUBJECT.COUNT.over} (past its maximum in its window) and {@code …count} (about how
- * many in the last window). It only reads: the gateway counts each event as it happens, so a
+ * many in the last window: attempts for a client or network, this one included; delivered mail
+ * for a sender domain, AUTH user or recipient). It only reads: the gateway counts each event as it happens, so a
  * check run twice (the relay pre-check, `rules test`) never counts twice. Every pair a limit can
  * be is in the catalogue, so a rule file does not break when a limit is turned off; an off limit
  * is never over.
@@ -50,7 +51,7 @@ public final class RateCheck implements Check {
                 out.add(new SignalSpec(l.signal() + ".over", Type.BOOL, stage, what + " is over its limit (ratelimit.limits." + s.word() + "."
                         + c.word() + "); false when the limit is off", "false"));
                 out.add(new SignalSpec(l.signal() + ".count", Type.NUMBER, stage, "about how many " + what + " in the limit's window, "
-                        + "this one included", "3"));
+                        + (l.countsDelivered() ? "delivered (not counting this one)" : "this one included"), "3"));
             }
         }
         return out;
@@ -70,7 +71,7 @@ public final class RateCheck implements Check {
             }
             long n = (long) Math.ceil(level);
             String why = "about " + n + " in the last " + human(l.window()) + ", limit " + l.max();
-            out.add(Signal.of(l.signal() + ".over", level > l.max(), why));
+            out.add(Signal.of(l.signal() + ".over", l.over(level), why));
             out.add(new Signal(l.signal() + ".count", n, why));
         }
         return out;

@@ -3,62 +3,88 @@ package net.portcullis.policy.rate;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
- * Rate levels in this process (Caffeine), bounded in keys: past {@code maxKeys} the least
- * recently used go, and a key goes after {@code idle} without an event (longer than any window,
- * so a bucket is dropped only once drained).
+ * Rate levels in this process (Caffeine), bounded in subjects: past {@code maxSubjects} the least
+ * recently used go, and a subject goes after {@code idle} without an event (longer than any
+ * window, so its buckets are dropped only once drained). One entry per subject with its few
+ * buckets in small arrays: a tracked client costs about 300 bytes, not 200 a limit.
  */
 public final class MemoryRateCounters implements RateCounters {
-    /** A bucket: its level at {@code at} (milliseconds of the clock). */
-    private static final class Bucket {
-        double level;
-        long at;
+    /** The buckets of one subject: the limit's name, its level, when that level was. */
+    private static final class Buckets {
+        String[] names = new String[0];
+        double[] levels = new double[0];
+        long[] at = new long[0];
+
+        int slot(String limit) {
+            for (int i = 0; i < names.length; i++) {
+                if (names[i].equals(limit)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        int add(String limit) {
+            int n = names.length;
+            names = Arrays.copyOf(names, n + 1);
+            levels = Arrays.copyOf(levels, n + 1);
+            at = Arrays.copyOf(at, n + 1);
+            names[n] = limit;
+            return n;
+        }
     }
 
-    private final Cache<String, Bucket> buckets;
+    private final Cache<String, Buckets> subjects;
     private final LongSupplier millis;
 
-    public MemoryRateCounters(long maxKeys, Duration idle) {
-        this(maxKeys, idle, System::currentTimeMillis);
+    public MemoryRateCounters(long maxSubjects, Duration idle) {
+        this(maxSubjects, idle, System::currentTimeMillis);
     }
 
-    MemoryRateCounters(long maxKeys, Duration idle, LongSupplier millis) {
-        this.buckets = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(idle).build();
+    MemoryRateCounters(long maxSubjects, Duration idle, LongSupplier millis) {
+        this.subjects = Caffeine.newBuilder().maximumSize(maxSubjects).expireAfterAccess(idle).build();
         this.millis = millis;
     }
 
     @Override
-    public double add(String key, long max, Duration window, long amount) {
-        Bucket b = buckets.get(key, k -> new Bucket());
+    public double add(String subject, String limit, long max, Duration window, long amount) {
+        Buckets b = subjects.get(subject, k -> new Buckets());
         synchronized (b) {
+            int i = b.slot(limit);
+            if (i < 0) {
+                i = b.add(limit);
+            }
             long now = millis.getAsLong();
-            b.level = drained(b, max, window, now) + amount;
-            b.at = now;
-            return b.level;
+            b.levels[i] = drained(b.levels[i], b.at[i], max, window, now) + amount;
+            b.at[i] = now;
+            return b.levels[i];
         }
     }
 
     @Override
-    public double level(String key, long max, Duration window) {
-        Bucket b = buckets.getIfPresent(key);
+    public double level(String subject, String limit, long max, Duration window) {
+        Buckets b = subjects.getIfPresent(subject);
         if (b == null) {
             return 0;
         }
         synchronized (b) {
-            return drained(b, max, window, millis.getAsLong());
+            int i = b.slot(limit);
+            return i < 0 ? 0 : drained(b.levels[i], b.at[i], max, window, millis.getAsLong());
         }
     }
 
-    /** How many buckets are kept now: for the memory figure of the benchmark. */
+    /** How many subjects are tracked now: for the memory figure of the benchmark. */
     public long size() {
-        buckets.cleanUp();
-        return buckets.estimatedSize();
+        subjects.cleanUp();
+        return subjects.estimatedSize();
     }
 
-    private static double drained(Bucket b, long max, Duration window, long now) {
+    private static double drained(double level, long at, long max, Duration window, long now) {
         double rate = (double) max / window.toMillis();
-        return Math.max(0, b.level - Math.max(0, now - b.at) * rate);
+        return Math.max(0, level - Math.max(0, now - at) * rate);
     }
 }

@@ -40,6 +40,25 @@ public final class RateLimits {
             return "rate." + subject.word() + "." + count.word();
         }
 
+        /**
+         * Whether it counts delivered mail rather than attempts: the subjects others share (a
+         * sender domain, an AUTH user, a recipient). Its level does not include the event being
+         * decided, so it is over when one more would pass the maximum.
+         */
+        public boolean countsDelivered() {
+            return subject == Subject.SENDER_DOMAIN || subject == Subject.AUTH_USER || subject == Subject.RECIPIENT;
+        }
+
+        /** Past the maximum, given the level read at the decision. */
+        public boolean over(double level) {
+            return countsDelivered() ? level + 1 > max : level > max;
+        }
+
+        /** The bucket's name within its subject: what it counts, over which window. */
+        public String bucket() {
+            return count.word() + "/" + window.toSeconds();
+        }
+
         /** When its level is known: the stage of the event it counts. */
         public Stage stage() {
             return switch (count) {
@@ -60,8 +79,16 @@ public final class RateLimits {
         }
     }
 
-    /** @param v4Prefix and {@code v6Prefix}: how wide a client's network is (/24 and /64 by default) */
-    public record Config(int v4Prefix, int v6Prefix, List<Limit> limits) {
+    /**
+     * @param v4Prefix   and {@code v6Prefix}: how wide a client's network is (/24 and /64 by default)
+     * @param maxTracked how many subjects (clients, networks, domains, …) are counted at most; the
+     *                   least recently seen go first (about 530 bytes each)
+     */
+    public record Config(int v4Prefix, int v6Prefix, List<Limit> limits, long maxTracked) {
+        public Config(int v4Prefix, int v6Prefix, List<Limit> limits) {
+            this(v4Prefix, v6Prefix, limits, 200_000);
+        }
+
         public static Config none() {
             return new Config(24, 64, List.of());
         }
@@ -91,14 +118,14 @@ public final class RateLimits {
         count(new Who(client, null, null, null), l -> l.count() == Count.CONNECTIONS, 1);
     }
 
-    /** A MAIL command: a message, for the client, its network, the sender's domain and the AUTH user. */
+    /** A MAIL command: a message attempt, for the client and its network. */
     public void mail(Who who) {
-        count(who, l -> l.count() == Count.MESSAGES && l.subject() != Subject.RECIPIENT, 1);
+        count(who, l -> l.count() == Count.MESSAGES && !l.countsDelivered(), 1);
     }
 
-    /** A RCPT command: a recipient for the client (and the others), a message for that recipient. */
+    /** A RCPT command: a recipient attempt, for the client and its network. */
     public void recipient(Who who) {
-        count(who, l -> l.count() == Count.RECIPIENTS || l.count() == Count.MESSAGES && l.subject() == Subject.RECIPIENT, 1);
+        count(who, l -> l.count() == Count.RECIPIENTS && !l.countsDelivered(), 1);
     }
 
     /** A recipient refused, by the policy or by the mail server (a dictionary attack's trace). */
@@ -106,17 +133,39 @@ public final class RateLimits {
         count(who, l -> l.count() == Count.REFUSED_RECIPIENTS, 1);
     }
 
-    /** A message's octets, once received. */
+    /** A message's octets once received, for the client and its network. */
     public void bytes(Who who, long octets) {
-        count(who, l -> l.count() == Count.BYTES, octets);
+        count(who, l -> l.count() == Count.BYTES && !l.countsDelivered(), octets);
+    }
+
+    /**
+     * A message the mail server took (or held): counted for the sender's domain, the AUTH user
+     * and each recipient. These subjects are shared with others — a flood that forges a sender
+     * domain, or aims at one mailbox, must not use up their limits with mail it never delivered.
+     */
+    public void delivered(Who who, List<String> recipients, long octets) {
+        count(who, l -> l.countsDelivered() && l.subject() != Subject.RECIPIENT, l -> switch (l.count()) {
+            case MESSAGES -> 1;
+            case RECIPIENTS -> recipients.size();
+            case BYTES -> octets;
+            default -> 0;
+        });
+        for (String r : recipients) {
+            count(new Who(who.client(), who.sender(), who.authUser(), r), l -> l.subject() == Subject.RECIPIENT, l -> 1);
+        }
     }
 
     private void count(Who who, java.util.function.Predicate<Limit> which, long amount) {
+        count(who, which, l -> amount);
+    }
+
+    private void count(Who who, java.util.function.Predicate<Limit> which, java.util.function.ToLongFunction<Limit> amount) {
         for (Limit l : config.limits()) {
             if (which.test(l)) {
-                String key = key(l, who);
-                if (key != null) {
-                    counters.add(key, l.max(), l.window(), amount);
+                String subject = subject(l, who);
+                long n = amount.applyAsLong(l);
+                if (subject != null && n > 0) {
+                    counters.add(subject, l.bucket(), l.max(), l.window(), n);
                 }
             }
         }
@@ -124,12 +173,12 @@ public final class RateLimits {
 
     /** The level of one limit for this subject now; -1 when the subject is not known (no AUTH, the null sender). */
     public double level(Limit l, Who who) {
-        String key = key(l, who);
-        return key == null ? -1 : counters.level(key, l.max(), l.window());
+        String subject = subject(l, who);
+        return subject == null ? -1 : counters.level(subject, l.bucket(), l.max(), l.window());
     }
 
-    /** The bucket's key: limit and subject, e.g. {@code client.messages/1h|203.0.113.5}. */
-    String key(Limit l, Who who) {
+    /** Whose bucket: the subject kind and value, e.g. {@code client|203.0.113.5}; null when not known. */
+    String subject(Limit l, Who who) {
         String subject = switch (l.subject()) {
             case CLIENT -> who.client() == null ? null : who.client().getHostAddress();
             case NETWORK -> who.client() == null ? null : network(who.client());
@@ -138,7 +187,7 @@ public final class RateLimits {
             case AUTH_USER -> who.authUser();
             case RECIPIENT -> who.recipient() == null ? null : bare(who.recipient()).toLowerCase(Locale.ROOT);
         };
-        return subject == null ? null : l.subject().word() + "." + l.count().word() + "/" + l.window().toSeconds() + "|" + subject;
+        return subject == null ? null : l.subject().word() + "|" + subject;
     }
 
     /** The client's network: its address with the host bits cleared, as CIDR text. */

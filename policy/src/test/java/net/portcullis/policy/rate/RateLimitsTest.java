@@ -18,15 +18,16 @@ class RateLimitsTest {
     void aBucketFillsWithEventsAndDrainsAtMaxPerWindow() {
         Duration hour = Duration.ofHours(1);
         for (int i = 0; i < 10; i++) {
-            counters.add("k", 10, hour, 1);
+            counters.add("client|k", "messages/3600", 10, hour, 1);
         }
-        assertThat(counters.level("k", 10, hour)).isEqualTo(10.0);
+        assertThat(counters.level("client|k", "messages/3600", 10, hour)).isEqualTo(10.0);
         now.addAndGet(Duration.ofMinutes(30).toMillis()); // half a window drains half the maximum
-        assertThat(counters.level("k", 10, hour)).isCloseTo(5.0, within(1e-9));
-        assertThat(counters.add("k", 10, hour, 1)).isCloseTo(6.0, within(1e-9));
+        assertThat(counters.level("client|k", "messages/3600", 10, hour)).isCloseTo(5.0, within(1e-9));
+        assertThat(counters.add("client|k", "messages/3600", 10, hour, 1)).isCloseTo(6.0, within(1e-9));
         now.addAndGet(Duration.ofHours(2).toMillis());
-        assertThat(counters.level("k", 10, hour)).isZero();
-        assertThat(counters.level("never-seen", 10, hour)).isZero();
+        assertThat(counters.level("client|k", "messages/3600", 10, hour)).isZero();
+        assertThat(counters.level("client|k", "bytes/3600", 10, hour)).isZero();
+        assertThat(counters.level("client|never-seen", "messages/3600", 10, hour)).isZero();
     }
 
     @Test
@@ -44,11 +45,21 @@ class RateLimitsTest {
         r.recipient(new RateLimits.Who(a, "x@shop.example", null, "<U@example.net>"));
         r.recipient(new RateLimits.Who(a, "x@shop.example", null, "u@example.net"));
         var limits = r.limits();
+        // attempts count for the client and its network at once
         assertThat(r.level(limits.get(0), new RateLimits.Who(a, null, null, null))).isEqualTo(1.0);
         assertThat(r.level(limits.get(1), new RateLimits.Who(b, null, null, null))).as("same /24").isEqualTo(2.0);
+        assertThat(r.level(limits.get(4), new RateLimits.Who(a, null, null, null))).isEqualTo(2.0);
+        // the shared subjects count only what was delivered: a flood forging shop.example uses up nothing
+        assertThat(r.level(limits.get(2), new RateLimits.Who(a, "z@shop.example", null, null))).isZero();
+        assertThat(r.level(limits.get(3), new RateLimits.Who(a, null, null, "u@example.net"))).isZero();
+        r.delivered(new RateLimits.Who(a, "x@Shop.Example", null, null), List.of("<U@example.net>", "v@example.net"), 100);
+        r.delivered(new RateLimits.Who(b, "y@shop.example", null, null), List.of("u@example.net"), 100);
         assertThat(r.level(limits.get(2), new RateLimits.Who(a, "z@shop.example", null, null))).isEqualTo(2.0);
         assertThat(r.level(limits.get(3), new RateLimits.Who(a, null, null, "u@EXAMPLE.net"))).isEqualTo(2.0);
-        assertThat(r.level(limits.get(4), new RateLimits.Who(a, null, null, null))).isEqualTo(2.0);
+        // a delivered-count limit is over when one more would pass it; an attempt count, past it
+        assertThat(limits.get(3).over(4.0)).isFalse();
+        assertThat(limits.get(3).over(5.0)).isTrue();
+        assertThat(limits.get(0).over(5.0)).isFalse();
         // the null sender has no domain: not counted, and read as "no subject"
         assertThat(r.level(limits.get(2), new RateLimits.Who(a, "", null, null))).isEqualTo(-1);
     }
