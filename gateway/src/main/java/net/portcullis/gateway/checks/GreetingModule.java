@@ -38,7 +38,7 @@ public final class GreetingModule implements CheckModule<GreetingPause.Config> {
     public GreetingPause.Config parse(ConfigSection s) throws ConfigException {
         s.allow(Set.of("pause", "remember"));
         String pause = s.string("pause", "off");
-        Duration p = pause.equals("off") ? null : s.duration("pause", null);
+        Duration p = s.off("pause") || pause.equals("off") ? null : s.duration("pause", null);
         if (p != null && p.compareTo(Duration.ofSeconds(30)) > 0) {
             throw ConfigException.of(s.key("pause"), pause, "is longer than 30s: clients give up on a silent server");
         }

@@ -84,7 +84,7 @@ public final class RateLimitModule implements CheckModule<RateLimits.Config> {
         List<RateLimits.Limit> limits = new ArrayList<>();
         for (String k : known) {
             String v = l.string(k, DEFAULTS.getOrDefault(k, "off"));
-            if (v.equals("off")) {
+            if (l.off(k) || v.equals("off")) {
                 continue;
             }
             String[] sc = k.split("\\.");

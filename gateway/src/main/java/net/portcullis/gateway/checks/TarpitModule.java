@@ -41,7 +41,7 @@ public final class TarpitModule implements CheckModule<Tarpit.Config> {
         s.allow(Set.of("score", "delay", "max_sessions"));
         String score = s.string("score", "off");
         Long threshold = null;
-        if (!score.equals("off")) {
+        if (!s.off("score") && !score.equals("off")) {
             threshold = (long) s.integer("score", 0, 1, 1_000_000);
         }
         Duration delay = s.duration("delay", Duration.ofSeconds(5));

@@ -48,6 +48,15 @@ public final class ConfigSection {
         return new ConfigSection(key(k), m);
     }
 
+    /**
+     * Whether the key says "off": the word, or the false that YAML 1.1 makes of an unquoted
+     * {@code off} (so {@code pause: off} works as {@code pause: "off"} does).
+     */
+    public boolean off(String k) {
+        Object v = map.get(k);
+        return Boolean.FALSE.equals(v) || "off".equals(v);
+    }
+
     public Object raw(String k) {
         return map.get(k);
     }
@@ -59,6 +68,9 @@ public final class ConfigSection {
         }
         if (v instanceof Map || v instanceof List) {
             throw ConfigException.of(key(k), v, "must be a single value");
+        }
+        if (Boolean.FALSE.equals(v)) {
+            return "off"; // YAML 1.1 reads an unquoted off as false: `listen: off` means off
         }
         return String.valueOf(v).trim();
     }

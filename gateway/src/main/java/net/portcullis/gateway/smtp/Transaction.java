@@ -444,10 +444,13 @@ final class Transaction implements MessageHandler {
         return reply.code() == 421 ? new DropConnectionException(421, text) : new RejectException(reply.code(), text);
     }
 
-    /** Who a rate limit counts: the client, the sender, the AUTH user and, at RCPT, the recipient. */
+    /**
+     * Who a rate limit counts: the client, the sender, the AUTH user and, at RCPT, the recipient.
+     * From the session directly: counting never waits for the reverse lookup that client() may.
+     */
     private net.portcullis.policy.rate.RateLimits.Who who(String recipient) {
-        Client c = client();
-        return new net.portcullis.policy.rate.RateLimits.Who(c.address(), sender, c.authUser(), recipient);
+        String user = session.getAuthenticationHandler().map(AuthenticationHandler::getIdentity).map(Object::toString).orElse(null);
+        return new net.portcullis.policy.rate.RateLimits.Who(session.getRemoteAddress().getAddress(), sender, user, recipient);
     }
 
     private RejectException reject(Reply reply, String by, String why) {

@@ -109,6 +109,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnquotedOffIsOffThoughYamlReadsItAsFalse() throws Exception {
+        GatewayConfig c = ConfigLoader.parse(MINIMAL + "ratelimit: {limits: {client.messages: off, client.bytes: \"off\"}}\n"
+                + "greeting: {pause: off}\ntarpit: {score: off}\nadmin: {listen: off}\nreview: {public_listen: off}\n");
+        var rates = (net.portcullis.policy.rate.RateLimits.Config) c.checkSections().get("ratelimit");
+        assertThat(rates.limits()).extracting(l -> l.subject().word() + "." + l.count().word())
+                .doesNotContain("client.messages", "client.bytes").contains("client.connections");
+        assertThat(((net.portcullis.gateway.smtp.GreetingPause.Config) c.checkSections().get("greeting")).pause()).isNull();
+        assertThat(((net.portcullis.gateway.smtp.Tarpit.Config) c.checkSections().get("tarpit")).score()).isNull();
+        assertThat(c.adminListen()).isNull();
+        assertThat(c.review().publicListen()).isNull();
+    }
+
+    @Test
     void dnsServersAreAddressAndPort() throws Exception {
         GatewayConfig c = ConfigLoader.parse(MINIMAL + "dns: {servers: [\"127.0.0.1:5353\"]}\n");
         assertThat(c.dns().servers()).containsExactly(new java.net.InetSocketAddress("127.0.0.1", 5353));
