@@ -46,6 +46,7 @@ public final class CheckRegistry {
     public static final RateLimitModule RATE_LIMITS = new RateLimitModule();
     public static final GreetingModule GREETING = new GreetingModule();
     public static final TarpitModule TARPIT = new TarpitModule();
+    public static final GreylistModule GREYLIST = new GreylistModule();
 
     public static final List<CheckModule<?>> MODULES = List.of(
             CheckModule.Simple.of("client", env -> List.of(new ClientCheck(env.config().trustedNetworks()))),
@@ -67,6 +68,7 @@ public final class CheckRegistry {
                     new AuthenticationCheck(env.dns(), Clock.systemUTC()))),
             RATE_LIMITS,
             TARPIT,
+            GREYLIST,
             CheckModule.Simple.of("consent", env -> List.of(new ConsentChecks.BulkSender(env.consent()),
                     new ConsentChecks.Recipient(env.consent()), new ConsentChecks.Content(), new ConsentChecks.Message(env.consent()))));
 

@@ -67,6 +67,7 @@ public final class Gateway implements AutoCloseable {
     private final Lists lists;
     private final PolicyEngine policy;
     private final net.portcullis.policy.rate.RateLimits rates;
+    private final net.portcullis.policy.greylist.Greylist greylist;
 
     /**
      * @throws RuleErrors when the rule files do not load: the gateway does not start on a
@@ -102,8 +103,9 @@ public final class Gateway implements AutoCloseable {
         }
         this.consentStore = new ConsentStore(listStore.database());
         this.consent = new ConsentBook(consentStore, config.consent().refresh(), java.time.Clock.systemUTC());
+        this.greylist = PolicyWiring.greylist(config);
         PolicyWiring.Checks checks = PolicyWiring.checks(new net.portcullis.gateway.checks.CheckEnv(config, dns, lists::get, consent,
-                lookups, rates));
+                lookups, rates, greylist));
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
                 PolicyEngine.catalogueOf(checks.all()));
@@ -118,7 +120,7 @@ public final class Gateway implements AutoCloseable {
         Tarpit tarpit = new Tarpit((Tarpit.Config) config.checkSections().get(net.portcullis.gateway.checks.CheckRegistry.TARPIT.section()));
         metrics.counter("portcullis.tarpit.delayed", "replies delayed for a high score (tarpit)", tarpit, Tarpit::delayed);
         metrics.counter("portcullis.tarpit.full", "replies not delayed: tarpit.max_sessions were waiting", tarpit, Tarpit::full);
-        GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics, intake, holds, rates, tarpit);
+        GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics, intake, holds, rates, tarpit, greylist);
         metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
         metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);
         metrics.counter("portcullis.downstream.connections.opened", "connections opened to the downstream", pool, DownstreamPool::opened);

@@ -10,4 +10,4 @@ import net.portcullis.policy.PolicyEngine;
 record GatewayContext(GatewayConfig config, PolicyEngine policy, DownstreamPool pool, DecisionLog log,
                       ConnectionGate gate, InFlight inflight, Metrics metrics,
                       net.portcullis.policy.reports.ReportIntake reports, net.portcullis.policy.store.HoldStore holds,
-                      net.portcullis.policy.rate.RateLimits rates, Tarpit tarpit) { }
+                      net.portcullis.policy.rate.RateLimits rates, Tarpit tarpit, net.portcullis.policy.greylist.Greylist greylist) { }

@@ -47,7 +47,13 @@ public final class PolicyWiring {
     /** The checks of a configuration, with rate levels of their own (a fresh process's: `rules test`). */
     public static Checks checks(GatewayConfig cfg, Dns dns, Supplier<Lists.Snapshots> lists, ConsentBook consent, Executor executor)
             throws ConfigException {
-        return checks(new CheckEnv(cfg, dns, lists, consent, executor, rateLimits(cfg)));
+        return checks(new CheckEnv(cfg, dns, lists, consent, executor, rateLimits(cfg), greylist(cfg)));
+    }
+
+    /** The greylist of a configuration, kept in this process's memory. */
+    public static net.portcullis.policy.greylist.Greylist greylist(GatewayConfig cfg) {
+        var s = (net.portcullis.gateway.checks.GreylistModule.Settings) cfg.checkSections().get(CheckRegistry.GREYLIST.section());
+        return new net.portcullis.policy.greylist.Greylist(s.greylist(), Clock.systemUTC());
     }
 
     /** Rate limits of a configuration, counted in this process's memory. */

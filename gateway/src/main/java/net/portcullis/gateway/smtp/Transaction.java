@@ -329,6 +329,7 @@ final class Transaction implements MessageHandler {
             record.verdict = "accepted";
             record.decidedBy = "downstream";
             ctx.rates().delivered(who(null), List.copyOf(accepted), got.size());
+            ctx.greylist().delivered(session.getRemoteAddress().getAddress(), sender);
             return r.text().isEmpty() ? "2.0.0 Ok [ref " + record.ref + "]" : r.text() + " [ref " + record.ref + "]";
         }
     }

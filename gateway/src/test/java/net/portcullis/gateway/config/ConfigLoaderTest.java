@@ -84,6 +84,8 @@ class ConfigLoaderTest {
             "tarpit: {score: 5, delay: 2m}|tarpit.delay: '2m' is longer than 60s: a client's command timeout is 5 minutes for a whole transaction (RFC 5321 4.5.3.2)",
             "tarpit: {score: high}|tarpit.score: 'high' is not a whole number",
             "tarpit: {score: 5, max_sessions: 0}|tarpit.max_sessions: '0' is outside 1..100000",
+            "greylist: {delay: 10m, window: 5m}|greylist.window: '5m' must be longer than greylist.delay, or no retry could pass",
+            "greylist: {auto_allow: 0}|greylist.auto_allow: '0' is outside 1..1000000",
             "reports: {weights: {fbl.example: lots}}|reports.weights.fbl.example: 'lots' must be a whole number from 1 to 1000",
     })
     void everyErrorNamesTheKeyTheValueAndTheProblem(String override, String message) {

@@ -1,8 +1,6 @@
 package net.portcullis.policy.rate;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,17 +190,7 @@ public final class RateLimits {
 
     /** The client's network: its address with the host bits cleared, as CIDR text. */
     String network(InetAddress a) {
-        int bits = a instanceof Inet4Address ? config.v4Prefix() : config.v6Prefix();
-        byte[] b = a.getAddress();
-        for (int i = 0; i < b.length; i++) {
-            int keep = Math.max(0, Math.min(8, bits - i * 8));
-            b[i] &= (byte) (0xff << (8 - keep));
-        }
-        try {
-            return InetAddress.getByAddress(b).getHostAddress() + "/" + bits;
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // a valid length, always
-        }
+        return ClientNetwork.of(a, config.v4Prefix(), config.v6Prefix());
     }
 
     private static String bare(String path) {

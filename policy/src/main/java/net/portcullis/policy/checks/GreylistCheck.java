@@ -1,0 +1,83 @@
+package net.portcullis.policy.checks;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import net.portcullis.policy.Check;
+import net.portcullis.policy.Event;
+import net.portcullis.policy.Signal;
+import net.portcullis.policy.greylist.Greylist;
+import net.portcullis.rules.SignalSpec;
+import net.portcullis.rules.Stage;
+import net.portcullis.rules.Type;
+
+/**
+ * Greylisting as signals, per recipient: {@code greylist.result} (new, early, pass, allowed) and
+ * {@code greylist.provider} — the client is a large provider by its forward-confirmed name, or
+ * the sender's domain passed SPF and is one (the providers list): their retries come from pools
+ * and their one-time codes must not wait. Rules decide (45-greylist.rules, monitor by default).
+ */
+public final class GreylistCheck implements Check {
+    private final Greylist greylist;
+    private final Set<String> providers;
+
+    /** @param providers domains (and their subdomains) of large senders, lower case */
+    public GreylistCheck(Greylist greylist, Set<String> providers) {
+        this.greylist = greylist;
+        this.providers = providers;
+    }
+
+    @Override
+    public String name() {
+        return "greylist";
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.RCPT;
+    }
+
+    @Override
+    public List<SignalSpec> produces() {
+        return List.of(
+                new SignalSpec("greylist.result", Type.STRING, Stage.RCPT, "the greylist for this client network, sender and "
+                        + "recipient: new (defer), early (retried too soon), pass, allowed (enough delivered lately)", "pass"),
+                new SignalSpec("greylist.provider", Type.BOOL, Stage.RCPT, "the client or the sender's SPF-passing domain is a large "
+                        + "provider (greylist.providers): spared from greylisting", "false"));
+    }
+
+    @Override
+    public List<Signal> run(Event e) {
+        String why = provider(e);
+        Greylist.Result r = greylist.check(e.client().address(), e.sender(), e.recipient().address());
+        return List.of(Signal.of("greylist.result", r.word(), "triplet " + r.word()),
+                Signal.of("greylist.provider", why != null, why == null ? "not a listed provider" : why));
+    }
+
+    private String provider(Event e) {
+        Object name = e.earlier("client.name");
+        if (Boolean.TRUE.equals(e.earlier("client.fcrdns")) && name instanceof String n && listed(n)) {
+            return "confirmed name " + n;
+        }
+        Object spf = e.earlier("spf.result");
+        Object dom = e.earlier("spf.domain");
+        if ("pass".equals(spf) && dom instanceof String d && listed(d)) {
+            return "SPF pass for " + d;
+        }
+        return null;
+    }
+
+    private boolean listed(String host) {
+        String h = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        while (true) {
+            if (providers.contains(h)) {
+                return true;
+            }
+            int dot = h.indexOf('.');
+            if (dot < 0) {
+                return false;
+            }
+            h = h.substring(dot + 1);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package net.portcullis.policy.greylist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** The greylist's timings on a clock of our own: delay, retry window, lifetime of a passed triplet. */
+class GreylistUnitTest {
+    Instant now = Instant.parse("2026-11-28T08:00:00Z");
+    final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+
+    @Test
+    void aRetryPassesOnlyBetweenTheDelayAndTheEndOfTheWindowAndThenForTheLifetime() throws Exception {
+        Greylist g = new Greylist(new Greylist.Config(Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofDays(36), 5, 24, 64, 10_000),
+                clock);
+        InetAddress a = InetAddress.getByName("198.51.100.7");
+        InetAddress pool = InetAddress.getByName("198.51.100.200");
+        assertThat(g.check(a, "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.NEW);
+        assertThat(g.check(a, "N@Shop.Example", "<U@example.net>")).as("the same triplet, looked at twice").isEqualTo(Greylist.Result.NEW);
+        now = now.plus(Duration.ofMinutes(2));
+        assertThat(g.check(a, "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.EARLY);
+        now = now.plus(Duration.ofMinutes(4));
+        assertThat(g.check(pool, "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.PASS);
+        now = now.plus(Duration.ofDays(30));
+        assertThat(g.check(a, "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.PASS);
+        // a retry after the window starts over; so does a pass older than the lifetime
+        assertThat(g.check(a, "n@shop.example", "v@example.net")).isEqualTo(Greylist.Result.NEW);
+        now = now.plus(Duration.ofHours(5));
+        assertThat(g.check(a, "n@shop.example", "v@example.net")).isEqualTo(Greylist.Result.NEW);
+        now = now.plus(Duration.ofDays(37));
+        assertThat(g.check(a, "n@shop.example", "w@example.net")).isEqualTo(Greylist.Result.NEW);
+        // another network is another triplet
+        assertThat(g.check(InetAddress.getByName("203.0.113.9"), "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.NEW);
+    }
+}
