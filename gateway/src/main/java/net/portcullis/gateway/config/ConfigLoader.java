@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log", "review", "hold");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log", "review", "hold", "redis");
 
     /** The keys of the file: ours, and the sections the checks own. */
     private static Set<String> topKeys() {
@@ -223,7 +223,25 @@ public final class ConfigLoader {
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
                 checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg,
-                net.portcullis.gateway.checks.CheckRegistry.parse(top));
+                net.portcullis.gateway.checks.CheckRegistry.parse(top), redis(top));
+    }
+
+    private static GatewayConfig.Redis redis(ConfigSection top) throws ConfigException {
+        ConfigSection r = top.section("redis");
+        r.allow(Set.of("url", "prefix", "timeout", "fail"));
+        String url = r.string("url", "off");
+        if (!url.equals("off") && !url.matches("rediss?://[^\\s]+")) {
+            throw ConfigException.of("redis.url", url, "must be redis://HOST:PORT (or rediss:// for TLS), or off");
+        }
+        String fail = r.string("fail", "open");
+        if (!fail.equals("open") && !fail.equals("closed")) {
+            throw ConfigException.of("redis.fail", fail, "must be open (mail flows, counted) or closed (rules reading rate levels tempfail)");
+        }
+        Duration timeout = r.duration("timeout", Duration.ofMillis(250));
+        if (timeout.compareTo(Duration.ofSeconds(5)) > 0) {
+            throw ConfigException.of("redis.timeout", r.string("timeout", ""), "is longer than 5s: SMTP sessions wait on it");
+        }
+        return new GatewayConfig.Redis(url.equals("off") ? null : url, r.string("prefix", "portcullis:"), timeout, fail.equals("open"));
     }
 
     private static boolean loopback(String host) {

@@ -39,7 +39,16 @@ public record GatewayConfig(
         Log log,
         Review review,
         Hold hold,
-        java.util.Map<String, Object> checkSections) {
+        java.util.Map<String, Object> checkSections,
+        Redis redis) {
+
+    /**
+     * @param url      redis://host:port (null: off — state in this process's memory)
+     * @param prefix   of every key: one per fleet
+     * @param timeout  the deadline of each command
+     * @param failOpen whether a level Redis cannot give reads as 0 (mail flows) or fails the rules reading it (451)
+     */
+    public record Redis(String url, String prefix, Duration timeout, boolean failOpen) { }
 
     /**
      * @param directory where held messages are kept, encrypted

@@ -79,6 +79,10 @@ public final class Gateway implements AutoCloseable {
         this.sessions = sessionExecutor(config.limits().connections());
         this.lookups = sessionExecutor(64);
         this.rates = PolicyWiring.rateLimits(config);
+        if (rates.counters() instanceof net.portcullis.policy.rate.RedisRateCounters redis) {
+            metrics.counter("portcullis.redis.failures", "rate events not counted or levels not read: Redis unreachable", redis,
+                    net.portcullis.policy.rate.RedisRateCounters::failures);
+        }
         this.pool = new DownstreamPool(config.downstream(), config.downstreamOptions(), config.hostname());
         try {
             GatewayConfig.Store st = config.store();
@@ -344,6 +348,11 @@ public final class Gateway implements AutoCloseable {
         }
         if (refPage != null) {
             refPage.close();
+        }
+        try {
+            rates.close();
+        } catch (Exception e) {
+            LOG.warn("closing the rate levels' store: {}", e.toString());
         }
         pool.close();
         if (decisions != null) {

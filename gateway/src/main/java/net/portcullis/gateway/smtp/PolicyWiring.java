@@ -56,10 +56,12 @@ public final class PolicyWiring {
         return new net.portcullis.policy.greylist.Greylist(s.greylist(), Clock.systemUTC());
     }
 
-    /** Rate limits of a configuration, counted in this process's memory. */
+    /** Rate limits of a configuration, counted in Redis when redis.url is set, else in this process's memory. */
     public static RateLimits rateLimits(GatewayConfig cfg) {
         RateLimits.Config rc = (RateLimits.Config) cfg.checkSections().get(CheckRegistry.RATE_LIMITS.section());
-        return new RateLimits(rc, new MemoryRateCounters(rc.maxTracked(), Duration.ofDays(31)));
+        GatewayConfig.Redis r = cfg.redis();
+        return new RateLimits(rc, r.url() == null ? new MemoryRateCounters(rc.maxTracked(), Duration.ofDays(31))
+                : new net.portcullis.policy.rate.RedisRateCounters(r.url(), r.prefix() + "rate:", r.timeout(), r.failOpen()));
     }
 
     /** The checks of a configuration given as YAML text (tests). */

@@ -86,6 +86,9 @@ class ConfigLoaderTest {
             "tarpit: {score: 5, max_sessions: 0}|tarpit.max_sessions: '0' is outside 1..100000",
             "greylist: {delay: 10m, window: 5m}|greylist.window: '5m' must be longer than greylist.delay, or no retry could pass",
             "greylist: {auto_allow: 0}|greylist.auto_allow: '0' is outside 1..1000000",
+            "redis: {url: 'localhost:6379'}|redis.url: 'localhost:6379' must be redis://HOST:PORT (or rediss:// for TLS), or off",
+            "redis: {fail: maybe}|redis.fail: 'maybe' must be open (mail flows, counted) or closed (rules reading rate levels tempfail)",
+            "redis: {timeout: 10s}|redis.timeout: '10s' is longer than 5s: SMTP sessions wait on it",
             "reports: {weights: {fbl.example: lots}}|reports.weights.fbl.example: 'lots' must be a whole number from 1 to 1000",
     })
     void everyErrorNamesTheKeyTheValueAndTheProblem(String override, String message) {

@@ -63,7 +63,15 @@ public final class RateCheck implements Check {
                 e.recipient() == null ? null : e.recipient().toString());
         List<Signal> out = new ArrayList<>();
         for (RateLimits.Limit l : limits.at(stage)) {
-            double level = limits.level(l, who);
+            double level;
+            try {
+                level = limits.level(l, who);
+            } catch (IllegalStateException unavailable) {
+                // redis.fail: closed — rules reading this limit fail temporarily (451), never pass or refuse for good
+                out.add(Signal.unavailable(l.signal() + ".over", unavailable.getMessage(), false));
+                out.add(Signal.unavailable(l.signal() + ".count", unavailable.getMessage(), false));
+                continue;
+            }
             if (level < 0) {
                 out.add(Signal.of(l.signal() + ".over", false, "no " + l.subject().word().replace('_', ' ') + " to count by"));
                 out.add(new Signal(l.signal() + ".count", 0L, "no " + l.subject().word().replace('_', ' ') + " to count by"));

@@ -12,7 +12,7 @@ import net.portcullis.rules.Stage;
  * (a connection, a MAIL, a RCPT, a refused recipient, a message's bytes) as it happens; the
  * rate check reads the levels as signals, and rules decide what being over a limit means.
  */
-public final class RateLimits {
+public final class RateLimits implements AutoCloseable {
     /** Whose events a limit counts. */
     public enum Subject {
         CLIENT, NETWORK, SENDER_DOMAIN, AUTH_USER, RECIPIENT;
@@ -196,6 +196,18 @@ public final class RateLimits {
     private static String bare(String path) {
         String p = path.strip();
         return p.startsWith("<") && p.endsWith(">") ? p.substring(1, p.length() - 1) : p;
+    }
+
+    /** Where the levels live (for their metrics). */
+    public RateCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (counters instanceof AutoCloseable c) {
+            c.close();
+        }
     }
 
     /** The limits whose levels are signals at this stage. */
