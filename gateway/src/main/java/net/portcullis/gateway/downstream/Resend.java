@@ -24,9 +24,26 @@ public final class Resend {
     /** @throws DownstreamException the server could not be reached or the session broke: retry later */
     public static Outcome send(DownstreamPool pool, String sender, List<String> recipients, byte[] message) throws DownstreamException {
         DownstreamPool.Lease lease = pool.acquire();
+        DownstreamReply first;
+        try {
+            first = lease.connection().mail(sender, "");
+        } catch (DownstreamException e) {
+            lease.release(DownstreamPool.State.BROKEN);
+            if (!lease.wasReused()) {
+                throw e;
+            }
+            // an idle pooled connection the server had dropped: once more on a new one (nothing was sent yet)
+            lease = pool.fresh();
+            try {
+                first = lease.connection().mail(sender, "");
+            } catch (DownstreamException again) {
+                lease.release(DownstreamPool.State.BROKEN);
+                throw again;
+            }
+        }
+        DownstreamReply m = first;
         try {
             Map<String, String> replies = new LinkedHashMap<>();
-            DownstreamReply m = lease.connection().mail(sender, "");
             if (!m.positive()) {
                 recipients.forEach(r -> replies.put(r, "sender refused: " + m));
                 lease.release(DownstreamPool.State.OPEN);

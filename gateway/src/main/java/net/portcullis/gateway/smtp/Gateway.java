@@ -108,6 +108,8 @@ public final class Gateway implements AutoCloseable {
         this.consentStore = new ConsentStore(listStore.database());
         this.consent = new ConsentBook(consentStore, config.consent().refresh(), java.time.Clock.systemUTC());
         this.greylist = PolicyWiring.greylist(config);
+        metrics.counter("portcullis.greylist.store.failures", "greylist looks and counts that failed: store unreachable", greylist,
+                net.portcullis.policy.greylist.Greylist::failures);
         PolicyWiring.Checks checks = PolicyWiring.checks(new net.portcullis.gateway.checks.CheckEnv(config, dns, lists::get, consent,
                 lookups, rates, greylist));
         GatewayConfig.Rules r = config.rules();
@@ -351,8 +353,11 @@ public final class Gateway implements AutoCloseable {
         }
         try {
             rates.close();
+            if (greylist.store() instanceof AutoCloseable c) {
+                c.close();
+            }
         } catch (Exception e) {
-            LOG.warn("closing the rate levels' store: {}", e.toString());
+            LOG.warn("closing the shared state's store: {}", e.toString());
         }
         pool.close();
         if (decisions != null) {

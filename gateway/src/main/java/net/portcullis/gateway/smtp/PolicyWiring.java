@@ -50,10 +50,15 @@ public final class PolicyWiring {
         return checks(new CheckEnv(cfg, dns, lists, consent, executor, rateLimits(cfg), greylist(cfg)));
     }
 
-    /** The greylist of a configuration, kept in this process's memory. */
+    /** The greylist of a configuration, in Redis when redis.url is set, else in this process's memory. */
     public static net.portcullis.policy.greylist.Greylist greylist(GatewayConfig cfg) {
         var s = (net.portcullis.gateway.checks.GreylistModule.Settings) cfg.checkSections().get(CheckRegistry.GREYLIST.section());
-        return new net.portcullis.policy.greylist.Greylist(s.greylist(), Clock.systemUTC());
+        GatewayConfig.Redis r = cfg.redis();
+        if (r.url() == null) {
+            return new net.portcullis.policy.greylist.Greylist(s.greylist(), Clock.systemUTC());
+        }
+        return new net.portcullis.policy.greylist.Greylist(s.greylist(), Clock.systemUTC(),
+                new net.portcullis.policy.greylist.RedisGreylistStore(r.url(), r.prefix() + "grey:", r.timeout()), r.failOpen());
     }
 
     /** Rate limits of a configuration, counted in Redis when redis.url is set, else in this process's memory. */

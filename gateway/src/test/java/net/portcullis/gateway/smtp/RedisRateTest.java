@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Rate limits with their levels in a real Redis (bin/test's throwaway one): two gateways count as
- * one, and a Redis that is down fails open (mail flows) or closed (451), as redis.fail says.
+ * The fleet's shared state in a real Redis (bin/test's throwaway one): two gateways count rate
+ * limits as one and share the greylist, and a Redis that is down fails open (mail flows) or
+ * closed (451), as redis.fail says.
  */
 class RedisRateTest {
     static final String REDIS = System.getenv().getOrDefault("PORTCULLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379");
@@ -48,6 +49,21 @@ class RedisRateTest {
             assertThat(RateLimitTest.message(shut, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("451 4.3.0");
             // trusted clients are exempt before any rate level is read: their mail flows
             assertThat(RateLimitTest.message(shut, "127.0.0.2", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+        }
+    }
+
+    @Test
+    void aRetryToAnotherGatewayOfTheFleetPassesTheGreylist() throws Exception {
+        java.nio.file.Files.createDirectories(var.resolve("local.d"));
+        java.nio.file.Files.writeString(var.resolve("local.d/45-greylist.rules"),
+                java.nio.file.Files.readString(Path.of("../conf/rules/45-greylist.rules")).replace("  monitor\n", ""));
+        String yaml = "redis: {url: \"" + REDIS + "\", prefix: \"test:" + UUID.randomUUID() + ":\"}\ngreylist: {delay: 1s}\n"
+                + "rules: {directory: ../conf/rules, local: " + var.resolve("local.d") + ", lists: ../conf/lists}\n";
+        try (GatewayHarness one = GatewayHarness.withWiser(var.resolve("one"), yaml);
+             GatewayHarness two = GatewayHarness.withWiser(var.resolve("two"), yaml)) {
+            assertThat(RateLimitTest.message(one, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("451 4.7.1 Greylisted");
+            Thread.sleep(1200);
+            assertThat(RateLimitTest.message(two, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
         }
     }
 }

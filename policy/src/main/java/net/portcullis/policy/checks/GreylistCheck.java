@@ -49,7 +49,14 @@ public final class GreylistCheck implements Check {
     @Override
     public List<Signal> run(Event e) {
         String why = provider(e);
-        Greylist.Result r = greylist.check(e.client().address(), e.sender(), e.recipient().address());
+        Greylist.Result r;
+        try {
+            r = greylist.check(e.client().address(), e.sender(), e.recipient().address());
+        } catch (IllegalStateException unavailable) {
+            // redis.fail: closed — a rule reading it fails temporarily (451), it never passes or defers by mistake
+            return List.of(Signal.unavailable("greylist.result", unavailable.getMessage(), false),
+                    Signal.of("greylist.provider", why != null, why == null ? "not a listed provider" : why));
+        }
         return List.of(Signal.of("greylist.result", r.word(), "triplet " + r.word()),
                 Signal.of("greylist.provider", why != null, why == null ? "not a listed provider" : why));
     }

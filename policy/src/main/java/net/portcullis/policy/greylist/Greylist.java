@@ -1,21 +1,18 @@
 package net.portcullis.policy.greylist;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Triplet greylisting: the first message of a (client network, sender, recipient) is deferred;
  * a retry after {@code delay} and within {@code window} passes, and the triplet then passes for
  * {@code lifetime}. The client's network rather than its address is the first part, so a
  * provider that retries from another address of its pool passes. A network and sender domain
- * with {@code autoAllow} delivered messages is not greylisted any more. State in this process
- * (Caffeine, bounded); a fleet would share it through Redis (to come).
+ * with {@code autoAllow} delivered messages is not greylisted any more. State in a
+ * {@link GreylistStore}: this process's memory, or Redis for a fleet.
  */
 public final class Greylist {
     /** @param delay 0 (Duration.ZERO) is not allowed: a retry must wait */
@@ -42,63 +39,114 @@ public final class Greylist {
         }
     }
 
-    private static final class Triplet {
-        final Instant first;
-        volatile Instant passed;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Greylist.class);
+    private final Config config;
+    private final Clock clock;
+    private final GreylistStore store;
+    private final boolean failOpen;
+    private final Duration keep;
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long lastLog;
 
-        Triplet(Instant first) {
-            this.first = first;
+    /** In this process's memory. */
+    public Greylist(Config config, Clock clock) {
+        this(config, clock, new MemoryGreylistStore(config.maxTriplets(), keep(config)), true);
+    }
+
+    /**
+     * @param failOpen when the store cannot be reached: pass (true) or make the signals unavailable,
+     *                 so that a rule reading them fails temporarily (false)
+     */
+    public Greylist(Config config, Clock clock, GreylistStore store, boolean failOpen) {
+        this.config = config;
+        this.clock = clock;
+        this.store = store;
+        this.failOpen = failOpen;
+        this.keep = keep(config);
+    }
+
+    private static Duration keep(Config c) {
+        return c.window().compareTo(c.lifetime()) > 0 ? c.window() : c.lifetime();
+    }
+
+    /**
+     * The greylist's answer for one recipient; records the triplet when it is new (idempotent: a
+     * second look sees it).
+     *
+     * @throws IllegalStateException the store cannot be reached and the greylist fails closed
+     */
+    public Result check(InetAddress client, String sender, String recipient) {
+        try {
+            return decide(client, sender, recipient);
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalStateException) {
+                throw e;
+            }
+            failed(e);
+            if (failOpen) {
+                return Result.PASS;
+            }
+            throw new IllegalStateException("greylist unavailable (" + e.getMessage() + ")", e);
         }
     }
 
-    private final Config config;
-    private final Clock clock;
-    private final Cache<String, Triplet> triplets;
-    private final Cache<String, AtomicInteger> delivered;
-
-    public Greylist(Config config, Clock clock) {
-        this.config = config;
-        this.clock = clock;
-        Duration keep = config.window().compareTo(config.lifetime()) > 0 ? config.window() : config.lifetime();
-        this.triplets = Caffeine.newBuilder().maximumSize(config.maxTriplets()).expireAfterAccess(keep).build();
-        this.delivered = Caffeine.newBuilder().maximumSize(config.maxTriplets()).expireAfterAccess(config.lifetime()).build();
-    }
-
-    /** The greylist's answer for one recipient; records the triplet when it is new (idempotent: a second look sees it). */
-    public Result check(InetAddress client, String sender, String recipient) {
-        AtomicInteger n = delivered.getIfPresent(allowKey(client, sender));
-        if (n != null && n.get() >= config.autoAllow()) {
+    private Result decide(InetAddress client, String sender, String recipient) {
+        if (store.delivered(allowKey(client, sender)) >= config.autoAllow()) {
             return Result.ALLOWED;
         }
         Instant now = clock.instant();
         String key = network(client) + "|" + lower(sender) + "|" + lower(recipient);
-        Triplet t = triplets.get(key, k -> new Triplet(now));
-        if (t.passed != null) {
-            if (Duration.between(t.passed, now).compareTo(config.lifetime()) <= 0) {
+        GreylistStore.Seen seen = store.seen(key, now, keep);
+        GreylistStore.Triplet t = seen.triplet();
+        if (seen.created() || t.first().equals(now)) {
+            return Result.NEW;
+        }
+        if (t.passed() != null) {
+            if (Duration.between(t.passed(), now).compareTo(config.lifetime()) <= 0) {
                 return Result.PASS;
             }
-            triplets.invalidate(key); // passed too long ago: start over
-            triplets.put(key, new Triplet(now));
+            store.put(key, new GreylistStore.Triplet(now, null), keep); // passed too long ago: start over
             return Result.NEW;
         }
-        Duration since = Duration.between(t.first, now);
-        if (t.first.equals(now) || since.isZero()) {
-            return Result.NEW;
-        }
+        Duration since = Duration.between(t.first(), now);
         if (since.compareTo(config.delay()) < 0) {
             return Result.EARLY;
         }
         if (since.compareTo(config.window()) > 0) {
-            triplets.put(key, new Triplet(now)); // came back too late: a new first attempt
+            store.put(key, new GreylistStore.Triplet(now, null), keep); // came back too late: a new first attempt
             return Result.NEW;
         }
-        t.passed = now;
+        store.put(key, new GreylistStore.Triplet(t.first(), now), keep);
         return Result.PASS;
     }
 
     /** A message the mail server took: counts toward this network and sender domain's automatic allowlisting. */
     public void delivered(InetAddress client, String sender) {
-        delivered.get(allowKey(client, sender), k -> new AtomicInteger()).incrementAndGet();
+        try {
+            store.deliveredOne(allowKey(client, sender), config.lifetime());
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** Looks and counts that failed because the store could not be reached. */
+    public long failures() {
+        return failures.get();
+    }
+
+    private void failed(RuntimeException e) {
+        failures.incrementAndGet();
+        long now = System.currentTimeMillis();
+        if (now - lastLog > 60_000) {
+            lastLog = now;
+            LOG.warn("greylist store unavailable ({}): {} ({} so far)", e.getMessage(),
+                    failOpen ? "recipients pass (fail open)" : "greylist signals unavailable (fail closed: 451)", failures.get());
+        }
+    }
+
+    /** The store, for closing. */
+    public GreylistStore store() {
+        return store;
     }
 
     public Config config() {

@@ -9,7 +9,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
-/** The greylist's timings on a clock of our own: delay, retry window, lifetime of a passed triplet. */
+/**
+ * The greylist's timings on a clock of our own — delay, retry window, lifetime of a passed triplet —
+ * with its triplets in memory and in a real Redis (bin/test's throwaway one, a key prefix of its
+ * own); and a store that cannot be reached, open and closed.
+ */
 class GreylistUnitTest {
     Instant now = Instant.parse("2026-11-28T08:00:00Z");
     final Clock clock = new Clock() {
@@ -29,10 +33,16 @@ class GreylistUnitTest {
         }
     };
 
-    @Test
-    void aRetryPassesOnlyBetweenTheDelayAndTheEndOfTheWindowAndThenForTheLifetime() throws Exception {
-        Greylist g = new Greylist(new Greylist.Config(Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofDays(36), 5, 24, 64, 10_000),
-                clock);
+    static final Greylist.Config CONFIG = new Greylist.Config(Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofDays(36), 5, 24,
+            64, 10_000);
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"memory", "redis"})
+    void aRetryPassesOnlyBetweenTheDelayAndTheEndOfTheWindowAndThenForTheLifetime(String kind) throws Exception {
+        GreylistStore store = kind.equals("memory") ? new MemoryGreylistStore(10_000, Duration.ofDays(36))
+                : new RedisGreylistStore(net.portcullis.policy.store.Databases.REDIS_URL, "test:" + java.util.UUID.randomUUID() + ":",
+                        Duration.ofSeconds(2));
+        Greylist g = new Greylist(CONFIG, clock, store, true);
         InetAddress a = InetAddress.getByName("198.51.100.7");
         InetAddress pool = InetAddress.getByName("198.51.100.200");
         assertThat(g.check(a, "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.NEW);
@@ -51,5 +61,23 @@ class GreylistUnitTest {
         assertThat(g.check(a, "n@shop.example", "w@example.net")).isEqualTo(Greylist.Result.NEW);
         // another network is another triplet
         assertThat(g.check(InetAddress.getByName("203.0.113.9"), "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.NEW);
+    }
+
+    @Test
+    void aStoreThatCannotBeReachedPassesOrFailsAsConfigured() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        InetAddress a = InetAddress.getByName("198.51.100.7");
+        try (RedisGreylistStore down = new RedisGreylistStore("redis://127.0.0.1:" + closed, "x:", Duration.ofMillis(300))) {
+            Greylist open = new Greylist(CONFIG, clock, down, true);
+            assertThat(open.check(a, "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.PASS);
+            open.delivered(a, "n@shop.example");
+            assertThat(open.failures()).isEqualTo(2);
+            Greylist shut = new Greylist(CONFIG, clock, down, false);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> shut.check(a, "n@shop.example", "u@example.net"))
+                    .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("greylist unavailable (");
+        }
     }
 }

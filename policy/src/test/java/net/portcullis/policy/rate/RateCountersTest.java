@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * down does: counting skipped, levels 0 (fail open) or an error (fail closed), never a hang.
  */
 class RateCountersTest {
-    static final String REDIS = System.getenv().getOrDefault("PORTCULLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+    static final String REDIS = net.portcullis.policy.store.Databases.REDIS_URL;
 
     static RateCounters counters(String kind) {
         return kind.equals("memory") ? new MemoryRateCounters(1000, Duration.ofHours(1))

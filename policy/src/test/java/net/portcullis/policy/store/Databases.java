@@ -7,7 +7,7 @@ import java.sql.Statement;
 import java.util.UUID;
 
 /**
- * The two stores the tests run on: a fresh SQLite file, and a fresh schema in a PostgreSQL —
+ * The stores the tests run on: a fresh SQLite file, and a fresh schema in a PostgreSQL —
  * the throwaway cluster bin/test starts ({@code PORTCULLIS_TEST_PG_URL}), or, when a test runs
  * alone from an IDE or plain mvn, one on 127.0.0.1:5432 (database test, trust auth).
  */
@@ -16,6 +16,9 @@ public final class Databases {
     }
 
     public static final String PG_URL = System.getenv().getOrDefault("PORTCULLIS_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+
+    /** The Redis of the tests: bin/test's throwaway one, or one on 127.0.0.1:6379 when a test runs alone. */
+    public static final String REDIS_URL = System.getenv().getOrDefault("PORTCULLIS_TEST_REDIS_URL", "redis://127.0.0.1:6379");
 
     public static Database sqlite(Path dir) throws Exception {
         return Database.open("jdbc:sqlite:" + dir.resolve("portcullis.db"), "", "", null);
