@@ -1,8 +1,5 @@
 package net.portcullis.policy.greylist;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,18 +11,11 @@ import java.util.Map;
  * RedisException: {@link Greylist} decides what they mean (redis.fail).
  */
 public final class RedisGreylistStore implements GreylistStore, AutoCloseable {
-    private final RedisClient client;
+    private final net.portcullis.policy.redis.RedisLink link;
     private final String prefix;
-    private volatile StatefulRedisConnection<String, String> connection;
-    private volatile long retryAt;
 
     public RedisGreylistStore(String url, String prefix, Duration timeout) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(timeout);
-        this.client = RedisClient.create(uri);
-        this.client.setOptions(io.lettuce.core.ClientOptions.builder()
-                .socketOptions(io.lettuce.core.SocketOptions.builder().connectTimeout(timeout).build())
-                .timeoutOptions(io.lettuce.core.TimeoutOptions.enabled(timeout)).build());
+        this.link = new net.portcullis.policy.redis.RedisLink(url, timeout);
         this.prefix = prefix;
     }
 
@@ -69,28 +59,12 @@ public final class RedisGreylistStore implements GreylistStore, AutoCloseable {
         r.pexpire(prefix + "d:" + key, keep.toMillis());
     }
 
-    /** The connection, opened on first use and again after a failure, at most every 5 seconds. */
-    private synchronized RedisCommands<String, String> redis() {
-        if (connection != null && connection.isOpen()) {
-            return connection.sync();
-        }
-        if (System.currentTimeMillis() < retryAt) {
-            throw new io.lettuce.core.RedisException("not connected (next try in " + (retryAt - System.currentTimeMillis()) + " ms)");
-        }
-        try {
-            connection = client.connect();
-            return connection.sync();
-        } catch (io.lettuce.core.RedisException e) {
-            retryAt = System.currentTimeMillis() + 5000;
-            throw e;
-        }
+    private RedisCommands<String, String> redis() {
+        return link.sync();
     }
 
     @Override
     public void close() {
-        if (connection != null) {
-            connection.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        link.close();
     }
 }

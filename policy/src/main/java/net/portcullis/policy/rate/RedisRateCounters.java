@@ -1,11 +1,9 @@
 package net.portcullis.policy.rate;
 
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -40,27 +38,19 @@ public final class RedisRateCounters implements RateCounters, AutoCloseable {
             return tostring(lv)
             """;
 
-    private final RedisClient client;
+    private final net.portcullis.policy.redis.RedisLink redis;
     private final String prefix;
     private final boolean failOpen;
     private final AtomicLong failures = new AtomicLong();
-    private volatile StatefulRedisConnection<String, String> connection;
     private volatile String sha;
     private volatile long lastLog;
-    private volatile long retryAt;
 
     /**
      * @param prefix   of every key: one per fleet (or per test)
      * @param failOpen whether a level that cannot be read is 0 (true) or an error (false)
      */
     public RedisRateCounters(String url, String prefix, Duration timeout, boolean failOpen) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(timeout);
-        this.client = RedisClient.create(uri);
-        // commands time out after `timeout`, and so does connecting: a down Redis costs a session that much at most
-        this.client.setOptions(io.lettuce.core.ClientOptions.builder()
-                .socketOptions(io.lettuce.core.SocketOptions.builder().connectTimeout(timeout).build())
-                .timeoutOptions(io.lettuce.core.TimeoutOptions.enabled(timeout)).build());
+        this.redis = new net.portcullis.policy.redis.RedisLink(url, timeout);
         this.prefix = prefix;
         this.failOpen = failOpen;
     }
@@ -94,42 +84,21 @@ public final class RedisRateCounters implements RateCounters, AutoCloseable {
     }
 
     private double run(String subject, String limit, long max, Duration window, long amount) {
-        StatefulRedisConnection<String, String> c = connection();
+        RedisCommands<String, String> r = redis.sync();
         String[] args = {limit, Long.toString(max), Long.toString(Math.max(1, window.toMillis())), Long.toString(amount),
                 Long.toString(window.toMillis() * 2 + 60_000)};
-        String key = prefix + subject;
-        Object r;
+        String[] key = {prefix + subject};
+        if (sha == null) {
+            sha = r.scriptLoad(SCRIPT);
+        }
+        Object v;
         try {
-            r = c.sync().evalsha(sha, ScriptOutputType.VALUE, new String[] {key}, args);
+            v = r.evalsha(sha, ScriptOutputType.VALUE, key, args);
         } catch (RedisNoScriptException e) {
-            sha = c.sync().scriptLoad(SCRIPT); // Redis restarted and forgot the script
-            r = c.sync().evalsha(sha, ScriptOutputType.VALUE, new String[] {key}, args);
+            sha = r.scriptLoad(SCRIPT); // Redis restarted and forgot the script
+            v = r.evalsha(sha, ScriptOutputType.VALUE, key, args);
         }
-        return Double.parseDouble(String.valueOf(r));
-    }
-
-    /** The connection, opened on first use and again after a failure, at most every 5 seconds. */
-    private StatefulRedisConnection<String, String> connection() {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null && c.isOpen()) {
-            return c;
-        }
-        synchronized (this) {
-            if (connection != null && connection.isOpen()) {
-                return connection;
-            }
-            if (System.currentTimeMillis() < retryAt) {
-                throw new RedisException("not connected (next try in " + (retryAt - System.currentTimeMillis()) + " ms)");
-            }
-            try {
-                connection = client.connect();
-                sha = connection.sync().scriptLoad(SCRIPT);
-                return connection;
-            } catch (RedisException e) {
-                retryAt = System.currentTimeMillis() + 5000;
-                throw e;
-            }
-        }
+        return Double.parseDouble(String.valueOf(v));
     }
 
     private void failed(RedisException e) {
@@ -144,9 +113,6 @@ public final class RedisRateCounters implements RateCounters, AutoCloseable {
 
     @Override
     public void close() {
-        if (connection != null) {
-            connection.close();
-        }
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        redis.close();
     }
 }
