@@ -83,16 +83,19 @@ public record MailAddress(String localPart, String domain) {
         return address();
     }
 
+    /** A path without its angle brackets ({@code <a@b>} → {@code a@b}), trimmed; "" for null. */
+    public static String bare(String path) {
+        String p = path == null ? "" : path.trim();
+        return p.startsWith("<") && p.endsWith(">") && p.length() >= 2 ? p.substring(1, p.length() - 1) : p;
+    }
+
     /**
      * Parses the text between the angle brackets of MAIL FROM or RCPT TO.
      *
      * @throws InvalidAddress with the reason in plain words
      */
     public static MailAddress parse(String path) throws InvalidAddress {
-        String p = path == null ? "" : path.trim();
-        if (p.startsWith("<") && p.endsWith(">") && p.length() >= 2) {
-            p = p.substring(1, p.length() - 1).trim();
-        }
+        String p = bare(path).trim();
         if (p.isEmpty()) {
             throw syntax("empty address");
         }

@@ -102,28 +102,11 @@ public final class RateLimitModule implements CheckModule<RateLimits.Config> {
         if (!m.group(2).isEmpty() && count != RateLimits.Count.BYTES) {
             throw ConfigException.of(key, v, "counts " + count.word().replace('_', ' ') + ", not bytes: no K, M or G");
         }
-        long max;
-        long n = Long.parseLong(m.group(1));
-        try {
-            max = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-                case "K" -> Math.multiplyExact(n, 1024L);
-                case "M" -> Math.multiplyExact(n, 1024L * 1024);
-                case "G" -> Math.multiplyExact(n, 1024L * 1024 * 1024);
-                default -> n;
-            };
-        } catch (ArithmeticException e) {
-            max = Long.MAX_VALUE;
-        }
+        long max = ConfigSection.bytes(Long.parseLong(m.group(1)), m.group(2));
         if (max < 1 || max > 1L << 50) {
             throw ConfigException.of(key, v, "has a maximum outside 1.." + (1L << 50));
         }
-        long w = Long.parseLong(m.group(3));
-        Duration window = switch (m.group(4)) {
-            case "s" -> Duration.ofSeconds(w);
-            case "m" -> Duration.ofMinutes(w);
-            case "h" -> Duration.ofHours(w);
-            default -> Duration.ofDays(w);
-        };
+        Duration window = ConfigSection.duration(Long.parseLong(m.group(3)), m.group(4));
         if (window.toSeconds() < 1 || window.compareTo(Duration.ofDays(30)) > 0) {
             throw ConfigException.of(key, v, "has a window outside 1s..30d");
         }

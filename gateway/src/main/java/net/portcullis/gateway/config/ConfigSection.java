@@ -131,14 +131,7 @@ public final class ConfigSection {
         String unit = m.group(2) == null ? "s" : m.group(2);
         Duration d;
         try {
-            long n = Long.parseLong(m.group(1));
-            d = switch (unit) {
-                case "ms" -> Duration.ofMillis(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofSeconds(n);
-            };
+            d = duration(Long.parseLong(m.group(1)), unit);
         } catch (ArithmeticException | NumberFormatException e) {
             d = MAX_DURATION.plusDays(1);
         }
@@ -163,20 +156,39 @@ public final class ConfigSection {
         }
         long v;
         try {
-            long n = Long.parseLong(m.group(1));
-            v = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-                case "K" -> Math.multiplyExact(n, 1024L);
-                case "M" -> Math.multiplyExact(n, 1024L * 1024);
-                case "G" -> Math.multiplyExact(n, 1024L * 1024 * 1024);
-                default -> n;
-            };
-        } catch (ArithmeticException | NumberFormatException e) {
+            v = bytes(Long.parseLong(m.group(1)), m.group(2));
+        } catch (NumberFormatException e) {
             v = Long.MAX_VALUE; // beyond any bound below: refused as out of range, never wrapped
         }
         if (v < min || v > Integer.MAX_VALUE) {
             throw ConfigException.of(key(k), s, "is outside " + min + ".." + Integer.MAX_VALUE + " bytes");
         }
         return v;
+    }
+
+    /** n of a unit: ms, s (also ""), m, h, d. @throws ArithmeticException past Duration's range */
+    public static Duration duration(long n, String unit) {
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+
+    /** n with a size suffix (K, M, G in 1024s, or none); Long.MAX_VALUE when it overflows, so bounds refuse it, never wrap. */
+    public static long bytes(long n, String suffix) {
+        try {
+            return switch (suffix.toUpperCase(Locale.ROOT)) {
+                case "K" -> Math.multiplyExact(n, 1024L);
+                case "M" -> Math.multiplyExact(n, 1024L * 1024);
+                case "G" -> Math.multiplyExact(n, 1024L * 1024 * 1024);
+                default -> n;
+            };
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     private static int distance(String a, String b) {

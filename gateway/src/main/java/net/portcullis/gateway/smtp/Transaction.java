@@ -303,8 +303,7 @@ final class Transaction implements MessageHandler {
             ctx.tarpit().delay(d.score());
             if (d.verdict().refused()) {
                 Reply refusal = d.verdict().reply();
-                String text = refusal(refusal, d.verdict().decidedBy(), d.verdict().reason());
-                throw refusal.code() == 421 ? new DropConnectionException(421, text) : new RejectException(refusal.code(), text);
+                throw rejection(refusal.code(), refusal(refusal, d.verdict().decidedBy(), d.verdict().reason()));
             }
             for (StageResult.Tag t : d.tags()) {
                 if (!tags.contains(t)) {
@@ -440,9 +439,12 @@ final class Transaction implements MessageHandler {
     private RejectException refuseRecipient(DecisionRecord.Recipient entry, Reply reply, String by, String why) {
         entry.refused(reply.permanent(), by, why, reply.line(record.ref));
         ctx.rates().refused(who(entry.address()));
-        String text = reply.status() + " " + reply.text() + " " + note();
-        // 421 means "closing the channel" (RFC 5321 3.8): a rule that says it (a rate limit) ends the session
-        return reply.code() == 421 ? new DropConnectionException(421, text) : new RejectException(reply.code(), text);
+        return rejection(reply.code(), reply.status() + " " + reply.text() + " " + note());
+    }
+
+    /** 421 means "closing the channel" (RFC 5321 3.8): a rule that says it (a rate limit) ends the session. */
+    private static RejectException rejection(int code, String text) {
+        return code == 421 ? new DropConnectionException(421, text) : new RejectException(code, text);
     }
 
     /**

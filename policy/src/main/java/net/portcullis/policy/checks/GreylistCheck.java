@@ -1,7 +1,6 @@
 package net.portcullis.policy.checks;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.Event;
@@ -75,16 +74,7 @@ public final class GreylistCheck implements Check {
     }
 
     private boolean listed(String host) {
-        String h = host.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
-        while (true) {
-            if (providers.contains(h)) {
-                return true;
-            }
-            int dot = h.indexOf('.');
-            if (dot < 0) {
-                return false;
-            }
-            h = h.substring(dot + 1);
-        }
+        String h = host.replaceAll("\\.$", "");
+        return net.portcullis.policy.DomainSuffixes.find(h, d -> providers.contains(d) ? d : null) != null;
     }
 }

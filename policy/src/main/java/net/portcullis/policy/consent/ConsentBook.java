@@ -137,16 +137,7 @@ public final class ConsentBook {
             bulkSenders = new HashSet<>(store.bulkSenders());
             bulkLoaded = now;
         }
-        String d = domain.toLowerCase(Locale.ROOT);
-        while (true) {
-            if (bulkSenders.contains(d)) {
-                return true;
-            }
-            int dot = d.indexOf('.');
-            if (dot < 0) {
-                return false;
-            }
-            d = d.substring(dot + 1);
-        }
+        Set<String> registered = bulkSenders;
+        return net.portcullis.policy.DomainSuffixes.find(domain, d -> registered.contains(d) ? d : null) != null;
     }
 }

@@ -163,10 +163,6 @@ public final class Greylist {
     }
 
     private static String lower(String s) {
-        String p = s == null ? "" : s.strip();
-        if (p.startsWith("<") && p.endsWith(">")) {
-            p = p.substring(1, p.length() - 1);
-        }
-        return p.toLowerCase(Locale.ROOT);
+        return net.portcullis.policy.MailAddress.bare(s).toLowerCase(Locale.ROOT);
     }
 }

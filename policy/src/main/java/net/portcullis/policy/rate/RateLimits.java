@@ -183,7 +183,7 @@ public final class RateLimits implements AutoCloseable {
             case SENDER_DOMAIN -> who.sender() == null || who.sender().lastIndexOf('@') < 0 ? null
                     : who.sender().substring(who.sender().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
             case AUTH_USER -> who.authUser();
-            case RECIPIENT -> who.recipient() == null ? null : bare(who.recipient()).toLowerCase(Locale.ROOT);
+            case RECIPIENT -> who.recipient() == null ? null : net.portcullis.policy.MailAddress.bare(who.recipient()).toLowerCase(Locale.ROOT);
         };
         return subject == null ? null : l.subject().word() + "|" + subject;
     }
@@ -191,11 +191,6 @@ public final class RateLimits implements AutoCloseable {
     /** The client's network: its address with the host bits cleared, as CIDR text. */
     String network(InetAddress a) {
         return ClientNetwork.of(a, config.v4Prefix(), config.v6Prefix());
-    }
-
-    private static String bare(String path) {
-        String p = path.strip();
-        return p.startsWith("<") && p.endsWith(">") ? p.substring(1, p.length() - 1) : p;
     }
 
     /** Where the levels live (for their metrics). */

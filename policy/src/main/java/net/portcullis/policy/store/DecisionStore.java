@@ -62,7 +62,7 @@ public final class DecisionStore {
                     }
                     for (String a : row.recipients()) {
                         r.setLong(1, id);
-                        r.setString(2, lower(bare(a)));
+                        r.setString(2, lower(net.portcullis.policy.MailAddress.bare(a)));
                         r.addBatch();
                     }
                 }
@@ -293,7 +293,7 @@ public final class DecisionStore {
         }
         if (f.recipient() != null) {
             sql.append(" AND d.id IN (SELECT decision_id FROM decision_rcpt WHERE address = ?)");
-            args.add(lower(bare(f.recipient())));
+            args.add(lower(net.portcullis.policy.MailAddress.bare(f.recipient())));
         }
     }
 
@@ -316,11 +316,6 @@ public final class DecisionStore {
             }
         }
         return out;
-    }
-
-    private static String bare(String a) {
-        String p = a.strip();
-        return p.startsWith("<") && p.endsWith(">") ? p.substring(1, p.length() - 1) : p;
     }
 
     private static String lower(String s) {

@@ -68,21 +68,7 @@ public final class ListSnapshot {
     }
 
     public Optional<ListEntry> domain(String domain) {
-        if (domain == null) {
-            return Optional.empty();
-        }
-        String d = domain.toLowerCase(Locale.ROOT);
-        while (true) {
-            ListEntry e = domains.get(d);
-            if (e != null) {
-                return Optional.of(e);
-            }
-            int dot = d.indexOf('.');
-            if (dot < 0) {
-                return Optional.empty();
-            }
-            d = d.substring(dot + 1);
-        }
+        return Optional.ofNullable(net.portcullis.policy.DomainSuffixes.find(domain, domains::get));
     }
 
     public Optional<ListEntry> address(String address) {
