@@ -14,12 +14,29 @@ import java.util.Objects;
  * @param ptrFailure  why the reverse lookup could not be made (timeout, SERVFAIL), or null when it
  *                    answered: "no name" and "could not look up" are never the same thing
  * @param greeting    what the greeting pause saw (talking before the banner)
+ * @param conduct     how the client has kept to the protocol so far in the session
  */
 public record Client(InetAddress address, String reverseName, String helo, boolean tls, String authUser,
-                     String ptrFailure, Greeting greeting) {
+                     String ptrFailure, Greeting greeting, Conduct conduct) {
     public Client {
         Objects.requireNonNull(address, "address");
         greeting = greeting == null ? Greeting.OFF : greeting;
+        conduct = conduct == null ? Conduct.CLEAN : conduct;
+    }
+
+    /**
+     * What the client did on the wire that a real mail server does not (Postfix's postscreen
+     * pipelining and bare-newline tests): sent commands ahead where RFC 2920 says to wait (after
+     * EHLO or HELO, before the 354 of DATA, at all when PIPELINING was not offered), or ended
+     * command lines with a bare LF.
+     */
+    public record Conduct(boolean pipelining, boolean bareNewline) {
+        public static final Conduct CLEAN = new Conduct(false, false);
+    }
+
+    /** The same client as its conduct stands now: DATA-stage checks see what happened up to the end of data. */
+    public Client withConduct(Conduct now) {
+        return new Client(address, reverseName, helo, tls, authUser, ptrFailure, greeting, now);
     }
 
     /**
@@ -32,7 +49,7 @@ public record Client(InetAddress address, String reverseName, String helo, boole
     }
 
     public Client(InetAddress address, String reverseName, String helo, boolean tls, String authUser, String ptrFailure) {
-        this(address, reverseName, helo, tls, authUser, ptrFailure, Greeting.OFF);
+        this(address, reverseName, helo, tls, authUser, ptrFailure, Greeting.OFF, Conduct.CLEAN);
     }
 
     /** A client whose reverse lookup answered (with a name, or with "none"). */

@@ -147,12 +147,20 @@ public final class PolicyTransaction {
 
     /** Decides the message at the end of data, for the domains of the accepted recipients. */
     public StageOutcome data(MessageFacts message, List<String> recipients) {
+        return data(message, recipients, client.conduct());
+    }
+
+    /**
+     * @param conduct the client's conduct as it stands at the end of data (it may have sent the
+     *                message before our 354)
+     */
+    public StageOutcome data(MessageFacts message, List<String> recipients, Client.Conduct conduct) {
         List<String> recipientDomains = new ArrayList<>();
         for (String r : recipients) {
             recipientDomains.add(r.contains("@") ? r.substring(r.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT) : "");
         }
         SignalMap m = new SignalMap(early());
-        engine.compute(Stage.DATA, new Event(Stage.DATA, client, sender, null, message, m, recipients), rules, m);
+        engine.compute(Stage.DATA, new Event(Stage.DATA, client.withConduct(conduct), sender, null, message, m, recipients), rules, m);
         return decideData(rules, m, recipientDomains, scoreByDomain, engine.softBounce());
     }
 

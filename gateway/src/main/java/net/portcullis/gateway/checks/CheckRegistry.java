@@ -27,6 +27,7 @@ import net.portcullis.policy.checks.HeaderCheck;
 import net.portcullis.policy.checks.HeloCheck;
 import net.portcullis.policy.checks.LocalListCheck;
 import net.portcullis.policy.checks.MessageCheck;
+import net.portcullis.policy.checks.ProtocolCheck;
 import net.portcullis.policy.checks.RecipientCheck;
 import net.portcullis.policy.checks.ReverseDnsCheck;
 import net.portcullis.policy.checks.SpfCheck;
@@ -51,6 +52,7 @@ public final class CheckRegistry {
     public static final List<CheckModule<?>> MODULES = List.of(
             CheckModule.Simple.of("client", env -> List.of(new ClientCheck(env.config().trustedNetworks()))),
             GREETING,
+            CheckModule.Simple.of("protocol", env -> List.of(new ProtocolCheck())),
             CheckModule.Simple.of("local-lists", env -> List.of(new LocalListCheck(env.lists(), Stage.CONNECT),
                     new LocalListCheck(env.lists(), Stage.MAIL))),
             CheckModule.Simple.of("dnsbl", env -> List.of(new DnsblCheck(env.dns(), env.config().dnsbl(), false, env.executor()))),

@@ -63,6 +63,15 @@ final class RulesTestCommand implements Callable<Integer> {
     @Option(names = "--tls", description = "pretend the session used STARTTLS")
     boolean tls;
 
+    @Option(names = "--pregreet", description = "pretend the client talked before the banner (seen only with greeting.pause on)")
+    boolean pregreet;
+
+    @Option(names = "--pipelining", description = "pretend the client sent commands ahead where it must wait (RFC 2920)")
+    boolean pipelining;
+
+    @Option(names = "--bare-newline", description = "pretend the client ended command lines with a bare LF")
+    boolean bareNewline;
+
     @Option(names = "--config", defaultValue = "conf/gateway.yaml", description = "(default: ${DEFAULT-VALUE})")
     Path config;
 
@@ -111,7 +120,14 @@ final class RulesTestCommand implements Callable<Integer> {
             PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), store, cfg.softBounce(), r.checkDeadline(), ex,
                     Set.of(), true);
             DnsAnswer ptr = dns.ptr(ip);
-            Client client = new Client(ip, ptr.found() ? ptr.values().get(0) : null, helo, tls, auth);
+            // the greeting as the gateway would have seen it: a pause only when greeting.pause is on
+            var pause = (net.portcullis.gateway.smtp.GreetingPause.Config) cfg.checkSections().get(
+                    net.portcullis.gateway.checks.CheckRegistry.GREETING.section());
+            Client.Greeting greeting = pause.pause() == null ? Client.Greeting.OFF
+                    : cfg.trustedNetworks().match(ip).isPresent() ? new Client.Greeting("exempt", 0)
+                    : new Client.Greeting("waited", pregreet ? 1 : 0);
+            Client client = new Client(ip, ptr.found() ? ptr.values().get(0) : null, helo, tls, auth, null, greeting,
+                    new Client.Conduct(pipelining, bareNewline));
             PolicyTransaction t = engine.begin(client, from);
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("client", Map.of("ip", ip.getHostAddress(), "ptr", ptr.found() ? ptr.values().get(0)

@@ -113,7 +113,7 @@ public final class ConfigLoader {
 
         ConfigSection lim = top.section("limits");
         lim.allow(Set.of("message_size", "recipients", "line_length", "idle_timeout", "connections",
-                "connections_per_client", "errors", "junk_commands", "data_deadline"));
+                "connections_per_client", "connections_per_network", "errors", "junk_commands", "data_deadline"));
         GatewayConfig.Limits limits = new GatewayConfig.Limits(
                 lim.size("message_size", 25L * 1024 * 1024, 1024),
                 lim.integer("recipients", 100, 1, 100_000),
@@ -121,6 +121,7 @@ public final class ConfigLoader {
                 lim.duration("idle_timeout", Duration.ofMinutes(5)),
                 lim.integer("connections", 2000, 1, 1_000_000),
                 lim.integer("connections_per_client", 50, 1, 1_000_000),
+                lim.integer("connections_per_network", 200, 1, 1_000_000),
                 lim.integer("errors", 20, 1, 1_000_000),
                 lim.integer("junk_commands", 100, 1, 1_000_000),
                 lim.duration("data_deadline", Duration.ofMinutes(10)));

@@ -127,7 +127,7 @@ public record GatewayConfig(
      * @param dataDeadline the whole DATA phase, however slowly the client trickles it in
      */
     public record Limits(long messageSize, int recipients, int lineLength, Duration idleTimeout,
-                         int connections, int connectionsPerClient, int errors, int junkCommands,
+                         int connections, int connectionsPerClient, int connectionsPerNetwork, int errors, int junkCommands,
                          Duration dataDeadline) { }
 
     public record DownstreamOptions(Duration connectTimeout, Duration timeout, Duration dataTimeout,

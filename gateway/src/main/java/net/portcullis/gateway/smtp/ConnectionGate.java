@@ -15,12 +15,15 @@ import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
 /**
- * Admits or refuses a connection before the greeting: too many connections from one address,
- * or the gateway is shutting down. Starts the reverse lookup of each admitted client, so that
+ * Admits or refuses a connection before the greeting: too many connections at once from one
+ * address or from its network (ratelimit.network_v4/v6: a botnet's neighbours, Postfix's anvil
+ * counts only the address), or the gateway is shutting down. Starts the reverse lookup of each admitted client, so that
  * its answer is usually there by the time the first transaction needs it.
  */
 final class ConnectionGate implements SessionHandler {
     private final int perClient;
+    private final int perNetwork;
+    private final Map<String, Integer> networkCounts = new ConcurrentHashMap<>();
     private final Dns dns;
     private final Executor lookups;
     private final DecisionLog log;
@@ -34,13 +37,14 @@ final class ConnectionGate implements SessionHandler {
     private final net.portcullis.policy.rate.RateLimits rates;
     private final GreetingPause greeting;
 
-    ConnectionGate(int perClient, Dns dns, Executor lookups, DecisionLog log, net.portcullis.gateway.admin.Metrics metrics,
+    ConnectionGate(int perClient, int perNetwork, Dns dns, Executor lookups, DecisionLog log, net.portcullis.gateway.admin.Metrics metrics,
                    String refUrl, net.portcullis.policy.rate.RateLimits rates, GreetingPause greeting) {
         this.refUrl = refUrl;
         this.rates = rates;
         this.greeting = greeting;
         this.metrics = metrics;
         this.perClient = perClient;
+        this.perNetwork = perNetwork;
         this.dns = dns;
         this.lookups = lookups;
         this.log = log;
@@ -69,32 +73,57 @@ final class ConnectionGate implements SessionHandler {
             return refuse(addr, new Reply(421, "4.3.2", "Service shutting down, try again later"), "shutdown");
         }
         rates.connection(addr); // every attempt counts, refused ones too: a flood is what the limit is for
-        int[] over = {0};
-        counts.compute(addr, (k, v) -> {
-            int n = v == null ? 1 : v + 1;
-            if (n > perClient) {
-                over[0] = 1;
-                return v;
-            }
-            return n;
-        });
-        if (over[0] == 1) {
+        if (!take(counts, addr, perClient)) {
             return refuse(addr, new Reply(421, "4.7.0", "Too many connections from your address, try again later"),
                     "limits.connections_per_client");
+        }
+        if (!take(networkCounts, network(addr), perNetwork)) {
+            give(counts, addr);
+            return refuse(addr, new Reply(421, "4.7.0", "Too many connections from your network, try again later"),
+                    "limits.connections_per_network");
         }
         CompletableFuture<DnsAnswer> ptr = CompletableFuture.supplyAsync(() -> dns.ptr(addr), lookups);
         SessionState state = new SessionState(ptr);
         sessions.put(session, state);
         // the reverse lookup runs during the pause; the banner goes out when accept returns
         state.greeting = greeting.await(session.getSocket());
+        state.wire = ClientSocket.stream(session.getSocket());
+        if (state.wire != null) {
+            state.wire.commands(); // the PROXY header, if any, has been read: from here on, command lines
+        }
         return SessionAcceptance.success();
     }
 
     @Override
     public void onSessionEnd(Session session) {
         if (sessions.remove(session) != null) {
-            counts.computeIfPresent(session.getRemoteAddress().getAddress(), (k, v) -> v <= 1 ? null : v - 1);
+            InetAddress addr = session.getRemoteAddress().getAddress();
+            give(counts, addr);
+            give(networkCounts, network(addr));
         }
+    }
+
+    /** One more connection for {@code key}, unless it has {@code max} already. */
+    private static <K> boolean take(Map<K, Integer> counts, K key, int max) {
+        boolean[] over = {false};
+        counts.compute(key, (k, v) -> {
+            int n = v == null ? 1 : v + 1;
+            if (n > max) {
+                over[0] = true;
+                return v;
+            }
+            return n;
+        });
+        return !over[0];
+    }
+
+    private static <K> void give(Map<K, Integer> counts, K key) {
+        counts.computeIfPresent(key, (k, v) -> v <= 1 ? null : v - 1);
+    }
+
+    private String network(InetAddress addr) {
+        var c = rates.config();
+        return net.portcullis.policy.rate.ClientNetwork.of(addr, c.v4Prefix(), c.v6Prefix());
     }
 
     private SessionAcceptance refuse(InetAddress addr, Reply reply, String by) {

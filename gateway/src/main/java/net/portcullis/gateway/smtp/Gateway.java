@@ -37,6 +37,7 @@ import org.subethamail.smtp.server.SMTPServer;
 
 /** The running gateway: SubEthaSMTP inbound, the policy, the downstream pool. */
 public final class Gateway implements AutoCloseable {
+    private final GreetingPause greetingPause;
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
@@ -94,8 +95,16 @@ public final class Gateway implements AutoCloseable {
         lists.refreshEvery(config.store().refresh());
         GreetingPause.Config pause = (GreetingPause.Config) config.checkSections().get(
                 net.portcullis.gateway.checks.CheckRegistry.GREETING.section());
-        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), dns, lookups, log, metrics, config.review().refUrl(), rates,
-                new GreetingPause(pause, config.trustedNetworks(), lists::get));
+        this.greetingPause = new GreetingPause(pause, config.trustedNetworks(), lists::get, config.redis().url() == null
+                ? GreetingMemory.inMemory(pause.remember())
+                : new GreetingMemory.InRedis(new net.portcullis.policy.redis.RedisLink(config.redis().url(), config.redis().timeout()),
+                        config.redis().prefix() + "greet:", pause.remember()));
+        if (greetingPause.memory() instanceof GreetingMemory.InRedis r) {
+            metrics.counter("portcullis.greeting.redis.failures", "greeting cache look-ups that failed in Redis (client paused again)",
+                    r, GreetingMemory.InRedis::failures);
+        }
+        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), config.limits().connectionsPerNetwork(), dns, lookups, log, metrics, config.review().refUrl(), rates,
+                greetingPause);
         if (config.log().store()) {
             decisions = new net.portcullis.gateway.log.DecisionWriter(new net.portcullis.policy.store.DecisionStore(listStore.database()),
                     config.log().queue(), config.log().retention(), java.time.Clock.systemUTC());
@@ -147,6 +156,7 @@ public final class Gateway implements AutoCloseable {
                 .messageHandlerFactory(context -> new Transaction(ctx, (org.subethamail.smtp.server.Session) context))
                 .executorService(sessions)
                 .sessionHandler(gate)
+                .serverSocketFactory(ClientSocket.Listener::new)
                 .insertReceivedHeaders(false)
                 .maxConnections(config.limits().connections())
                 .connectionTimeout((int) config.limits().idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -356,6 +366,7 @@ public final class Gateway implements AutoCloseable {
             if (greylist.store() instanceof AutoCloseable c) {
                 c.close();
             }
+            greetingPause.memory().close();
         } catch (Exception e) {
             LOG.warn("closing the shared state's store: {}", e.toString());
         }

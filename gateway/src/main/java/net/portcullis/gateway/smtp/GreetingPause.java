@@ -1,13 +1,10 @@
 package net.portcullis.gateway.smtp;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Supplier;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.store.Lists;
@@ -17,8 +14,9 @@ import net.portcullis.rules.Networks;
  * The pause before our banner (greeting.pause, Postfix's postscreen_greet_wait): a real MTA waits
  * for the 220; a bot that starts talking is caught. The bytes it sent are left in the socket for
  * the session to read as usual: nothing is answered differently here, the rules decide on
- * {@code client.pregreet}. A client that waited is remembered (greeting.remember), so it pays
- * the pause once; trusted networks and whitelisted clients never pay it.
+ * {@code client.pregreet}. A client that waited is remembered (greeting.remember, in memory or
+ * in the fleet's Redis: {@link GreetingMemory}), so it pays the pause once; trusted networks and
+ * whitelisted clients never pay it.
  */
 public final class GreetingPause {
     /** @param pause null: off */
@@ -32,13 +30,21 @@ public final class GreetingPause {
     private final Config config;
     private final Networks trusted;
     private final Supplier<Lists.Snapshots> lists;
-    private final Cache<InetAddress, Instant> passed;
+    private final GreetingMemory passed;
 
     public GreetingPause(Config config, Networks trusted, Supplier<Lists.Snapshots> lists) {
+        this(config, trusted, lists, GreetingMemory.inMemory(config.remember()));
+    }
+
+    GreetingPause(Config config, Networks trusted, Supplier<Lists.Snapshots> lists, GreetingMemory passed) {
         this.config = config;
         this.trusted = trusted;
         this.lists = lists;
-        this.passed = Caffeine.newBuilder().expireAfterWrite(config.remember()).maximumSize(1_000_000).build();
+        this.passed = passed;
+    }
+
+    GreetingMemory memory() {
+        return passed;
     }
 
     /** Pauses (or not) before the banner, on the session's own thread, and says what it saw. */
@@ -50,7 +56,7 @@ public final class GreetingPause {
         if (trusted.match(a).isPresent() || lists.get().white().ip(a).isPresent()) {
             return new Client.Greeting("exempt", 0);
         }
-        if (passed.getIfPresent(a) != null) {
+        if (passed.remembers(a)) {
             return new Client.Greeting("remembered", 0);
         }
         long end = System.nanoTime() + config.pause().toNanos();
@@ -59,7 +65,7 @@ public final class GreetingPause {
             while (System.nanoTime() < end) {
                 int early = in.available();
                 if (early > 0) {
-                    passed.invalidate(a);
+                    passed.forget(a);
                     return new Client.Greeting("waited", early);
                 }
                 Thread.sleep(Math.min(STEP_MS, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
@@ -70,7 +76,7 @@ public final class GreetingPause {
             Thread.currentThread().interrupt();
             return new Client.Greeting("waited", 0);
         }
-        passed.put(a, Instant.now());
+        passed.remember(a);
         return new Client.Greeting("waited", 0);
     }
 }

@@ -44,10 +44,13 @@ public final class PolicyWiring {
         return new Checks(all, rc);
     }
 
-    /** The checks of a configuration, with rate levels of their own (a fresh process's: `rules test`). */
+    /**
+     * The checks of a configuration for `rules test`: rate levels read (the fleet's in Redis, else a
+     * fresh process's), the greylist only looked at, so explaining a verdict changes no state.
+     */
     public static Checks checks(GatewayConfig cfg, Dns dns, Supplier<Lists.Snapshots> lists, ConsentBook consent, Executor executor)
             throws ConfigException {
-        return checks(new CheckEnv(cfg, dns, lists, consent, executor, rateLimits(cfg), greylist(cfg)));
+        return checks(new CheckEnv(cfg, dns, lists, consent, executor, rateLimits(cfg), greylist(cfg).readOnly()));
     }
 
     /** The greylist of a configuration, in Redis when redis.url is set, else in this process's memory. */

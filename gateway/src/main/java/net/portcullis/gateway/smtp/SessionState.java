@@ -27,8 +27,19 @@ final class SessionState {
     /** What the greeting pause saw before our banner. */
     volatile net.portcullis.policy.Client.Greeting greeting = net.portcullis.policy.Client.Greeting.OFF;
 
+    /** The client sent commands ahead where it must wait for our reply (RFC 2920). */
+    volatile boolean pipelining;
+    /** The client's stream as commands are read from it; null when the socket is not ours. */
+    volatile CommandStream wire;
+
     SessionState(CompletableFuture<DnsAnswer> reverse) {
         this.reverse = reverse;
+    }
+
+    /** How the client has kept to the protocol so far. */
+    net.portcullis.policy.Client.Conduct conduct() {
+        CommandStream w = wire;
+        return new net.portcullis.policy.Client.Conduct(pipelining, w != null && w.bareNewlines() > 0);
     }
 
     /** The PTR answer, or a temporary failure when it has not come within the wait. */

@@ -86,7 +86,10 @@ final class SmtpCommands {
         }
     }
 
-    /** The common part: line length, error and junk counting, each reply sent once. */
+    /** RFC 2920 3.1: the client waits for our reply to these before it sends anything more (QUIT ends it all anyway). */
+    private static final Set<String> LAST_IN_GROUP = Set.of("EHLO", "HELO", "DATA", "STARTTLS");
+
+    /** The common part: line length, pipelining, error and junk counting, each reply sent once. */
     abstract static class Guarded extends BaseCommand {
         final Context ctx;
         private final int maxLine;
@@ -103,7 +106,19 @@ final class SmtpCommands {
                 reply(sess, "500 5.5.2 Line too long");
                 return;
             }
+            SessionState st = ctx.gate().state(sess);
+            if (st != null && !st.pipelining && sentAhead(st) && sess.getRawInput().available() > 0) {
+                st.pipelining = true;
+            }
             run(line, sess);
+        }
+
+        /**
+         * Whether input already waiting behind this command (read before we answer it) breaks
+         * RFC 2920: these verbs must end a group, and without PIPELINING offered every command does.
+         */
+        private boolean sentAhead(SessionState st) {
+            return LAST_IN_GROUP.contains(getName()) || !st.advertised.contains("PIPELINING");
         }
 
         abstract void run(String line, Session sess) throws IOException, DropConnectionException;
@@ -277,6 +292,11 @@ final class SmtpCommands {
                 reply(sess, "451 " + lost);
                 return;
             }
+            SessionState st = ctx.gate().state(sess);
+            CommandStream wire = st == null ? null : st.wire;
+            if (wire != null) {
+                wire.raw(); // the message passes byte for byte: DataReader judges its line ends
+            }
             sess.sendResponse("354 End data with <CR><LF>.<CR><LF>");
             try {
                 String ok = t.data(sess.getRawInput());
@@ -288,6 +308,10 @@ final class SmtpCommands {
             } catch (RejectException e) {
                 sess.resetMailTransaction();
                 reply(sess, e.getErrorResponse());
+            } finally {
+                if (wire != null) {
+                    wire.commands();
+                }
             }
         }
     }
@@ -465,6 +489,10 @@ final class SmtpCommands {
             if (!argument(line, 8).isEmpty()) {
                 reply(sess, "501 5.5.4 Syntax: STARTTLS takes no parameters");
                 return;
+            }
+            SessionState state = ctx.gate().state(sess);
+            if (state != null && state.wire != null) {
+                state.wire.raw(); // from here the handshake's bytes, never to be touched
             }
             sess.sendResponse("220 2.0.0 Ready to start TLS");
             javax.net.ssl.SSLSocket tls;

@@ -297,7 +297,7 @@ final class Transaction implements MessageHandler {
                 throw reject(lost, "downstream", "no downstream session for this transaction");
             }
             StageOutcome d = policy().data(MessageFacts.parse(got.header(), got.size(), () -> bodyOf(spool, got.header())),
-                    List.copyOf(accepted));
+                    List.copyOf(accepted), state == null ? client().conduct() : state.conduct());
             dataSignals = d.signals();
             note(d.stages());
             ctx.tarpit().delay(d.score());
@@ -431,7 +431,7 @@ final class Transaction implements MessageHandler {
                     .map(Object::toString).orElse(null);
             client = new Client(addr, ptr.found() ? ptr.values().get(0) : null, session.getHelo().orElse(null),
                     session.isTLSStarted(), user, ptr.status() == DnsAnswer.Status.TEMPFAIL ? ptr.detail() : null,
-                    state == null ? null : state.greeting);
+                    state == null ? null : state.greeting, state == null ? null : state.conduct());
         }
         return client;
     }

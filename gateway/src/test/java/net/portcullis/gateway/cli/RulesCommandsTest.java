@@ -85,6 +85,41 @@ class RulesCommandsTest {
                 "not-matched  trusted-networks-may-relay");
     }
 
+    /** What the gateway saw on the wire is given by flags, and decides as it would live. */
+    @Test
+    void rulesTestTakesTheClientsConductOnTheWire() throws Exception {
+        Path conf = dir.resolve("gateway.yaml");
+        Files.writeString(conf, """
+                hostname: mx.example.net
+                downstream: 127.0.0.1:2526
+                domains: [example.net]
+                rules: {directory: ../conf/rules, local: %s, lists: ../conf/lists}
+                """.formatted(dir.resolve("local.d")));
+        Path eml = dir.resolve("m.eml");
+        Files.writeString(eml, "From: a@other.org\nMessage-ID: <x@other.org>\nSubject: hi\n\nbody\n");
+        InMemoryDns dns = new InMemoryDns().add("5.113.0.203.in-addr.arpa", "PTR", "mail.other.org")
+                .add("mail.other.org", "A", "203.0.113.5").add("other.org", "TXT", "v=spf1 ip4:203.0.113.0/24 -all");
+        String[] args = {"--config", conf.toString(), "--client-ip", "203.0.113.5", "--helo", "mail.other.org",
+                "--from", "a@other.org", "--to", "user@example.net", "--eml", eml.toString(), "--json"};
+        RulesTestCommand clean = new RulesTestCommand();
+        clean.dnsOverride = dns;
+        Cli.Result ok = Cli.run(clean, args);
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        JsonNode j = new ObjectMapper().readTree(ok.out());
+        assertThat(j.at("/values/client.pipelining").asBoolean(true)).isFalse();
+        assertThat(ok.out()).doesNotContain("Protocol error");
+
+        RulesTestCommand bot = new RulesTestCommand();
+        bot.dnsOverride = dns;
+        String[] botArgs = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--pipelining"))
+                .toArray(String[]::new);
+        Cli.Result refused = Cli.run(bot, botArgs);
+        assertThat(refused.exit()).as(refused.err()).isZero();
+        JsonNode b = new ObjectMapper().readTree(refused.out());
+        assertThat(b.at("/values/client.pipelining").asBoolean()).isTrue();
+        assertThat(refused.out()).contains("pipelining-without-waiting", "550 5.5.1 Protocol error: commands sent before our reply");
+    }
+
     /** The tool meant to explain false positives verifies DKIM as live traffic does: with the body. */
     @Test
     void rulesTestVerifiesDkimOverTheWholeMessage() throws Exception {

@@ -115,6 +115,38 @@ class LimitsTest {
     }
 
     @Test
+    void connectionsPerNetworkAreLimitedAndFreedWhenASessionEnds() throws Exception {
+        start("connections_per_network: 2");
+        try (SmtpTestClient a = new SmtpTestClient("127.0.0.3", gw.port()); SmtpTestClient b = new SmtpTestClient("127.0.0.4", gw.port())) {
+            a.expect(220);
+            b.expect(220);
+            // a third address of the same /24: the network has its two
+            try (SmtpTestClient third = new SmtpTestClient("127.0.0.5", gw.port())) {
+                assertThat(third.expect(421)).startsWith("421 4.7.0 Too many connections from your network, try again later [ref ");
+            }
+            try (SmtpTestClient elsewhere = new SmtpTestClient("127.0.1.5", gw.port())) {
+                elsewhere.expect(220);
+            }
+            a.send("QUIT", 221);
+        }
+        // the sessions ended: the network's count went back down
+        long until = System.nanoTime() + 5_000_000_000L;
+        String greeting = null;
+        while (System.nanoTime() < until) {
+            try (SmtpTestClient again = new SmtpTestClient("127.0.0.5", gw.port())) {
+                greeting = again.reply();
+            }
+            if (greeting.startsWith("220")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(greeting).startsWith("220");
+        assertThat(gw.awaitDecisions(1)).anySatisfy(l -> assertThat(l).contains("\"event\":\"connection_refused\"",
+                "\"decided_by\":\"limits.connections_per_network\""));
+    }
+
+    @Test
     void anIdleClientIsDisconnected() throws Exception {
         start("idle_timeout: 500ms");
         try (SmtpTestClient c = new SmtpTestClient(gw.port())) {

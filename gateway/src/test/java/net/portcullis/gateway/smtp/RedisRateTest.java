@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fleet's shared state in a real Redis (bin/test's throwaway one): two gateways count rate
- * limits as one and share the greylist, and a Redis that is down fails open (mail flows) or
+ * limits as one, share the greylist and the greeting pause's memory of good clients, and a Redis that is down fails open (mail flows) or
  * closed (451), as redis.fail says.
  */
 class RedisRateTest {
@@ -64,6 +64,18 @@ class RedisRateTest {
             assertThat(RateLimitTest.message(one, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("451 4.7.1 Greylisted");
             Thread.sleep(1200);
             assertThat(RateLimitTest.message(two, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+        }
+    }
+
+    @Test
+    void aClientThatWaitedForTheBannerAtOneGatewayIsNotPausedAtTheNext() throws Exception {
+        String yaml = "redis: {url: \"" + REDIS + "\", prefix: \"test:" + UUID.randomUUID() + ":\"}\ngreeting: {pause: 1s}\n";
+        try (GatewayHarness one = GatewayHarness.withWiser(var.resolve("one"), yaml);
+             GatewayHarness two = GatewayHarness.withWiser(var.resolve("two"), yaml)) {
+            assertThat(RateLimitTest.message(one, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(one.awaitDecisions(1)).anySatisfy(l -> assertThat(l).contains("\"client.greet_wait\":\"waited\""));
+            assertThat(RateLimitTest.message(two, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(two.awaitDecisions(1)).anySatisfy(l -> assertThat(l).contains("\"client.greet_wait\":\"remembered\""));
         }
     }
 }

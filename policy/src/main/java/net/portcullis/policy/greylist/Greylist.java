@@ -120,6 +120,11 @@ public final class Greylist {
         return Result.PASS;
     }
 
+    /** The same greylist, only looking (`rules test`): see {@link GreylistStore#readOnly}. */
+    public Greylist readOnly() {
+        return new Greylist(config, clock, GreylistStore.readOnly(store), failOpen);
+    }
+
     /** A message the mail server took: counts toward this network and sender domain's automatic allowlisting. */
     public void delivered(InetAddress client, String sender) {
         try {

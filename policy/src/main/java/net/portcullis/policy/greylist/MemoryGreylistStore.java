@@ -18,6 +18,11 @@ public final class MemoryGreylistStore implements GreylistStore {
     }
 
     @Override
+    public Triplet find(String key) {
+        return triplets.getIfPresent(key);
+    }
+
+    @Override
     public Seen seen(String key, Instant now, Duration keep) {
         boolean[] created = {false};
         Triplet t = triplets.get(key, k -> {

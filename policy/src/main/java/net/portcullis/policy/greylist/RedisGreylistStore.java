@@ -35,6 +35,17 @@ public final class RedisGreylistStore implements GreylistStore, AutoCloseable {
     }
 
     @Override
+    public Triplet find(String key) {
+        Map<String, String> h = redis().hgetall(prefix + "t:" + key);
+        String first = h.get("first");
+        if (first == null) {
+            return null;
+        }
+        String passed = h.get("passed");
+        return new Triplet(Instant.ofEpochMilli(Long.parseLong(first)), passed == null ? null : Instant.ofEpochMilli(Long.parseLong(passed)));
+    }
+
+    @Override
     public void put(String key, Triplet t, Duration keep) {
         RedisCommands<String, String> r = redis();
         String k = prefix + "t:" + key;

@@ -63,6 +63,30 @@ class GreylistUnitTest {
         assertThat(g.check(InetAddress.getByName("203.0.113.9"), "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.NEW);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"memory", "redis"})
+    void aReadOnlyGreylistAnswersAsTheLiveOneWithoutRecordingAnything(String kind) throws Exception {
+        GreylistStore store = kind.equals("memory") ? new MemoryGreylistStore(10_000, Duration.ofDays(36))
+                : new RedisGreylistStore(net.portcullis.policy.store.Databases.REDIS_URL, "test:" + java.util.UUID.randomUUID() + ":",
+                        Duration.ofSeconds(2));
+        Greylist live = new Greylist(CONFIG, clock, store, true);
+        Greylist look = live.readOnly();
+        InetAddress a = InetAddress.getByName("198.51.100.7");
+        assertThat(look.check(a, "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.NEW);
+        now = now.plus(Duration.ofMinutes(10));
+        assertThat(look.check(a, "n@shop.example", "u@example.net")).as("looking started no clock").isEqualTo(Greylist.Result.NEW);
+        assertThat(live.check(a, "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.NEW);
+        now = now.plus(Duration.ofMinutes(2));
+        assertThat(look.check(a, "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.EARLY);
+        now = now.plus(Duration.ofMinutes(4));
+        assertThat(look.check(a, "n@shop.example", "u@example.net")).isEqualTo(Greylist.Result.PASS);
+        for (int i = 0; i < 10; i++) {
+            look.delivered(a, "n@shop.example");
+        }
+        assertThat(live.check(a, "n@shop.example", "x@example.net")).as("looking counted no delivery toward auto_allow")
+                .isEqualTo(Greylist.Result.NEW);
+    }
+
     @Test
     void aStoreThatCannotBeReachedPassesOrFailsAsConfigured() throws Exception {
         int closed;
