@@ -130,16 +130,18 @@ public final class CheckRegistry {
         return out;
     }
 
-    /** Our own addresses, for HELO claims: the listen address and every local interface's. */
+    /** Our own addresses, for HELO claims: the listen addresses and every local interface's. */
     static Set<InetAddress> ourAddresses(GatewayConfig cfg) {
         Set<InetAddress> out = new HashSet<>();
-        try {
-            InetAddress listen = net.portcullis.rules.Network.address(cfg.listen().host());
-            if (!listen.isAnyLocalAddress()) {
-                out.add(listen);
+        for (GatewayConfig.Listener l : cfg.listeners()) {
+            try {
+                InetAddress listen = net.portcullis.rules.Network.address(l.address().host());
+                if (!listen.isAnyLocalAddress()) {
+                    out.add(listen);
+                }
+            } catch (IllegalArgumentException ignored) {
+                // a host name as listen address: the interfaces below cover it
             }
-        } catch (IllegalArgumentException ignored) {
-            // a host name as listen address: the interfaces below cover it
         }
         try {
             for (NetworkInterface ni : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {

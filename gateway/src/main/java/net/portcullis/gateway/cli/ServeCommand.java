@@ -30,8 +30,9 @@ final class ServeCommand implements Callable<Integer> {
             c = c.getCause();
         }
         if (c != null || why.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
-            return "listen: '" + cfg.listen() + "' cannot be bound: " + (c != null ? c.getMessage() : why)
-                    + " (another server on that port? check also admin.listen and consent.api_listen)";
+            String which = why.startsWith("listen") ? why : "listen: '" + cfg.listen() + "' cannot be bound: "
+                    + (c != null ? c.getMessage() : why);
+            return which + " (another server on that port? check also admin.listen and consent.api_listen)";
         }
         return why;
     }

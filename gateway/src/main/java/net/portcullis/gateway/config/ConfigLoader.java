@@ -74,7 +74,7 @@ public final class ConfigLoader {
         ConfigSection top = new ConfigSection("", root);
         top.allow(topKeys());
 
-        HostPort listen = HostPort.parse("listen", top.string("listen", "127.0.0.1:2525"), true);
+        List<GatewayConfig.Listener> listen = listeners(top);
         String hostname = top.string("hostname", null);
         if (hostname == null || !hostname.matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
             throw ConfigException.of("hostname", hostname, "must be a fully qualified domain name (our name in the banner)");
@@ -225,6 +225,61 @@ public final class ConfigLoader {
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
                 checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg,
                 net.portcullis.gateway.checks.CheckRegistry.parse(top), redis(top));
+    }
+
+    /**
+     * {@code listen}: one address ("127.0.0.1:2525"), or a list of addresses and of maps
+     * {@code {address: ..., proxy_from: [CIDR, ...]}} for listeners behind a load balancer.
+     */
+    static List<GatewayConfig.Listener> listeners(ConfigSection top) throws ConfigException {
+        Object raw = top.raw("listen");
+        if (raw == null || raw instanceof String) {
+            return List.of(new GatewayConfig.Listener(HostPort.parse("listen", top.string("listen", "127.0.0.1:2525"), true), null));
+        }
+        if (!(raw instanceof List<?> items) || items.isEmpty()) {
+            throw ConfigException.of("listen", String.valueOf(raw), "must be address:port, or a list of them and of "
+                    + "{address: address:port, proxy_from: [load balancer CIDR, ...]}");
+        }
+        List<GatewayConfig.Listener> out = new ArrayList<>();
+        java.util.Set<HostPort> seen = new java.util.HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            String key = "listen[" + i + "]";
+            Object item = items.get(i);
+            GatewayConfig.Listener l;
+            if (item instanceof String text) {
+                l = new GatewayConfig.Listener(HostPort.parse(key, text, true), null);
+            } else if (item instanceof java.util.Map<?, ?> m) {
+                ConfigSection s = new ConfigSection(key, m);
+                s.allow(Set.of("address", "proxy_from"));
+                String address = s.string("address", null);
+                if (address == null) {
+                    throw ConfigException.of(key + ".address", null, "is required: address:port");
+                }
+                Networks from = null;
+                if (s.raw("proxy_from") != null) {
+                    List<Network> nets = new ArrayList<>();
+                    for (String n : s.strings("proxy_from")) {
+                        try {
+                            nets.add(Network.parse(n));
+                        } catch (IllegalArgumentException e) {
+                            throw ConfigException.of(key + ".proxy_from", n, "is not a CIDR range: " + e.getMessage());
+                        }
+                    }
+                    if (nets.isEmpty()) {
+                        throw ConfigException.of(key + ".proxy_from", "[]", "names no load balancer: every connection would be refused");
+                    }
+                    from = new Networks(nets);
+                }
+                l = new GatewayConfig.Listener(HostPort.parse(key + ".address", address, true), from);
+            } else {
+                throw ConfigException.of(key, String.valueOf(item), "must be address:port or {address: ..., proxy_from: [...]}");
+            }
+            if (l.address().port() != 0 && !seen.add(l.address())) {
+                throw ConfigException.of(key, l.address().toString(), "is listed twice");
+            }
+            out.add(l);
+        }
+        return List.copyOf(out);
     }
 
     private static GatewayConfig.Redis redis(ConfigSection top) throws ConfigException {

@@ -14,7 +14,7 @@ import net.portcullis.rules.Networks;
  * (gateway.checks.CheckRegistry).
  */
 public record GatewayConfig(
-        HostPort listen,
+        List<Listener> listeners,
         String hostname,
         HostPort downstream,
         Set<String> domains,
@@ -41,6 +41,29 @@ public record GatewayConfig(
         Hold hold,
         java.util.Map<String, Object> checkSections,
         Redis redis) {
+
+    /**
+     * One address the gateway takes SMTP on.
+     *
+     * @param proxyFrom the load balancers whose PROXY protocol header (v1 or v2) is believed; every
+     *                  other peer is refused on this listener. Null: no PROXY protocol, clients
+     *                  connect directly.
+     */
+    public record Listener(HostPort address, Networks proxyFrom) {
+        public boolean proxy() {
+            return proxyFrom != null;
+        }
+
+        @Override
+        public String toString() {
+            return address + (proxy() ? " (PROXY protocol from " + proxyFrom.ranges() + ")" : "");
+        }
+    }
+
+    /** The first listener's address: where a single-host gateway takes mail, and what tools connect to. */
+    public HostPort listen() {
+        return listeners.get(0).address();
+    }
 
     /**
      * @param url      redis://host:port (null: off — state in this process's memory)

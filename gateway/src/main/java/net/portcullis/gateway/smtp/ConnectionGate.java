@@ -86,7 +86,7 @@ final class ConnectionGate implements SessionHandler {
         SessionState state = new SessionState(ptr);
         sessions.put(session, state);
         // the reverse lookup runs during the pause; the banner goes out when accept returns
-        state.greeting = greeting.await(session.getSocket());
+        state.greeting = greeting.await(session.getSocket(), addr);
         state.wire = ClientSocket.stream(session.getSocket());
         if (state.wire != null) {
             state.wire.commands(); // the PROXY header, if any, has been read: from here on, command lines

@@ -5,6 +5,8 @@ import java.lang.reflect.Method;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -41,7 +43,7 @@ public final class Gateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
-    private final SMTPServer server;
+    private final List<SMTPServer> servers;
     private final DownstreamPool pool;
     private final ConnectionGate gate;
     private final InFlight inflight = new InFlight();
@@ -149,8 +151,25 @@ public final class Gateway implements AutoCloseable {
             metrics.counter("portcullis.dns.wait.seconds", "time spent waiting for DNS servers", res, x -> x.nanosWaiting() / 1e9);
         }
 
-        SMTPServer.Builder b = SMTPServer.port(config.listen().port())
-                .bindAddress(InetAddress.getByName(config.listen().host()))
+        SSLContext tls = !config.tls().enabled() ? null : config.tls().keystore() != null
+                ? TlsContexts.server(config.tls().keystore(), config.tls().password())
+                : TlsContexts.selfSigned(config.varDir(), config.hostname());
+        PasswordFile users = config.usersFile() == null ? null : PasswordFile.load(config.usersFile());
+        List<SMTPServer> built = new ArrayList<>();
+        for (GatewayConfig.Listener l : config.listeners()) {
+            built.add(smtpServer(l, ctx, tls, users));
+        }
+        this.servers = List.copyOf(built);
+    }
+
+    /**
+     * One SMTP listener; all share the sessions' threads, the connection gate and the policy. The
+     * data stage reads the message itself (DataReader), so SubEthaSMTP's own Received header is
+     * off and ours, with TLS details and our reference id, is added.
+     */
+    private SMTPServer smtpServer(GatewayConfig.Listener l, GatewayContext ctx, SSLContext tls, PasswordFile users) throws IOException {
+        SMTPServer.Builder b = SMTPServer.port(l.address().port())
+                .bindAddress(InetAddress.getByName(l.address().host()))
                 .hostName(config.hostname())
                 .softwareName("Portcullis")
                 .messageHandlerFactory(context -> new Transaction(ctx, (org.subethamail.smtp.server.Session) context))
@@ -163,10 +182,10 @@ public final class Gateway implements AutoCloseable {
                 .maxRecipients(-1) // enforced by Transaction, with an enhanced status code
                 .maxMessageSize((int) Math.min(Integer.MAX_VALUE, config.limits().messageSize()))
                 .backlog(1024);
-        if (config.tls().enabled()) {
-            SSLContext tls = config.tls().keystore() != null
-                    ? TlsContexts.server(config.tls().keystore(), config.tls().password())
-                    : TlsContexts.selfSigned(config.varDir(), config.hostname());
+        if (l.proxy()) {
+            b.proxyHandler(new ProxyProtocol(l.proxyFrom()));
+        }
+        if (tls != null) {
             b.enableTLS().startTlsSocketFactory(socket -> {
                 var remote = (java.net.InetSocketAddress) socket.getRemoteSocketAddress();
                 SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(socket, remote.getHostString(), socket.getPort(), true);
@@ -174,22 +193,31 @@ public final class Gateway implements AutoCloseable {
                 return s;
             });
         }
-        if (config.usersFile() != null) {
-            PasswordFile users = PasswordFile.load(config.usersFile());
+        if (users != null) {
             b.authenticationHandlerFactory(new EasyAuthenticationHandlerFactory((user, password, context) -> {
                 if (!users.verify(user, password)) {
                     throw new LoginFailedException("535 5.7.8 Authentication credentials invalid");
                 }
             }));
         }
-        // The data stage reads the message itself (DataReader), so SubEthaSMTP's own
-        // Received header is off and ours, with TLS details and our reference id, is added.
-        this.server = b.build();
+        SMTPServer server = b.build();
         SmtpCommands.install(server.getCommandHandler(), new SmtpCommands.Context(gate, pool, config.limits()));
+        return server;
     }
 
     public void start() throws IOException {
-        server.start();
+        for (int i = 0; i < servers.size(); i++) {
+            try {
+                servers.get(i).start();
+            } catch (RuntimeException e) {
+                for (int j = 0; j < i; j++) {
+                    servers.get(j).stop();
+                }
+                Throwable c = e.getCause() != null ? e.getCause() : e;
+                String key = servers.size() > 1 ? "listen[" + i + "]" : "listen";
+                throw new IOException(key + ": '" + config.listeners().get(i).address() + "' cannot be bound: " + c.getMessage(), e);
+            }
+        }
         housekeeping.scheduleWithFixedDelay(this::expireHeld, 0, 1, TimeUnit.HOURS);
         java.time.Duration every = config.hold().digest().every();
         if (every != null) {
@@ -218,8 +246,11 @@ public final class Gateway implements AutoCloseable {
                 LOG.info("review page on http://{}:{}/review/", config.adminListen().host(), admin.port());
             }
         }
-        LOG.info("Portcullis listening on {}:{} for {}, relaying to {}", config.listen().host(), port(),
-                config.domains(), config.downstream());
+        for (int i = 0; i < servers.size(); i++) {
+            GatewayConfig.Listener l = config.listeners().get(i);
+            LOG.info("Portcullis listening on {}:{}{} for {}, relaying to {}", l.address().host(), servers.get(i).getPortAllocated(),
+                    l.proxy() ? " (PROXY protocol from " + l.proxyFrom().ranges() + ")" : "", config.domains(), config.downstream());
+        }
     }
 
     /** The review page when review.accounts is set, else null. */
@@ -255,8 +286,14 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** The first listener's port. */
     public int port() {
-        return server.getPortAllocated();
+        return servers.get(0).getPortAllocated();
+    }
+
+    /** Every listener's port, in the order of {@code listen}. */
+    public List<Integer> ports() {
+        return servers.stream().map(SMTPServer::getPortAllocated).toList();
     }
 
     /** The rule set in force and its reloads. */
@@ -350,7 +387,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
+        for (SMTPServer server : servers) {
+            server.stop();
+        }
         housekeeping.shutdownNow();
         if (admin != null) {
             admin.close();

@@ -47,12 +47,15 @@ public final class GreetingPause {
         return passed;
     }
 
-    /** Pauses (or not) before the banner, on the session's own thread, and says what it saw. */
-    Client.Greeting await(Socket socket) {
+    /**
+     * Pauses (or not) before the banner, on the session's own thread, and says what it saw.
+     *
+     * @param a the client: the connection's peer, or the one a load balancer's PROXY header named
+     */
+    Client.Greeting await(Socket socket, InetAddress a) {
         if (config.pause() == null) {
             return Client.Greeting.OFF;
         }
-        InetAddress a = socket.getInetAddress();
         if (trusted.match(a).isPresent() || lists.get().white().ip(a).isPresent()) {
             return new Client.Greeting("exempt", 0);
         }

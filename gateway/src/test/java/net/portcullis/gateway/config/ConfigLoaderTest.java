@@ -90,6 +90,13 @@ class ConfigLoaderTest {
             "redis: {fail: maybe}|redis.fail: 'maybe' must be open (mail flows, counted) or closed (rules reading rate levels tempfail)",
             "redis: {timeout: 10s}|redis.timeout: '10s' is longer than 5s: SMTP sessions wait on it",
             "reports: {weights: {fbl.example: lots}}|reports.weights.fbl.example: 'lots' must be a whole number from 1 to 1000",
+            "listen: [127.0.0.1:25, 127.0.0.1:25]|listen[1]: '127.0.0.1:25' is listed twice",
+            "listen: [{address: 127.0.0.1:25, proxy_from: [lb.example]}]|listen[0].proxy_from: 'lb.example' is not a CIDR range: 'lb.example' is not an IPv4 or IPv6 address",
+            "listen: [{proxy_from: [10.0.0.1/32]}]|listen[0].address: (missing) is required: address:port",
+            "listen: []|listen: '[]' must be address:port, or a list of them and of {address: address:port, proxy_from: [load balancer CIDR, ...]}",
+            "listen: [{address: 127.0.0.1:25, proxy: yes}]|listen[0].proxy: unknown key; known keys here: address, proxy_from",
+            "listen: [{address: 127.0.0.1:25, proxy_from: []}]|listen[0].proxy_from: '[]' names no load balancer: every connection would be refused",
+            "listen: [42]|listen[0]: '42' must be address:port or {address: ..., proxy_from: [...]}",
     })
     void everyErrorNamesTheKeyTheValueAndTheProblem(String override, String message) {
         String key = override.substring(0, override.indexOf(':'));

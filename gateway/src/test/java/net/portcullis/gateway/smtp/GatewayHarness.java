@@ -26,8 +26,8 @@ final class GatewayHarness implements AutoCloseable {
 
     /** @param resolver the gateway's DNS; null: the in-memory {@link #dns} */
     GatewayHarness(int downstreamPort, Path varDir, String extraYaml, net.portcullis.policy.dns.Dns resolver) throws Exception {
-        String yaml = """
-                listen: 127.0.0.1:0
+        String extra = extraYaml == null ? "" : extraYaml;
+        String yaml = (extra.startsWith("listen:") || extra.contains("\nlisten:") ? "" : "listen: 127.0.0.1:0\n") + """
                 hostname: mx.example.net
                 downstream: 127.0.0.1:%d
                 domains: [example.net, example.org, example.com]
@@ -36,7 +36,7 @@ final class GatewayHarness implements AutoCloseable {
                 downstream_options: {timeout: 3s, connect_timeout: 2s, data_timeout: 3s}
                 admin: {listen: 127.0.0.1:0}
                 %s
-                """.formatted(downstreamPort, varDir, extraYaml == null ? "" : extraYaml);
+                """.formatted(downstreamPort, varDir, extra);
         if (!yaml.contains("\nrules:")) {
             yaml += "rules: {directory: ../conf/rules, local: " + varDir.resolve("local.d") + ", lists: ../conf/lists}\n";
         }

@@ -32,8 +32,11 @@ final class SmtpTestClient implements AutoCloseable {
     /** Connects from a chosen loopback source address, e.g. 127.0.0.2 to play a trusted host. */
     SmtpTestClient(String from, int port) throws IOException {
         socket = new Socket();
-        socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
+        InetAddress source = InetAddress.getByName(from);
+        socket.bind(new InetSocketAddress(source, 0));
+        // an IPv6 client (::1) reaches the IPv6 loopback; IPv4 ones 127.0.0.1
+        InetAddress target = source instanceof java.net.Inet6Address ? source : InetAddress.getLoopbackAddress();
+        socket.connect(new InetSocketAddress(target, port), 5000);
         socket.setSoTimeout(15000);
         attach(socket);
     }
