@@ -127,7 +127,7 @@ public final class ConfigLoader {
                 lim.duration("data_deadline", Duration.ofMinutes(10)));
 
         ConfigSection dso = top.section("downstream_options");
-        dso.allow(Set.of("connect_timeout", "timeout", "data_timeout", "starttls", "reuse", "max_idle", "idle_time"));
+        dso.allow(Set.of("connect_timeout", "timeout", "data_timeout", "starttls", "reuse", "max_idle", "idle_time", "xclient"));
         String starttls = dso.string("starttls", "opportunistic");
         if (!starttls.equals("opportunistic") && !starttls.equals("off")) {
             throw ConfigException.of("downstream_options.starttls", starttls, "must be 'opportunistic' or 'off'");
@@ -139,7 +139,8 @@ public final class ConfigLoader {
                 starttls.equals("opportunistic"),
                 dso.bool("reuse", true),
                 dso.integer("max_idle", 64, 0, 100_000),
-                dso.duration("idle_time", Duration.ofSeconds(30)));
+                dso.duration("idle_time", Duration.ofSeconds(30)),
+                dso.bool("xclient", false));
 
         ConfigSection tls = top.section("tls");
         tls.allow(Set.of("enabled", "keystore", "password"));

@@ -153,8 +153,9 @@ public record GatewayConfig(
                          int connections, int connectionsPerClient, int connectionsPerNetwork, int errors, int junkCommands,
                          Duration dataDeadline) { }
 
+    /** @param xclient tell the server who each client is with XCLIENT (Postfix), when it offers it */
     public record DownstreamOptions(Duration connectTimeout, Duration timeout, Duration dataTimeout,
-                                    boolean starttls, boolean reuse, int maxIdle, Duration idleTime) { }
+                                    boolean starttls, boolean reuse, int maxIdle, Duration idleTime, boolean xclient) { }
 
     /** keystore null: a self-signed certificate is generated under var/tls. */
     public record Tls(boolean enabled, Path keystore, String password) { }

@@ -59,7 +59,11 @@ public final class DownstreamConnection implements AutoCloseable {
     private final Client client;
     private final GatewayConfig.DownstreamOptions options;
     private final String tls;
-    private final java.util.Set<String> extensions;
+    private java.util.Set<String> extensions;
+    /** The attributes the server's XCLIENT takes; empty when it offers no XCLIENT (to us). */
+    private java.util.Set<String> xclientAttributes;
+    /** Whom the server believes it talks to since our last XCLIENT; null: the gateway itself. */
+    private XClient identity;
     private long idleSince;
 
     private DownstreamConnection(Client client, GatewayConfig.DownstreamOptions options, String tls) {
@@ -67,7 +71,55 @@ public final class DownstreamConnection implements AutoCloseable {
         this.options = options;
         this.tls = tls;
         this.extensions = keywords(client.getReplyStrings());
+        this.xclientAttributes = xclientAttributes(client.getReplyStrings());
         this.idleSince = System.nanoTime();
+    }
+
+    private static java.util.Set<String> xclientAttributes(String[] ehloReply) {
+        for (int i = 1; ehloReply != null && i < ehloReply.length; i++) {
+            String l = ehloReply[i];
+            if (l.length() > 4 && l.substring(4).toUpperCase(java.util.Locale.ROOT).startsWith("XCLIENT ")) {
+                return java.util.Set.of(l.substring(4 + 8).strip().toUpperCase(java.util.Locale.ROOT).split("\\s+"));
+            }
+        }
+        return java.util.Set.of();
+    }
+
+    /** Whether the server offers us XCLIENT (Postfix: only to smtpd_authorized_xclient_hosts). */
+    public boolean offersXclient() {
+        return !xclientAttributes.isEmpty();
+    }
+
+    /** Whom the server takes this session to be for: null for the gateway itself. */
+    XClient identity() {
+        return identity;
+    }
+
+    /**
+     * Makes the server take this session as {@code who}'s: XCLIENT, its 220, then EHLO with the
+     * client's own HELO name (XCLIENT resets the session to just after the greeting). Nothing is
+     * sent when the session is already {@code who}'s. Between transactions only.
+     *
+     * @return null when done, else the server's refusal (of XCLIENT or of the EHLO after it): the
+     *         session is then of no use for this client
+     */
+    DownstreamReply actFor(XClient who, String ourHelo) throws DownstreamException {
+        if (who.equals(identity)) {
+            return null;
+        }
+        DownstreamReply x = command(() -> client.sendCommand("XCLIENT", who.arguments(xclientAttributes)), "XCLIENT");
+        if (x.code() != 220) {
+            return x;
+        }
+        identity = who;
+        String helo = who.helo() != null && who.helo().matches("[\\x21-\\x7e]{1,255}") ? who.helo() : ourHelo;
+        DownstreamReply e = command(() -> client.ehlo(helo), "EHLO after XCLIENT");
+        if (!e.positive()) {
+            return e;
+        }
+        extensions = keywords(client.getReplyStrings());
+        xclientAttributes = xclientAttributes(client.getReplyStrings());
+        return null;
     }
 
     static DownstreamConnection open(HostPort target, GatewayConfig.DownstreamOptions options, String heloName)

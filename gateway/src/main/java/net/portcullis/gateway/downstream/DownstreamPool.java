@@ -43,6 +43,70 @@ public final class DownstreamPool implements AutoCloseable {
         return fresh();
     }
 
+    /**
+     * A lease on a connection that the server takes as {@code who}'s (downstream_options.xclient):
+     * XCLIENT is sent when it is for another client than its last transaction. A connection that
+     * cannot be made {@code who}'s — it speaks for another client and XCLIENT is no longer
+     * offered, or {@code who} is null (the gateway itself: released mail) — is closed and a fresh
+     * one opened: a pooled connection never carries one client's mail under another's name. A
+     * reused connection found dead is replaced once.
+     *
+     * @throws DownstreamException also when the server refuses XCLIENT or the EHLO after it
+     */
+    public Lease acquire(XClient who) throws DownstreamException {
+        return speakFor(acquire(), who);
+    }
+
+    /** A fresh connection made {@code who}'s, as {@link #acquire(XClient)} does. */
+    public Lease fresh(XClient who) throws DownstreamException {
+        return speakFor(fresh(), who);
+    }
+
+    private Lease speakFor(Lease l, XClient who) throws DownstreamException {
+        if (!options.xclient()) {
+            return l;
+        }
+        for (int attempt = 0; ; attempt++) {
+            DownstreamConnection c = l.connection();
+            try {
+                if (who == null || !c.offersXclient()) {
+                    if (c.identity() == null) {
+                        warnIfNotOffered(c, who);
+                        return l;
+                    }
+                    l.release(State.BROKEN);
+                    l = fresh();
+                    continue;
+                }
+                DownstreamReply refused = c.actFor(who, heloName);
+                if (refused == null) {
+                    return l;
+                }
+                l.release(State.BROKEN);
+                throw DownstreamException.unavailable("the mail server refused XCLIENT for " + who.address().getHostAddress() + ": "
+                        + refused, null);
+            } catch (DownstreamException e) {
+                if (!l.wasReused() || attempt > 0 || e.getMessage().startsWith("the mail server refused XCLIENT")) {
+                    l.release(State.BROKEN);
+                    throw e;
+                }
+                l.release(State.BROKEN);
+                l = fresh();
+            }
+        }
+    }
+
+    private volatile boolean warnedNoXclient;
+
+    private void warnIfNotOffered(DownstreamConnection c, XClient who) {
+        if (who != null && !c.offersXclient() && !warnedNoXclient) {
+            warnedNoXclient = true;
+            org.slf4j.LoggerFactory.getLogger(DownstreamPool.class).warn("downstream_options.xclient is on but the mail server at {} "
+                    + "does not offer XCLIENT to us (Postfix: add our address to smtpd_authorized_xclient_hosts); relaying without it",
+                    target);
+        }
+    }
+
     /** The extensions the downstream offered at its last EHLO; null when no session was ever opened. */
     public java.util.Set<String> extensions() {
         return extensions;

@@ -23,7 +23,8 @@ public final class Resend {
 
     /** @throws DownstreamException the server could not be reached or the session broke: retry later */
     public static Outcome send(DownstreamPool pool, String sender, List<String> recipients, byte[] message) throws DownstreamException {
-        DownstreamPool.Lease lease = pool.acquire();
+        // in the gateway's own name: a connection that spoke for a client (XCLIENT) is not used for this
+        DownstreamPool.Lease lease = pool.acquire(null);
         DownstreamReply first;
         try {
             first = lease.connection().mail(sender, "");
@@ -33,7 +34,7 @@ public final class Resend {
                 throw e;
             }
             // an idle pooled connection the server had dropped: once more on a new one (nothing was sent yet)
-            lease = pool.fresh();
+            lease = pool.fresh(null);
             try {
                 first = lease.connection().mail(sender, "");
             } catch (DownstreamException again) {

@@ -16,13 +16,16 @@ import net.portcullis.rules.Reply;
  */
 final class DownstreamLeg {
     private final DownstreamPool pool;
+    /** Who this transaction is for, for XCLIENT; asked when the first recipient is passed on. */
+    private final java.util.function.Supplier<net.portcullis.gateway.downstream.XClient> who;
     private DownstreamPool.Lease lease;
     private boolean hasMail;
     private DownstreamException failure;
     private String tls;
 
-    DownstreamLeg(DownstreamPool pool) {
+    DownstreamLeg(DownstreamPool pool, java.util.function.Supplier<net.portcullis.gateway.downstream.XClient> who) {
         this.pool = pool;
+        this.who = who;
     }
 
     /** The failure that ended this leg, or null while it is usable. */
@@ -53,7 +56,7 @@ final class DownstreamLeg {
         }
         try {
             if (lease == null) {
-                lease = pool.acquire();
+                lease = pool.acquire(who.get());
                 tls = lease.connection().tls();
             }
             if (!hasMail) {
@@ -65,7 +68,7 @@ final class DownstreamLeg {
                         throw e;
                     }
                     lease.release(DownstreamPool.State.BROKEN);
-                    lease = pool.fresh();
+                    lease = pool.fresh(who.get());
                     tls = lease.connection().tls();
                     m = lease.connection().mail(sender, mailParams);
                 }

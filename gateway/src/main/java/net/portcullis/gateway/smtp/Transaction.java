@@ -69,7 +69,7 @@ final class Transaction implements MessageHandler {
         this.ctx = ctx;
         this.session = session;
         this.state = ctx.gate().state(session);
-        this.leg = new DownstreamLeg(ctx.pool());
+        this.leg = new DownstreamLeg(ctx.pool(), this::xclient);
         this.reports = new ReportMailbox(ctx.config().reports().address(), ctx.reports());
     }
 
@@ -409,6 +409,13 @@ final class Transaction implements MessageHandler {
         return ReceivedHeader.build(new ReceivedHeader.Facts(c.helo(), state != null && state.ehlo, confirmed,
                 c.address().getHostAddress(), ctx.config().hostname(), proto, cipher, c.authenticated(), record.ref, accepted,
                 ZonedDateTime.now()));
+    }
+
+    /** Who this transaction is for, as XCLIENT tells the protected server (downstream_options.xclient). */
+    private net.portcullis.gateway.downstream.XClient xclient() {
+        Client c = client();
+        return new net.portcullis.gateway.downstream.XClient(c.address(), session.getRemoteAddress().getPort(), confirmedName(),
+                c.ptrFailure() != null, c.helo(), state == null || state.ehlo, c.authUser());
     }
 
     /** The client's reverse name when the forward-confirmed reverse DNS check confirmed it, else null. */
