@@ -19,7 +19,7 @@ public final class AdminServer implements AutoCloseable {
      *                   load balancer sends clients to another gateway)
      */
     public AdminServer(InetSocketAddress listen, Metrics metrics, java.util.function.Supplier<String> downstream,
-                       com.sun.net.httpserver.HttpHandler review) throws IOException {
+                       java.util.function.Supplier<String> servers, com.sun.net.httpserver.HttpHandler review) throws IOException {
         // a login costs a PBKDF2 derivation (~100 ms): more threads, so a scrape never waits behind one
         server = HttpEndpoints.start(listen, "admin-http", review == null ? 2 : 6);
         if (review != null) {
@@ -35,7 +35,7 @@ public final class AdminServer implements AutoCloseable {
             }
             String problem = downstream.get();
             HttpEndpoints.reply(ex, problem == null ? 200 : 503, "text/plain; charset=utf-8",
-                    HttpEndpoints.utf8(problem == null ? "ok\n" : "not ready: " + problem + "\n"));
+                    HttpEndpoints.utf8((problem == null ? "ok\n" : "not ready: " + problem + "\n") + servers.get()));
         };
         server.createContext("/health", ready);
         server.start();

@@ -38,6 +38,10 @@ public final class Metrics {
         Gauge.builder(name, f).description(description).register(registry);
     }
 
+    public void gauge(String name, String description, String tag, String value, Supplier<Number> f) {
+        Gauge.builder(name, f).description(description).tag(tag, value).register(registry);
+    }
+
     public String scrape() {
         return registry.scrape();
     }

@@ -30,14 +30,14 @@ public final class RefPage implements AutoCloseable {
                     .maximumSize(100_000).build();
 
     private final net.portcullis.policy.store.HoldStore holds;
-    private final net.portcullis.gateway.downstream.DownstreamPool pool;
+    private final net.portcullis.gateway.downstream.Downstreams pool;
 
     /**
      * @param holds and {@code pool}: for the one-click release links of digests (/release/TOKEN);
      *              null when hold.digest is off
      */
     public RefPage(InetSocketAddress listen, DecisionStore store, String hostname, net.portcullis.policy.store.HoldStore holds,
-                   net.portcullis.gateway.downstream.DownstreamPool pool) throws IOException {
+                   net.portcullis.gateway.downstream.Downstreams pool) throws IOException {
         this.store = store;
         this.hostname = hostname;
         this.holds = holds;

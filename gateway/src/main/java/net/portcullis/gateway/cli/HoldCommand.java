@@ -8,7 +8,7 @@ import java.util.Map;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigLoader;
 import net.portcullis.gateway.config.GatewayConfig;
-import net.portcullis.gateway.downstream.DownstreamPool;
+import net.portcullis.gateway.downstream.Downstreams;
 import net.portcullis.gateway.hold.HoldRelease;
 import net.portcullis.policy.store.HoldStore;
 import picocli.CommandLine.Command;
@@ -125,7 +125,7 @@ final class HoldCommand extends CommandGroup {
             }
             var catalogue = net.portcullis.gateway.smtp.PolicyWiring.catalogue();
             GatewayConfig.Rules r = cfg.rules();
-            try (DownstreamPool pool = new DownstreamPool(cfg.downstream(), cfg.downstreamOptions(), cfg.hostname())) {
+            try (Downstreams pool = Downstreams.of(cfg)) {
                 HoldRelease.Result res = new HoldRelease(s, decisions, () -> net.portcullis.rules.RuleLoader.load(
                         new net.portcullis.rules.RuleLoader.Dirs(r.directory(), r.local(), r.lists()), catalogue), catalogue, pool)
                         .release(ref, by, force);

@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log", "review", "hold", "redis");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log", "review", "hold", "redis", "routes");
 
     /** The keys of the file: ours, and the sections the checks own. */
     private static Set<String> topKeys() {
@@ -60,7 +60,9 @@ public final class ConfigLoader {
     private static GatewayConfig parse(Reader reader, String source) throws ConfigException {
         Object doc;
         try {
-            doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false); // a key given twice is a mistake, not an override
+            doc = new Yaml(new SafeConstructor(options)).load(reader);
         } catch (MarkedYAMLException e) {
             var m = e.getProblemMark();
             throw new ConfigException(source + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1)
@@ -79,11 +81,11 @@ public final class ConfigLoader {
         if (hostname == null || !hostname.matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
             throw ConfigException.of("hostname", hostname, "must be a fully qualified domain name (our name in the banner)");
         }
-        String ds = top.string("downstream", null);
-        if (ds == null) {
+        if (top.raw("downstream") == null) {
             throw ConfigException.of("downstream", null, "is required: host:port of the protected mail server");
         }
-        HostPort downstream = HostPort.parse("downstream", ds, false);
+        List<HostPort> downstream = servers(top, "downstream");
+        Map<String, List<HostPort>> routes = routes(top);
 
         Set<String> domains = new LinkedHashSet<>();
         for (String d : top.strings("domains")) {
@@ -127,7 +129,7 @@ public final class ConfigLoader {
                 lim.duration("data_deadline", Duration.ofMinutes(10)));
 
         ConfigSection dso = top.section("downstream_options");
-        dso.allow(Set.of("connect_timeout", "timeout", "data_timeout", "starttls", "reuse", "max_idle", "idle_time", "xclient"));
+        dso.allow(Set.of("connect_timeout", "timeout", "data_timeout", "starttls", "reuse", "max_idle", "idle_time", "xclient", "mark_down"));
         String starttls = dso.string("starttls", "opportunistic");
         if (!starttls.equals("opportunistic") && !starttls.equals("off")) {
             throw ConfigException.of("downstream_options.starttls", starttls, "must be 'opportunistic' or 'off'");
@@ -140,7 +142,8 @@ public final class ConfigLoader {
                 dso.bool("reuse", true),
                 dso.integer("max_idle", 64, 0, 100_000),
                 dso.duration("idle_time", Duration.ofSeconds(30)),
-                dso.bool("xclient", false));
+                dso.bool("xclient", false),
+                dso.duration("mark_down", Duration.ofSeconds(30)));
 
         ConfigSection tls = top.section("tls");
         tls.allow(Set.of("enabled", "keystore", "password"));
@@ -225,7 +228,52 @@ public final class ConfigLoader {
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
                 checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg,
-                net.portcullis.gateway.checks.CheckRegistry.parse(top), redis(top));
+                net.portcullis.gateway.checks.CheckRegistry.parse(top), redis(top), routes);
+    }
+
+    /** A server, or a list of them tried in order (failover): "host:port" or ["host:port", ...]. */
+    private static List<HostPort> servers(ConfigSection s, String key) throws ConfigException {
+        Object raw = s.raw(key);
+        List<HostPort> out = new ArrayList<>();
+        if (raw instanceof List<?> items) {
+            if (items.isEmpty()) {
+                throw ConfigException.of(s.key(key), "[]", "names no server");
+            }
+            for (int i = 0; i < items.size(); i++) {
+                HostPort hp = HostPort.parse(s.key(key) + "[" + i + "]", String.valueOf(items.get(i)), false);
+                if (out.contains(hp)) {
+                    throw ConfigException.of(s.key(key) + "[" + i + "]", hp.toString(), "is listed twice");
+                }
+                out.add(hp);
+            }
+        } else {
+            out.add(HostPort.parse(s.key(key), String.valueOf(raw), false));
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code routes}: recipient domain -> its servers; the rest go to {@code downstream}. */
+    private static Map<String, List<HostPort>> routes(ConfigSection top) throws ConfigException {
+        Object raw = top.raw("routes");
+        if (raw == null) {
+            return Map.of();
+        }
+        if (!(raw instanceof Map<?, ?> m)) {
+            throw ConfigException.of("routes", String.valueOf(raw), "must map recipient domains to servers: {example.net: [mx1:25, mx2:25]}");
+        }
+        ConfigSection s = new ConfigSection("routes", m);
+        Map<String, List<HostPort>> out = new LinkedHashMap<>();
+        for (Object k : m.keySet()) {
+            String domain = String.valueOf(k).toLowerCase(Locale.ROOT);
+            if (!domain.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
+                throw ConfigException.of("routes", String.valueOf(k), "is not a domain name");
+            }
+            if (out.containsKey(domain)) {
+                throw ConfigException.of("routes." + domain, String.valueOf(k), "is listed twice");
+            }
+            out.put(domain, servers(s, String.valueOf(k)));
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /**

@@ -16,7 +16,7 @@ import net.portcullis.rules.Networks;
 public record GatewayConfig(
         List<Listener> listeners,
         String hostname,
-        HostPort downstream,
+        List<HostPort> downstreams,
         Set<String> domains,
         Networks trustedNetworks,
         Limits limits,
@@ -40,7 +40,13 @@ public record GatewayConfig(
         Review review,
         Hold hold,
         java.util.Map<String, Object> checkSections,
-        Redis redis) {
+        Redis redis,
+        java.util.Map<String, List<HostPort>> routes) {
+
+    /** The first server of the default route: the protected server of a single-host setup. */
+    public HostPort downstream() {
+        return downstreams.get(0);
+    }
 
     /**
      * One address the gateway takes SMTP on.
@@ -153,9 +159,13 @@ public record GatewayConfig(
                          int connections, int connectionsPerClient, int connectionsPerNetwork, int errors, int junkCommands,
                          Duration dataDeadline) { }
 
-    /** @param xclient tell the server who each client is with XCLIENT (Postfix), when it offers it */
+    /**
+     * @param xclient  tell the server who each client is with XCLIENT (Postfix), when it offers it
+     * @param markDown how long a server that did not answer is passed over for the next of its route
+     */
     public record DownstreamOptions(Duration connectTimeout, Duration timeout, Duration dataTimeout,
-                                    boolean starttls, boolean reuse, int maxIdle, Duration idleTime, boolean xclient) { }
+                                    boolean starttls, boolean reuse, int maxIdle, Duration idleTime, boolean xclient,
+                                    Duration markDown) { }
 
     /** keystore null: a self-signed certificate is generated under var/tls. */
     public record Tls(boolean enabled, Path keystore, String password) { }

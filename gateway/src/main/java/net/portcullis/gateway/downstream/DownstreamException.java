@@ -9,20 +9,34 @@ import net.portcullis.rules.Reply;
  */
 public final class DownstreamException extends IOException {
     private final Reply reply;
+    private final boolean unavailable;
 
-    DownstreamException(Reply reply, String detail, Throwable cause) {
+    DownstreamException(Reply reply, String detail, Throwable cause, boolean unavailable) {
         super(detail, cause);
         this.reply = reply;
+        this.unavailable = unavailable;
     }
 
+    /** The server could not be reached or would not start a session: another server of its route may. */
     static DownstreamException unavailable(String detail, Throwable cause) {
         return new DownstreamException(new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later"),
-                detail, cause);
+                detail, cause, true);
+    }
+
+    /** The server answers but refused what the session needs (XCLIENT): not a reason to pass it over. */
+    static DownstreamException refused(String detail) {
+        return new DownstreamException(new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later"),
+                detail, null, false);
     }
 
     static DownstreamException broken(String detail, Throwable cause) {
         return new DownstreamException(new Reply(451, "4.4.2", "Connection to the mail server lost, try again later"),
-                detail, cause);
+                detail, cause, false);
+    }
+
+    /** Whether the server was unreachable (connect, greeting, EHLO), as opposed to lost mid-session. */
+    public boolean unavailable() {
+        return unavailable;
     }
 
     /** The session was lost earlier in the transaction: later commands of it fail the same way. */

@@ -68,31 +68,31 @@ public final class DownstreamPool implements AutoCloseable {
         }
         for (int attempt = 0; ; attempt++) {
             DownstreamConnection c = l.connection();
+            DownstreamReply refused;
             try {
                 if (who == null || !c.offersXclient()) {
                     if (c.identity() == null) {
                         warnIfNotOffered(c, who);
                         return l;
                     }
-                    l.release(State.BROKEN);
+                    l.release(State.BROKEN); // it speaks for a client it cannot be taken back from
                     l = fresh();
                     continue;
                 }
-                DownstreamReply refused = c.actFor(who, heloName);
-                if (refused == null) {
-                    return l;
-                }
-                l.release(State.BROKEN);
-                throw DownstreamException.unavailable("the mail server refused XCLIENT for " + who.address().getHostAddress() + ": "
-                        + refused, null);
+                refused = c.actFor(who, heloName);
             } catch (DownstreamException e) {
-                if (!l.wasReused() || attempt > 0 || e.getMessage().startsWith("the mail server refused XCLIENT")) {
-                    l.release(State.BROKEN);
+                l.release(State.BROKEN);
+                if (!l.wasReused() || attempt > 0) {
                     throw e;
                 }
-                l.release(State.BROKEN);
-                l = fresh();
+                l = fresh(); // an idle pooled connection the server had dropped: once more on a new one
+                continue;
             }
+            if (refused == null) {
+                return l;
+            }
+            l.release(State.BROKEN);
+            throw DownstreamException.refused("the mail server refused XCLIENT for " + who.address().getHostAddress() + ": " + refused);
         }
     }
 

@@ -13,18 +13,53 @@ import java.util.Map;
 public final class Resend {
     /** What the server said: per recipient, and to the end of data (null when nothing was sent). */
     public record Outcome(List<String> took, Map<String, String> replies, DownstreamReply end) {
+        /** The server took it for at least one recipient. */
         public boolean delivered() {
-            return end != null && end.positive() && !took.isEmpty();
+            return !took.isEmpty();
         }
     }
 
     private Resend() {
     }
 
-    /** @throws DownstreamException the server could not be reached or the session broke: retry later */
-    public static Outcome send(DownstreamPool pool, String sender, List<String> recipients, byte[] message) throws DownstreamException {
+    /**
+     * One transaction per route of the recipients (each route's servers in order); the outcomes
+     * joined: who took it, every recipient's reply, and the last end-of-data reply.
+     *
+     * @throws DownstreamException a server could not be reached or the session broke, before any
+     *                             route took the message: retry later
+     */
+    public static Outcome send(Downstreams downstreams, String sender, List<String> recipients, byte[] message)
+            throws DownstreamException {
+        Map<Downstreams.Route, List<String>> byRoute = new LinkedHashMap<>();
+        for (String r : recipients) {
+            byRoute.computeIfAbsent(downstreams.route(r), k -> new ArrayList<>()).add(r);
+        }
+        List<String> took = new ArrayList<>();
+        Map<String, String> replies = new LinkedHashMap<>();
+        DownstreamReply end = null;
+        for (var e : byRoute.entrySet()) {
+            Outcome o;
+            try {
+                o = send(e.getKey(), sender, e.getValue(), message);
+            } catch (DownstreamException x) {
+                if (took.isEmpty()) {
+                    throw x;
+                }
+                e.getValue().forEach(r -> replies.put(r, "not sent: " + x.getMessage()));
+                continue;
+            }
+            took.addAll(o.took());
+            replies.putAll(o.replies());
+            end = o.end() != null ? o.end() : end;
+        }
+        return new Outcome(took, replies, end);
+    }
+
+    private static Outcome send(Downstreams.Route route, String sender, List<String> recipients, byte[] message)
+            throws DownstreamException {
         // in the gateway's own name: a connection that spoke for a client (XCLIENT) is not used for this
-        DownstreamPool.Lease lease = pool.acquire(null);
+        DownstreamPool.Lease lease = route.acquire(null);
         DownstreamReply first;
         try {
             first = lease.connection().mail(sender, "");
@@ -34,7 +69,7 @@ public final class Resend {
                 throw e;
             }
             // an idle pooled connection the server had dropped: once more on a new one (nothing was sent yet)
-            lease = pool.fresh(null);
+            lease = route.fresh(null);
             try {
                 first = lease.connection().mail(sender, "");
             } catch (DownstreamException again) {

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.downstream.DownstreamException;
-import net.portcullis.gateway.downstream.DownstreamPool;
+import net.portcullis.gateway.downstream.Downstreams;
 import net.portcullis.gateway.downstream.Resend;
 import net.portcullis.policy.MessageFacts;
 import net.portcullis.policy.store.HoldStore;
@@ -29,11 +29,11 @@ public final class HoldDigest {
     private static final Logger LOG = LoggerFactory.getLogger(HoldDigest.class);
 
     private final HoldStore holds;
-    private final DownstreamPool pool;
+    private final Downstreams pool;
     private final GatewayConfig.Digest cfg;
     private final String hostname;
 
-    public HoldDigest(HoldStore holds, DownstreamPool pool, GatewayConfig.Digest cfg, String hostname) {
+    public HoldDigest(HoldStore holds, Downstreams pool, GatewayConfig.Digest cfg, String hostname) {
         this.holds = holds;
         this.pool = pool;
         this.cfg = cfg;

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import net.portcullis.gateway.downstream.DownstreamException;
-import net.portcullis.gateway.downstream.DownstreamPool;
+import net.portcullis.gateway.downstream.Downstreams;
 import net.portcullis.gateway.downstream.Resend;
 import net.portcullis.policy.DecisionRecord;
 import net.portcullis.policy.PolicyTransaction;
@@ -50,10 +50,10 @@ public final class HoldRelease {
     private final DecisionStore decisions;
     private final Callable<RuleSet> rules;
     private final Catalogue catalogue;
-    private final DownstreamPool pool;
+    private final Downstreams pool;
 
     /** @param rules the rules in force now (the gateway's, or the CLI's loaded from disk); may throw when they do not load */
-    public HoldRelease(HoldStore holds, DecisionStore decisions, Callable<RuleSet> rules, Catalogue catalogue, DownstreamPool pool) {
+    public HoldRelease(HoldStore holds, DecisionStore decisions, Callable<RuleSet> rules, Catalogue catalogue, Downstreams pool) {
         this.holds = holds;
         this.decisions = decisions;
         this.rules = rules;
@@ -112,7 +112,7 @@ public final class HoldRelease {
      * claimed first, so it goes once to each), and marks it released once every recipient has
      * it. The digest's one-click link calls this for its one recipient, without the rules.
      */
-    public static Result deliver(HoldStore holds, DownstreamPool pool, HoldStore.Held h, List<String> recipients, String by)
+    public static Result deliver(HoldStore holds, Downstreams pool, HoldStore.Held h, List<String> recipients, String by)
             throws SQLException, IOException {
         byte[] message = holds.read(h.ref());
         Instant now = Instant.now();

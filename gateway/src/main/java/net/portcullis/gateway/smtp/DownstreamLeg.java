@@ -15,7 +15,9 @@ import net.portcullis.rules.Reply;
  * transaction with a temporary error).
  */
 final class DownstreamLeg {
-    private final DownstreamPool pool;
+    private final net.portcullis.gateway.downstream.Downstreams downstreams;
+    /** The route of the first recipient passed on: every recipient of this transaction goes there. */
+    private net.portcullis.gateway.downstream.Downstreams.Route route;
     /** Who this transaction is for, for XCLIENT; asked when the first recipient is passed on. */
     private final java.util.function.Supplier<net.portcullis.gateway.downstream.XClient> who;
     private DownstreamPool.Lease lease;
@@ -23,9 +25,19 @@ final class DownstreamLeg {
     private DownstreamException failure;
     private String tls;
 
-    DownstreamLeg(DownstreamPool pool, java.util.function.Supplier<net.portcullis.gateway.downstream.XClient> who) {
-        this.pool = pool;
+    DownstreamLeg(net.portcullis.gateway.downstream.Downstreams downstreams,
+                  java.util.function.Supplier<net.portcullis.gateway.downstream.XClient> who) {
+        this.downstreams = downstreams;
         this.who = who;
+    }
+
+    /**
+     * Whether {@code recipient} can join this transaction: it goes to the same route as those
+     * already passed on (one downstream session per transaction, so that one end-of-data reply
+     * answers for every recipient).
+     */
+    boolean sameRoute(String recipient) {
+        return route == null || downstreams.route(recipient) == route;
     }
 
     /** The failure that ended this leg, or null while it is usable. */
@@ -56,7 +68,8 @@ final class DownstreamLeg {
         }
         try {
             if (lease == null) {
-                lease = pool.acquire(who.get());
+                route = downstreams.route(rcpt);
+                lease = route.acquire(who.get());
                 tls = lease.connection().tls();
             }
             if (!hasMail) {
@@ -68,7 +81,7 @@ final class DownstreamLeg {
                         throw e;
                     }
                     lease.release(DownstreamPool.State.BROKEN);
-                    lease = pool.fresh(who.get());
+                    lease = route.fresh(who.get());
                     tls = lease.connection().tls();
                     m = lease.connection().mail(sender, mailParams);
                 }

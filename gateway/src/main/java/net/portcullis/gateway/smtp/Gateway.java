@@ -17,7 +17,7 @@ import javax.net.ssl.SSLSocket;
 import net.portcullis.gateway.admin.AdminServer;
 import net.portcullis.gateway.admin.Metrics;
 import net.portcullis.gateway.config.GatewayConfig;
-import net.portcullis.gateway.downstream.DownstreamPool;
+import net.portcullis.gateway.downstream.Downstreams;
 import net.portcullis.gateway.log.DecisionLog;
 import net.portcullis.gateway.tls.TlsContexts;
 import net.portcullis.policy.PasswordFile;
@@ -37,14 +37,14 @@ import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
 import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.server.SMTPServer;
 
-/** The running gateway: SubEthaSMTP inbound, the policy, the downstream pool. */
+/** The running gateway: SubEthaSMTP inbound, the policy, the protected servers (routes, pools). */
 public final class Gateway implements AutoCloseable {
     private final GreetingPause greetingPause;
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     private final GatewayConfig config;
     private final List<SMTPServer> servers;
-    private final DownstreamPool pool;
+    private final Downstreams pool;
     private final ConnectionGate gate;
     private final InFlight inflight = new InFlight();
     private final Metrics metrics = new Metrics();
@@ -86,7 +86,7 @@ public final class Gateway implements AutoCloseable {
             metrics.counter("portcullis.redis.failures", "rate events not counted or levels not read: Redis unreachable", redis,
                     net.portcullis.policy.rate.RedisRateCounters::failures);
         }
-        this.pool = new DownstreamPool(config.downstream(), config.downstreamOptions(), config.hostname());
+        this.pool = Downstreams.of(config);
         try {
             GatewayConfig.Store st = config.store();
             this.listStore = new ListStore(Database.open(st.url(), st.user(), st.password(), st.schema()));
@@ -140,8 +140,12 @@ public final class Gateway implements AutoCloseable {
         GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics, intake, holds, rates, tarpit, greylist);
         metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
         metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);
-        metrics.counter("portcullis.downstream.connections.opened", "connections opened to the downstream", pool, DownstreamPool::opened);
-        metrics.counter("portcullis.downstream.connections.reused", "transactions on a reused downstream connection", pool, DownstreamPool::reused);
+        metrics.counter("portcullis.downstream.connections.opened", "connections opened to the downstream", pool, Downstreams::opened);
+        metrics.counter("portcullis.downstream.connections.reused", "transactions on a reused downstream connection", pool, Downstreams::reused);
+        for (Downstreams.Server s : pool.all()) {
+            metrics.gauge("portcullis.downstream.up", "1 when the mail server answers, 0 while it is marked down (downstream_options.mark_down)",
+                    "server", s.address().toString(), () -> s.markedDown() ? 0 : 1);
+        }
         metrics.gauge("portcullis.sessions.open", "client sessions open now", gate::open);
         metrics.gauge("portcullis.transactions.inflight", "transactions in progress", inflight::count);
         if (dns instanceof net.portcullis.policy.dns.DnsJavaResolver res) {
@@ -240,7 +244,7 @@ public final class Gateway implements AutoCloseable {
         }
         if (config.adminListen() != null) {
             admin = new AdminServer(new java.net.InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics,
-                    () -> gate.draining() ? "shutting down" : pool.readiness(), reviewApp());
+                    () -> gate.draining() ? "shutting down" : pool.readiness(), pool::status, reviewApp());
             LOG.info("metrics on http://{}:{}/metrics", config.adminListen().host(), admin.port());
             if (config.review().accounts() != null) {
                 LOG.info("review page on http://{}:{}/review/", config.adminListen().host(), admin.port());
@@ -367,7 +371,7 @@ public final class Gateway implements AutoCloseable {
         return decisions;
     }
 
-    public DownstreamPool pool() {
+    public Downstreams pool() {
         return pool;
     }
 

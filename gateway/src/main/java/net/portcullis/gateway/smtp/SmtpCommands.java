@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.portcullis.gateway.config.GatewayConfig;
-import net.portcullis.gateway.downstream.DownstreamPool;
+import net.portcullis.gateway.downstream.Downstreams;
 import org.subethamail.smtp.AuthenticationHandlerFactory;
 import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.RejectException;
@@ -41,7 +41,7 @@ final class SmtpCommands {
     }
 
     /** Everything a command needs from the gateway. */
-    record Context(ConnectionGate gate, DownstreamPool pool, GatewayConfig.Limits limits) { }
+    record Context(ConnectionGate gate, Downstreams pool, GatewayConfig.Limits limits) { }
 
     static void install(CommandHandler handler, Context ctx) {
         List<Command> ours = List.of(new Ehlo(ctx), new Helo(ctx), new Mail(ctx), new Rcpt(ctx), new Data(ctx),

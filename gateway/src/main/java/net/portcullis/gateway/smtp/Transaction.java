@@ -155,6 +155,11 @@ final class Transaction implements MessageHandler {
         if (unsupported != null) {
             throw refuseRecipient(entry, unsupported, "downstream", unsupported.text());
         }
+        if (!leg.sameRoute(path)) {
+            // RFC 5321 4.5.3.1.10: clients send the recipients refused with 452 in a later transaction
+            throw refuseRecipient(entry, new Reply(452, "4.5.3", "Too many recipients for one transaction: send this one in another"),
+                    "downstream.route", path + " is served by another mail server (routes) than this transaction's recipients");
+        }
         DownstreamReply r;
         try {
             r = leg.recipient(sender, mailParams.passOn(dropForDownstream()), path, params.passOn(Set.of()));

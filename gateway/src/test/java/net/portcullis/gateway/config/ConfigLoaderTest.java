@@ -152,6 +152,8 @@ class ConfigLoaderTest {
     void missingRequiredKeysAndBrokenYamlAreNamed() {
         assertThatThrownBy(() -> ConfigLoader.parse("hostname: mx.example.net\ndomains: [a.org]\n"))
                 .hasMessage("downstream: (missing) is required: host:port of the protected mail server");
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "downstream: 127.0.0.1:2527\n"))
+                .hasMessageStartingWith("(inline):").hasMessageContaining("found duplicate key downstream");
         assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "limits: {recipients: [\n"))
                 .hasMessageStartingWith("(inline):7:");
         assertThatThrownBy(() -> ConfigLoader.load(Path.of("/nonexistent/gateway.yaml")))

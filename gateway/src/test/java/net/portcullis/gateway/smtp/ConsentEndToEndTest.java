@@ -219,13 +219,14 @@ class ConsentEndToEndTest {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + gw.gateway.adminPort();
         assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString()).body())
-                .isEqualTo("ok\n");
+                .startsWith("ok\nmail server 127.0.0.1:").contains(" (default): up\n");
         try (GatewayHarness down = new GatewayHarness(FaultyDownstream.deadPort(), tmp.resolve("var-down"), null)) {
             String b2 = "http://127.0.0.1:" + down.gateway.adminPort();
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(b2 + "/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(503);
-            assertThat(ready.body()).startsWith("not ready: the mail server at 127.0.0.1:");
+            assertThat(ready.body()).startsWith("not ready: no mail server answers for default: [the mail server at 127.0.0.1:")
+                    .contains("(default): down: ");
             assertThat(http.send(HttpRequest.newBuilder(URI.create(b2 + "/health/live")).build(), HttpResponse.BodyHandlers.ofString())
                     .statusCode()).isEqualTo(200);
         }

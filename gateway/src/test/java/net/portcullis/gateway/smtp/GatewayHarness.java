@@ -24,19 +24,31 @@ final class GatewayHarness implements AutoCloseable {
         this(downstreamPort, varDir, extraYaml, null);
     }
 
+    /** Whether the test's YAML sets this top-level key itself (the config refuses a key given twice). */
+    private static boolean has(String yaml, String key) {
+        return yaml.startsWith(key + ":") || yaml.contains("\n" + key + ":");
+    }
+
     /** @param resolver the gateway's DNS; null: the in-memory {@link #dns} */
     GatewayHarness(int downstreamPort, Path varDir, String extraYaml, net.portcullis.policy.dns.Dns resolver) throws Exception {
         String extra = extraYaml == null ? "" : extraYaml;
-        String yaml = (extra.startsWith("listen:") || extra.contains("\nlisten:") ? "" : "listen: 127.0.0.1:0\n") + """
-                hostname: mx.example.net
-                downstream: 127.0.0.1:%d
-                domains: [example.net, example.org, example.com]
-                trusted_networks: [127.0.0.2/32]
-                var_dir: %s
-                downstream_options: {timeout: 3s, connect_timeout: 2s, data_timeout: 3s}
-                admin: {listen: 127.0.0.1:0}
-                %s
-                """.formatted(downstreamPort, varDir, extra);
+        // the defaults of a test gateway; a key the test's YAML sets itself replaces its default
+        java.util.Map<String, String> defaults = new java.util.LinkedHashMap<>();
+        defaults.put("listen", "127.0.0.1:0");
+        defaults.put("downstream", "127.0.0.1:" + downstreamPort);
+        defaults.put("hostname", "mx.example.net");
+        defaults.put("domains", "[example.net, example.org, example.com]");
+        defaults.put("trusted_networks", "[127.0.0.2/32]");
+        defaults.put("var_dir", varDir.toString());
+        defaults.put("downstream_options", "{timeout: 3s, connect_timeout: 2s, data_timeout: 3s}");
+        defaults.put("admin", "{listen: 127.0.0.1:0}");
+        StringBuilder y = new StringBuilder();
+        defaults.forEach((k, v) -> {
+            if (!has(extra, k)) {
+                y.append(k).append(": ").append(v).append('\n');
+            }
+        });
+        String yaml = y + extra + "\n";
         if (!yaml.contains("\nrules:")) {
             yaml += "rules: {directory: ../conf/rules, local: " + varDir.resolve("local.d") + ", lists: ../conf/lists}\n";
         }

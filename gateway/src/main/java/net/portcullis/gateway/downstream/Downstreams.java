@@ -1,0 +1,260 @@
+package net.portcullis.gateway.downstream;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.gateway.config.HostPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protected servers and which recipients go where: a route per recipient domain
+ * ({@code routes}), the rest to {@code downstream}. A route's servers are tried in order; one
+ * that does not answer (connection refused or timed out, a greeting or EHLO that is not 2xx, a
+ * 421) is passed over for {@code downstream_options.mark_down}, so a dead server costs one
+ * attempt, not one per transaction. When every server of a route is marked down the transaction
+ * fails at once with a 451 until the first mark ends; the health check ({@link #readiness})
+ * tries them all and lifts a mark as soon as a server answers. One connection pool per server,
+ * shared by the routes that name it.
+ */
+public final class Downstreams implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Downstreams.class);
+
+    /** One protected server: its pool and whether it answers. */
+    public static final class Server {
+        private final HostPort address;
+        private final DownstreamPool pool;
+        private volatile long downUntil;
+        private volatile String lastError;
+        private volatile boolean everFailed;
+
+        Server(HostPort address, DownstreamPool pool) {
+            this.address = address;
+            this.pool = pool;
+        }
+
+        public HostPort address() {
+            return address;
+        }
+
+        public DownstreamPool pool() {
+            return pool;
+        }
+
+        /** Passed over now (marked down and the mark has not run out). */
+        public boolean markedDown() {
+            return System.nanoTime() - downUntil < 0;
+        }
+
+        /** Why it was last marked down, or null. */
+        public String lastError() {
+            return lastError;
+        }
+
+        void down(String why, Duration markDown) {
+            downUntil = System.nanoTime() + markDown.toNanos();
+            if (!everFailed || !why.equals(lastError)) {
+                LOG.warn("mail server {} marked down for {}: {}", address, markDown, why);
+            }
+            everFailed = true;
+            lastError = why;
+        }
+
+        void up() {
+            if (downUntil != 0) {
+                LOG.info("mail server {} answers again", address);
+            }
+            downUntil = 0;
+        }
+    }
+
+    /** Where the mail of some recipient domains goes: servers in order of preference. */
+    public final class Route {
+        private final String name;
+        private final List<Server> servers;
+
+        Route(String name, List<Server> servers) {
+            this.name = name;
+            this.servers = servers;
+        }
+
+        /** The domain it serves, or "default". */
+        public String name() {
+            return name;
+        }
+
+        public List<Server> servers() {
+            return servers;
+        }
+
+        /** A connection made {@code who}'s (XCLIENT, see DownstreamPool), to the first server that answers. */
+        public DownstreamPool.Lease acquire(XClient who) throws DownstreamException {
+            return lease(who, false);
+        }
+
+        /** The same on a new connection: for a retry after a reused one turned out to be dead. */
+        public DownstreamPool.Lease fresh(XClient who) throws DownstreamException {
+            return lease(who, true);
+        }
+
+        private DownstreamPool.Lease lease(XClient who, boolean fresh) throws DownstreamException {
+            DownstreamException last = null;
+            for (Server s : servers) {
+                if (s.markedDown()) {
+                    continue;
+                }
+                try {
+                    DownstreamPool.Lease l = fresh ? s.pool.fresh(who) : s.pool.acquire(who);
+                    s.up();
+                    return l;
+                } catch (DownstreamException e) {
+                    if (!e.unavailable()) {
+                        throw e;
+                    }
+                    s.down(e.getMessage(), options.markDown());
+                    last = e;
+                }
+            }
+            if (last != null) {
+                throw last;
+            }
+            throw DownstreamException.unavailable("every mail server for " + name + " is marked down: "
+                    + servers.stream().map(s -> s.address + " (" + s.lastError + ")").toList(), null);
+        }
+    }
+
+    private final GatewayConfig.DownstreamOptions options;
+    private final Map<HostPort, Server> servers = new LinkedHashMap<>();
+    private final Route defaultRoute;
+    private final Map<String, Route> routes = new LinkedHashMap<>();
+
+    public Downstreams(List<HostPort> defaults, Map<String, List<HostPort>> byDomain, GatewayConfig.DownstreamOptions options,
+                       String heloName) {
+        this.options = options;
+        this.defaultRoute = new Route("default", servers(defaults, heloName));
+        byDomain.forEach((d, list) -> routes.put(d.toLowerCase(Locale.ROOT), new Route(d, servers(list, heloName))));
+    }
+
+    /** Of a configuration. */
+    public static Downstreams of(GatewayConfig cfg) {
+        return new Downstreams(cfg.downstreams(), cfg.routes(), cfg.downstreamOptions(), cfg.hostname());
+    }
+
+    private List<Server> servers(List<HostPort> list, String heloName) {
+        List<Server> out = new ArrayList<>();
+        for (HostPort hp : list) {
+            out.add(servers.computeIfAbsent(hp, k -> new Server(k, new DownstreamPool(k, options, heloName))));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The route of a recipient: its domain's, a parent domain's (routes name a zone), or the default. */
+    public Route route(String recipient) {
+        int at = recipient.lastIndexOf('@');
+        String domain = (at < 0 ? recipient : recipient.substring(at + 1)).toLowerCase(Locale.ROOT);
+        for (String d = domain; ; ) {
+            Route r = routes.get(d);
+            if (r != null) {
+                return r;
+            }
+            int dot = d.indexOf('.');
+            if (dot < 0) {
+                return defaultRoute;
+            }
+            d = d.substring(dot + 1);
+        }
+    }
+
+    public Route defaultRoute() {
+        return defaultRoute;
+    }
+
+    public List<Server> all() {
+        return List.copyOf(servers.values());
+    }
+
+    /**
+     * What every server that has answered offers (null before any answered): the gateway may only
+     * advertise an extension that whichever server gets the mail can honour.
+     */
+    public Set<String> extensions() {
+        Set<String> common = null;
+        for (Server s : servers.values()) {
+            Set<String> e = s.pool.extensions();
+            if (e == null) {
+                continue;
+            }
+            if (common == null) {
+                common = new TreeSet<>(e);
+            } else {
+                common.retainAll(e);
+            }
+        }
+        return common == null ? null : Set.copyOf(common);
+    }
+
+    /** Opens a session to every server at start, to learn what they offer (see DownstreamPool.probe). */
+    public void probe() {
+        for (Server s : servers.values()) {
+            s.pool.probe();
+        }
+    }
+
+    /**
+     * Asks every server whether it answers (lifting or setting its mark); null when every route
+     * has a server that does, else which routes cannot deliver and why.
+     */
+    public String readiness() {
+        for (Server s : servers.values()) {
+            String why = s.pool.readiness();
+            if (why == null) {
+                s.up();
+            } else {
+                s.down(why, options.markDown());
+            }
+        }
+        List<String> dead = new ArrayList<>();
+        for (Route r : allRoutes()) {
+            if (r.servers.stream().allMatch(Server::markedDown)) {
+                dead.add(r.name + ": " + r.servers.stream().map(s -> s.lastError).toList());
+            }
+        }
+        return dead.isEmpty() ? null : "no mail server answers for " + String.join("; ", dead);
+    }
+
+    /** A line per server: its address, the routes it serves, up or marked down and why (for /health). */
+    public String status() {
+        StringBuilder b = new StringBuilder();
+        for (Server s : servers.values()) {
+            List<String> serves = allRoutes().stream().filter(r -> r.servers.contains(s)).map(Route::name).toList();
+            b.append("mail server ").append(s.address).append(" (").append(String.join(", ", serves)).append("): ")
+                    .append(s.markedDown() ? "down: " + s.lastError : "up").append('\n');
+        }
+        return b.toString();
+    }
+
+    private List<Route> allRoutes() {
+        List<Route> out = new ArrayList<>(routes.values());
+        out.add(defaultRoute);
+        return out;
+    }
+
+    public long opened() {
+        return servers.values().stream().mapToLong(s -> s.pool.opened()).sum();
+    }
+
+    public long reused() {
+        return servers.values().stream().mapToLong(s -> s.pool.reused()).sum();
+    }
+
+    @Override
+    public void close() {
+        servers.values().forEach(s -> s.pool.close());
+    }
+}
