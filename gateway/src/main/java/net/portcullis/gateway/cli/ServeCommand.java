@@ -73,7 +73,7 @@ final class ServeCommand implements Callable<Integer> {
             return 78;
         }
         gateway.rules().watch();
-        Reload.onSighup(gateway.rules());
+        Reload.onSighup(gateway, config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -117,7 +117,7 @@ public final class Downstreams implements AutoCloseable {
                     if (!e.unavailable()) {
                         throw e;
                     }
-                    s.down(e.getMessage(), options.markDown());
+                    s.down(e.getMessage(), table.options.markDown());
                     last = e;
                 }
             }
@@ -129,16 +129,48 @@ public final class Downstreams implements AutoCloseable {
         }
     }
 
-    private final GatewayConfig.DownstreamOptions options;
-    private final Map<HostPort, Server> servers = new LinkedHashMap<>();
-    private final Route defaultRoute;
-    private final Map<String, Route> routes = new LinkedHashMap<>();
+    /** The routes and servers in force: replaced whole by {@link #update}, read without locks. */
+    private record Table(GatewayConfig.DownstreamOptions options, Map<HostPort, Server> servers, Route defaultRoute,
+                         Map<String, Route> routes) { }
+
+    private final String heloName;
+    private volatile Table table;
+    /** Connections opened and reused by pools closed in a reload: the totals never go down. */
+    private final java.util.concurrent.atomic.LongAdder opened = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder reused = new java.util.concurrent.atomic.LongAdder();
 
     public Downstreams(List<HostPort> defaults, Map<String, List<HostPort>> byDomain, GatewayConfig.DownstreamOptions options,
                        String heloName) {
-        this.options = options;
-        this.defaultRoute = new Route("default", servers(defaults, heloName));
-        byDomain.forEach((d, list) -> routes.put(d.toLowerCase(Locale.ROOT), new Route(d, servers(list, heloName))));
+        this.heloName = heloName;
+        this.table = table(defaults, byDomain, options, Map.of());
+    }
+
+    private Table table(List<HostPort> defaults, Map<String, List<HostPort>> byDomain, GatewayConfig.DownstreamOptions options,
+                        Map<HostPort, Server> reuse) {
+        Map<HostPort, Server> servers = new LinkedHashMap<>();
+        Route def = new Route("default", servers(defaults, options, servers, reuse));
+        Map<String, Route> routes = new LinkedHashMap<>();
+        byDomain.forEach((d, list) -> routes.put(d.toLowerCase(Locale.ROOT), new Route(d, servers(list, options, servers, reuse))));
+        return new Table(options, servers, def, routes);
+    }
+
+    /**
+     * New routes (a configuration reload): servers that stay keep their pool and their mark when
+     * the connection options are the same; the pools of servers no longer named are closed (a
+     * transaction holding one of their connections finishes on it, then it is closed).
+     */
+    public synchronized void update(GatewayConfig cfg) {
+        Table old = table;
+        Map<HostPort, Server> reuse = old.options.equals(cfg.downstreamOptions()) ? old.servers : Map.of();
+        Table next = table(cfg.downstreams(), cfg.routes(), cfg.downstreamOptions(), reuse);
+        table = next;
+        for (Server s : old.servers.values()) {
+            if (next.servers.get(s.address) != s) {
+                s.pool.close();
+                opened.add(s.pool.opened());
+                reused.add(s.pool.reused());
+            }
+        }
     }
 
     /** Of a configuration. */
@@ -146,10 +178,12 @@ public final class Downstreams implements AutoCloseable {
         return new Downstreams(cfg.downstreams(), cfg.routes(), cfg.downstreamOptions(), cfg.hostname());
     }
 
-    private List<Server> servers(List<HostPort> list, String heloName) {
+    private List<Server> servers(List<HostPort> list, GatewayConfig.DownstreamOptions options, Map<HostPort, Server> servers,
+                                 Map<HostPort, Server> reuse) {
         List<Server> out = new ArrayList<>();
         for (HostPort hp : list) {
-            out.add(servers.computeIfAbsent(hp, k -> new Server(k, new DownstreamPool(k, options, heloName))));
+            out.add(servers.computeIfAbsent(hp, k -> reuse.containsKey(k) ? reuse.get(k) : new Server(k, new DownstreamPool(k, options,
+                    heloName))));
         }
         return List.copyOf(out);
     }
@@ -158,25 +192,32 @@ public final class Downstreams implements AutoCloseable {
     public Route route(String recipient) {
         int at = recipient.lastIndexOf('@');
         String domain = (at < 0 ? recipient : recipient.substring(at + 1)).toLowerCase(Locale.ROOT);
+        Table t = table;
         for (String d = domain; ; ) {
-            Route r = routes.get(d);
+            Route r = t.routes.get(d);
             if (r != null) {
                 return r;
             }
             int dot = d.indexOf('.');
             if (dot < 0) {
-                return defaultRoute;
+                return t.defaultRoute;
             }
             d = d.substring(dot + 1);
         }
     }
 
     public Route defaultRoute() {
-        return defaultRoute;
+        return table.defaultRoute;
+    }
+
+    /** For the metric: 1 when the server answers, 0 while marked down, NaN when no route names it (any more). */
+    public double up(HostPort address) {
+        Server s = table.servers.get(address);
+        return s == null ? Double.NaN : s.markedDown() ? 0 : 1;
     }
 
     public List<Server> all() {
-        return List.copyOf(servers.values());
+        return List.copyOf(table.servers.values());
     }
 
     /**
@@ -185,7 +226,7 @@ public final class Downstreams implements AutoCloseable {
      */
     public Set<String> extensions() {
         Set<String> common = null;
-        for (Server s : servers.values()) {
+        for (Server s : table.servers.values()) {
             Set<String> e = s.pool.extensions();
             if (e == null) {
                 continue;
@@ -201,7 +242,7 @@ public final class Downstreams implements AutoCloseable {
 
     /** Opens a session to every server at start, to learn what they offer (see DownstreamPool.probe). */
     public void probe() {
-        for (Server s : servers.values()) {
+        for (Server s : table.servers.values()) {
             s.pool.probe();
         }
     }
@@ -211,16 +252,17 @@ public final class Downstreams implements AutoCloseable {
      * has a server that does, else which routes cannot deliver and why.
      */
     public String readiness() {
-        for (Server s : servers.values()) {
+        Table t = table;
+        for (Server s : t.servers.values()) {
             String why = s.pool.readiness();
             if (why == null) {
                 s.up();
             } else {
-                s.down(why, options.markDown());
+                s.down(why, t.options.markDown());
             }
         }
         List<String> dead = new ArrayList<>();
-        for (Route r : allRoutes()) {
+        for (Route r : allRoutes(t)) {
             if (r.servers.stream().allMatch(Server::markedDown)) {
                 dead.add(r.name + ": " + r.servers.stream().map(s -> s.lastError).toList());
             }
@@ -231,30 +273,31 @@ public final class Downstreams implements AutoCloseable {
     /** A line per server: its address, the routes it serves, up or marked down and why (for /health). */
     public String status() {
         StringBuilder b = new StringBuilder();
-        for (Server s : servers.values()) {
-            List<String> serves = allRoutes().stream().filter(r -> r.servers.contains(s)).map(Route::name).toList();
+        Table t = table;
+        for (Server s : t.servers.values()) {
+            List<String> serves = allRoutes(t).stream().filter(r -> r.servers.contains(s)).map(Route::name).toList();
             b.append("mail server ").append(s.address).append(" (").append(String.join(", ", serves)).append("): ")
                     .append(s.markedDown() ? "down: " + s.lastError : "up").append('\n');
         }
         return b.toString();
     }
 
-    private List<Route> allRoutes() {
-        List<Route> out = new ArrayList<>(routes.values());
-        out.add(defaultRoute);
+    private static List<Route> allRoutes(Table t) {
+        List<Route> out = new ArrayList<>(t.routes.values());
+        out.add(t.defaultRoute);
         return out;
     }
 
     public long opened() {
-        return servers.values().stream().mapToLong(s -> s.pool.opened()).sum();
+        return opened.sum() + table.servers.values().stream().mapToLong(s -> s.pool.opened()).sum();
     }
 
     public long reused() {
-        return servers.values().stream().mapToLong(s -> s.pool.reused()).sum();
+        return reused.sum() + table.servers.values().stream().mapToLong(s -> s.pool.reused()).sum();
     }
 
     @Override
-    public void close() {
-        servers.values().forEach(s -> s.pool.close());
+    public synchronized void close() {
+        table.servers.values().forEach(s -> s.pool.close());
     }
 }

@@ -21,10 +21,10 @@ import org.subethamail.smtp.server.SessionHandler;
  * its answer is usually there by the time the first transaction needs it.
  */
 final class ConnectionGate implements SessionHandler {
-    private final int perClient;
-    private final int perNetwork;
+    private volatile int perClient;
+    private volatile int perNetwork;
     private final Map<String, Integer> networkCounts = new ConcurrentHashMap<>();
-    private final Dns dns;
+    private volatile Dns dns;
     private final Executor lookups;
     private final DecisionLog log;
     private final Map<InetAddress, Integer> counts = new ConcurrentHashMap<>();
@@ -35,7 +35,7 @@ final class ConnectionGate implements SessionHandler {
 
     private final String refUrl;
     private final net.portcullis.policy.rate.RateLimits rates;
-    private final GreetingPause greeting;
+    private volatile GreetingPause greeting;
 
     ConnectionGate(int perClient, int perNetwork, Dns dns, Executor lookups, DecisionLog log, net.portcullis.gateway.admin.Metrics metrics,
                    String refUrl, net.portcullis.policy.rate.RateLimits rates, GreetingPause greeting) {
@@ -48,6 +48,14 @@ final class ConnectionGate implements SessionHandler {
         this.dns = dns;
         this.lookups = lookups;
         this.log = log;
+    }
+
+    /** A reloaded configuration's caps, resolver and greeting pause, for the connections from now on. */
+    void update(int perClient, int perNetwork, Dns dns, GreetingPause greeting) {
+        this.perClient = perClient;
+        this.perNetwork = perNetwork;
+        this.dns = dns;
+        this.greeting = greeting;
     }
 
     void drain() {

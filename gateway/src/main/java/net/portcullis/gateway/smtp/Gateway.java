@@ -17,6 +17,7 @@ import javax.net.ssl.SSLSocket;
 import net.portcullis.gateway.admin.AdminServer;
 import net.portcullis.gateway.admin.Metrics;
 import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.gateway.config.HostPort;
 import net.portcullis.gateway.downstream.Downstreams;
 import net.portcullis.gateway.log.DecisionLog;
 import net.portcullis.gateway.tls.TlsContexts;
@@ -42,7 +43,16 @@ public final class Gateway implements AutoCloseable {
     private final GreetingPause greetingPause;
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
+    /** The configuration the gateway started with: what cannot change without a restart comes from it. */
     private final GatewayConfig config;
+    /** What transactions use now: the started configuration, or the last one reloaded. */
+    private volatile GatewayContext live;
+    private volatile Dns dns;
+    private final DecisionLog log;
+    private final net.portcullis.policy.reports.ReportIntake intake;
+    private final Tarpit tarpit;
+    private final java.util.concurrent.atomic.LongAdder configReloads = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder configReloadFailures = new java.util.concurrent.atomic.LongAdder();
     private final List<SMTPServer> servers;
     private final Downstreams pool;
     private final ConnectionGate gate;
@@ -79,6 +89,8 @@ public final class Gateway implements AutoCloseable {
     public Gateway(GatewayConfig config, Dns dns, DecisionLog log)
             throws IOException, GeneralSecurityException, RuleErrors, net.portcullis.gateway.config.ConfigException {
         this.config = config;
+        this.dns = dns;
+        this.log = log;
         this.sessions = sessionExecutor(config.limits().connections());
         this.lookups = sessionExecutor(64);
         this.rates = PolicyWiring.rateLimits(config);
@@ -129,23 +141,24 @@ public final class Gateway implements AutoCloseable {
         this.policy = new PolicyEngine(checks.all(), checks.recipients(), rules, config.softBounce(), r.checkDeadline(), lookups,
                 config.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
         GatewayConfig.Reports rep = config.reports();
-        net.portcullis.policy.reports.ReportIntake intake = rep.address() == null ? null
+        this.intake = rep.address() == null ? null
                 : new net.portcullis.policy.reports.ReportIntake(new net.portcullis.policy.reports.ReportParser(config.trustedNetworks(), config.ourHosts()),
                         new net.portcullis.policy.reports.ReportStore(listStore.database()), listStore, lists::get, rep.reporters(),
                         rep.window(), rep.listingTtl(), java.time.Clock.systemUTC(), rep.weights());
         this.holds = new net.portcullis.policy.store.HoldStore(listStore.database(), config.hold().directory(), config.hold().keyFile());
-        Tarpit tarpit = new Tarpit((Tarpit.Config) config.checkSections().get(net.portcullis.gateway.checks.CheckRegistry.TARPIT.section()));
+        this.tarpit = new Tarpit((Tarpit.Config) config.checkSections().get(net.portcullis.gateway.checks.CheckRegistry.TARPIT.section()));
         metrics.counter("portcullis.tarpit.delayed", "replies delayed for a high score (tarpit)", tarpit, Tarpit::delayed);
         metrics.counter("portcullis.tarpit.full", "replies not delayed: tarpit.max_sessions were waiting", tarpit, Tarpit::full);
         GatewayContext ctx = new GatewayContext(config, policy, pool, log, gate, inflight, metrics, intake, holds, rates, tarpit, greylist);
+        this.live = ctx;
+        metrics.counter("portcullis.config.reloads", "gateway.yaml reloads applied (SIGHUP)", configReloads, java.util.concurrent.atomic.LongAdder::doubleValue);
+        metrics.counter("portcullis.config.reload.failures", "gateway.yaml reloads refused (the running configuration stayed)",
+                configReloadFailures, java.util.concurrent.atomic.LongAdder::doubleValue);
         metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
         metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);
         metrics.counter("portcullis.downstream.connections.opened", "connections opened to the downstream", pool, Downstreams::opened);
         metrics.counter("portcullis.downstream.connections.reused", "transactions on a reused downstream connection", pool, Downstreams::reused);
-        for (Downstreams.Server s : pool.all()) {
-            metrics.gauge("portcullis.downstream.up", "1 when the mail server answers, 0 while it is marked down (downstream_options.mark_down)",
-                    "server", s.address().toString(), () -> s.markedDown() ? 0 : 1);
-        }
+        serverGauges();
         metrics.gauge("portcullis.sessions.open", "client sessions open now", gate::open);
         metrics.gauge("portcullis.transactions.inflight", "transactions in progress", inflight::count);
         if (dns instanceof net.portcullis.policy.dns.DnsJavaResolver res) {
@@ -176,7 +189,7 @@ public final class Gateway implements AutoCloseable {
                 .bindAddress(InetAddress.getByName(l.address().host()))
                 .hostName(config.hostname())
                 .softwareName("Portcullis")
-                .messageHandlerFactory(context -> new Transaction(ctx, (org.subethamail.smtp.server.Session) context))
+                .messageHandlerFactory(context -> new Transaction(live, (org.subethamail.smtp.server.Session) context))
                 .executorService(sessions)
                 .sessionHandler(gate)
                 .serverSocketFactory(ClientSocket.Listener::new)
@@ -205,8 +218,65 @@ public final class Gateway implements AutoCloseable {
             }));
         }
         SMTPServer server = b.build();
-        SmtpCommands.install(server.getCommandHandler(), new SmtpCommands.Context(gate, pool, config.limits()));
+        SmtpCommands.install(server.getCommandHandler(), new SmtpCommands.Context(gate, () -> live));
         return server;
+    }
+
+    /** A gauge per mail server, read from the routes in force (registered once per address). */
+    private void serverGauges() {
+        for (Downstreams.Server s : pool.all()) {
+            HostPort address = s.address();
+            metrics.gauge("portcullis.downstream.up", "1 when the mail server answers, 0 while it is marked down (downstream_options.mark_down)",
+                    "server", address.toString(), () -> pool.up(address));
+        }
+    }
+
+    /** What a reload did: applied (and what of it waits for a restart), or refused and why. */
+    public record Reload(boolean applied, List<String> restartNeeded, String error) { }
+
+    /**
+     * Reads {@code gateway.yaml} again (SIGHUP) and applies what can change while mail flows:
+     * soft_bounce, limits (but those below), domains, trusted_networks, downstream, routes,
+     * downstream_options, dns, dnsbl, rhsbl, checks. Transactions already started finish under the
+     * configuration they began with. What needs a restart is named in the log and the answer; a
+     * file with an error is refused whole and the running configuration stays.
+     */
+    public Reload reload(java.nio.file.Path file) {
+        GatewayConfig next;
+        try {
+            next = net.portcullis.gateway.config.ConfigLoader.load(file);
+            net.portcullis.gateway.config.Preflight.check(next);
+        } catch (net.portcullis.gateway.config.ConfigException e) {
+            configReloadFailures.increment();
+            LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
+            return new Reload(false, List.of(), e.getMessage());
+        }
+        return reload(next);
+    }
+
+    public synchronized Reload reload(GatewayConfig next) {
+        List<String> restart = net.portcullis.gateway.config.ConfigChanges.restartNeeded(config, next);
+        try {
+            Dns nextDns = next.dns().equals(live.config().dns()) || !(dns instanceof net.portcullis.policy.dns.DnsJavaResolver)
+                    ? dns : new net.portcullis.policy.dns.DnsJavaResolver(next.dns().servers(), next.dns().timeout());
+            PolicyWiring.Checks checks = PolicyWiring.checks(new net.portcullis.gateway.checks.CheckEnv(next, nextDns, lists::get, consent,
+                    lookups, rates, greylist));
+            PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), rules, next.softBounce(), next.rules().checkDeadline(),
+                    lookups, next.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
+            pool.update(next);
+            serverGauges();
+            GreetingPause greeting = new GreetingPause(greetingPause.config(), next.trustedNetworks(), lists::get, greetingPause.memory());
+            gate.update(next.limits().connectionsPerClient(), next.limits().connectionsPerNetwork(), nextDns, greeting);
+            this.dns = nextDns;
+            this.live = new GatewayContext(next, engine, pool, log, gate, inflight, metrics, intake, holds, rates, tarpit, greylist);
+        } catch (net.portcullis.gateway.config.ConfigException | RuntimeException e) {
+            configReloadFailures.increment();
+            LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
+            return new Reload(false, restart, e.getMessage());
+        }
+        configReloads.increment();
+        LOG.info("configuration reloaded{}", restart.isEmpty() ? "" : "; these take effect at the next restart: " + String.join(", ", restart));
+        return new Reload(true, restart, null);
     }
 
     public void start() throws IOException {
@@ -305,8 +375,9 @@ public final class Gateway implements AutoCloseable {
         return rules;
     }
 
+    /** The policy in force (the last reloaded configuration's). */
     public PolicyEngine policy() {
-        return policy;
+        return live.policy();
     }
 
     /** The local lists the gateway reads (refreshed every store.refresh). */

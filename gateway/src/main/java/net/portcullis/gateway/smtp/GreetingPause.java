@@ -43,6 +43,10 @@ public final class GreetingPause {
         this.passed = passed;
     }
 
+    Config config() {
+        return config;
+    }
+
     GreetingMemory memory() {
         return passed;
     }

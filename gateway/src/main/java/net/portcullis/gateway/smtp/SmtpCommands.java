@@ -40,8 +40,16 @@ final class SmtpCommands {
     private SmtpCommands() {
     }
 
-    /** Everything a command needs from the gateway. */
-    record Context(ConnectionGate gate, Downstreams pool, GatewayConfig.Limits limits) { }
+    /** Everything a command needs from the gateway: what is in force now (a reload may change it). */
+    record Context(ConnectionGate gate, java.util.function.Supplier<GatewayContext> live) {
+        Downstreams pool() {
+            return live.get().pool();
+        }
+
+        GatewayConfig.Limits limits() {
+            return live.get().config().limits();
+        }
+    }
 
     static void install(CommandHandler handler, Context ctx) {
         List<Command> ours = List.of(new Ehlo(ctx), new Helo(ctx), new Mail(ctx), new Rcpt(ctx), new Data(ctx),

@@ -135,6 +135,11 @@ class FleetTest {
     }
 
     private NsdServer dns() throws Exception {
+        return dns(tmp);
+    }
+
+    /** NSD serving other.org and shop.example (SPF for 127.0.0.0/24) and client.other.org forward and reverse for 127.0.0.1-9. */
+    static NsdServer dns(Path tmp) throws Exception {
         Path zones = Files.createDirectories(tmp.resolve("zones"));
         StringBuilder ptr = new StringBuilder("$ORIGIN 0.0.127.in-addr.arpa.\n$TTL 300\n"
                 + "@ IN SOA ns.other.org. hostmaster.other.org. 1 3600 600 86400 300\n@ IN NS ns.other.org.\n");

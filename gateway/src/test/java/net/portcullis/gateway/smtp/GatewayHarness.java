@@ -24,6 +24,9 @@ final class GatewayHarness implements AutoCloseable {
         this(downstreamPort, varDir, extraYaml, null);
     }
 
+    /** The whole configuration the gateway started with (a reload test edits it). */
+    final String yaml;
+
     /** Whether the test's YAML sets this top-level key itself (the config refuses a key given twice). */
     private static boolean has(String yaml, String key) {
         return yaml.startsWith(key + ":") || yaml.contains("\n" + key + ":");
@@ -52,6 +55,7 @@ final class GatewayHarness implements AutoCloseable {
         if (!yaml.contains("\nrules:")) {
             yaml += "rules: {directory: ../conf/rules, local: " + varDir.resolve("local.d") + ", lists: ../conf/lists}\n";
         }
+        this.yaml = yaml;
         GatewayConfig cfg = ConfigLoader.parse(yaml);
         gateway = new Gateway(cfg, resolver == null ? dns : resolver, DecisionLog.to(decisions::add));
         gateway.start();
