@@ -55,10 +55,29 @@ public final class Network {
         }
     }
 
+    /**
+     * The address of an IP literal, or null for anything else: for a check that asks of every
+     * client's HELO whether it is an address (an exception per message cost a fifth of a core).
+     */
+    public static InetAddress addressOrNull(String text) {
+        String t = text.trim();
+        if (!V4.matcher(t).matches() && !(t.indexOf(':') >= 0 && V6_CHARS.matcher(t).matches())) {
+            return null;
+        }
+        try {
+            return address(t);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static final java.util.regex.Pattern V4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final java.util.regex.Pattern V6_CHARS = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]+");
+
     /** An IP literal, never a DNS name: InetAddress.getByName would otherwise resolve names. */
     static byte[] literal(String addr) {
-        boolean v4 = addr.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = addr.contains(":") && addr.matches("[0-9A-Fa-f:.]+");
+        boolean v4 = V4.matcher(addr).matches();
+        boolean v6 = addr.contains(":") && V6_CHARS.matcher(addr).matches();
         if (!v4 && !v6) {
             throw new IllegalArgumentException("'" + addr + "' is not an IPv4 or IPv6 address");
         }

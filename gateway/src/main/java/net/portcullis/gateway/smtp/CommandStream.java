@@ -43,6 +43,14 @@ final class CommandStream extends FilterInputStream {
         commands = false;
     }
 
+    /**
+     * Whether the client's next command is already here (pipelined): replies to the commands
+     * before it can wait and go out in one write with its own, as Postfix's smtpd does.
+     */
+    boolean commandsPending() throws IOException {
+        return commands && (pendingLf || pos < end || in.available() > 0);
+    }
+
     /** Command lines so far that ended with a bare LF. */
     int bareNewlines() {
         return bareNewlines;

@@ -47,9 +47,18 @@ final class DataReader {
     private final long maxSize;
     private final int maxLine;
 
+    /** Reused for every message of a session: one reader per session, one message at a time. */
+    private final byte[] buf = new byte[CHUNK];
+    private final byte[] out = new byte[CHUNK + 2];
+
     DataReader(long maxSize, int maxLine) {
         this.maxSize = maxSize;
         this.maxLine = maxLine;
+    }
+
+    /** Whether this reader applies these limits (a reload may change them). */
+    boolean limits(long maxSize, int maxLine) {
+        return this.maxSize == maxSize && this.maxLine == maxLine;
     }
 
     /**
@@ -72,8 +81,8 @@ final class DataReader {
         if (!in.markSupported()) {
             throw new IllegalArgumentException("DATA needs a stream with mark/reset, not to over-read pipelined commands");
         }
-        byte[] buf = new byte[CHUNK];
-        byte[] out = new byte[CHUNK + 2];
+        byte[] buf = this.buf;
+        byte[] out = this.out;
         ByteArrayOutputStream header = new ByteArrayOutputStream(2048);
         boolean inHeader = true;
         boolean bare = false;

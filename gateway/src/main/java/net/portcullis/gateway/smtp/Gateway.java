@@ -500,6 +500,9 @@ public final class Gateway implements AutoCloseable {
 
     /** Virtual threads on Java 21+ (looked up reflectively: we compile for 17), a bounded pool before. */
     public static ExecutorService sessionExecutor(int max) {
+        if ("platform".equals(System.getProperty("portcullis.threads"))) {
+            return new ThreadPoolExecutor(0, max + 16, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
+        }
         try {
             Method m = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
             return (ExecutorService) m.invoke(null);
@@ -509,6 +512,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     public static boolean virtualThreads() {
+        if ("platform".equals(System.getProperty("portcullis.threads"))) {
+            return false;
+        }
         try {
             java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
             return true;

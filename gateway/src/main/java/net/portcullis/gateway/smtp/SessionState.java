@@ -32,6 +32,16 @@ final class SessionState {
     /** The client's stream as commands are read from it; null when the socket is not ours. */
     volatile CommandStream wire;
 
+    private DataReader dataReader;
+
+    /** The session's DATA reader: its buffers serve every message of the session. */
+    DataReader dataReader(long maxSize, int maxLine) {
+        if (dataReader == null || !dataReader.limits(maxSize, maxLine)) {
+            dataReader = new DataReader(maxSize, maxLine);
+        }
+        return dataReader;
+    }
+
     SessionState(CompletableFuture<DnsAnswer> reverse) {
         this.reverse = reverse;
     }

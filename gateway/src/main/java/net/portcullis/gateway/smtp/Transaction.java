@@ -260,7 +260,8 @@ final class Transaction implements MessageHandler {
     @Override
     public String data(InputStream in) throws RejectException, IOException {
         var limits = ctx.config().limits();
-        DataReader reader = new DataReader(limits.messageSize(), limits.lineLength());
+        DataReader reader = state == null ? new DataReader(limits.messageSize(), limits.lineLength())
+                : state.dataReader(limits.messageSize(), limits.lineLength());
         try (Spool spool = new Spool(ctx.config().spool().directory(), ctx.config().spool().memoryThreshold())) {
             DataReader.Result got;
             try {

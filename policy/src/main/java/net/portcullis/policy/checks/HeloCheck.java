@@ -139,10 +139,6 @@ public final class HeloCheck implements Check {
     }
 
     private static InetAddress ip(String s) {
-        try {
-            return Network.address(s);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        return Network.addressOrNull(s);
     }
 }
