@@ -4,6 +4,8 @@
 #   bench/relay-throughput.sh [--no-reuse] [--no-store] [--no-abuse] [relay-bench options, e.g. -m 10000 -s 20 -l 5120 -r 3]
 #   --no-store: decisions only to the JSON log, not to the store (log.store: false), to measure what the store costs
 #   --no-abuse: every rate limit off (ratelimit.limits.*: off), to measure what counting costs
+#   --latency RATE: instead of throughput, the end-of-DATA latency the gateway adds at RATE messages
+#              a second (bench/latency.py: open-loop load, p50/p90/p99 direct and through the gateway)
 #   WARMUP=N (default 10000): messages sent through the gateway before measuring
 #
 # Starts NSD on a loopback port (so every DNS look-up stays on this machine), starts the
@@ -17,8 +19,10 @@ harness="$home/../shared/bench/relay-bench.sh"
 reuse=true
 store=true
 abuse=""
-while [ "${1:-}" = "--no-reuse" ] || [ "${1:-}" = "--no-store" ] || [ "${1:-}" = "--no-abuse" ]; do
+latency=""
+while [ "${1:-}" = "--no-reuse" ] || [ "${1:-}" = "--no-store" ] || [ "${1:-}" = "--no-abuse" ] || [ "${1:-}" = "--latency" ]; do
   case "$1" in
+    --latency) latency=$2; shift ;;
     --no-reuse) reuse=false ;;
     --no-store) store=false ;;
     --no-abuse)
@@ -113,5 +117,12 @@ if [ "${WARMUP:-10000}" -gt 0 ]; then
   sleep 1
 fi
 echo "# gateway: downstream reuse=$reuse, decision store=$store, rate limits=${abuse:+off}${abuse:-on}, $(grep -o 'session threads: .*' "$work/gateway.log" || true)"
+if [ -n "$latency" ]; then
+  smtp-sink -u "$(id -un)" 127.0.0.1:2526 1000 >/dev/null 2>&1 & pids+=($!)
+  sleep 0.5
+  python3 "$home/bench/latency.py" --rate "$latency" --seconds "${SECONDS_PER_TARGET:-15}" --sessions 20 --size 5120 \
+    127.0.0.1:2526 127.0.0.1:2525
+  exit 0
+fi
 "$harness" "$@" 127.0.0.1:2525
 echo "# decision lines written: $(cat "$work"/logs/decisions*.jsonl 2>/dev/null | wc -l)"

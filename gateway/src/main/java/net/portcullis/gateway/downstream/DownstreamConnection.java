@@ -191,6 +191,31 @@ public final class DownstreamConnection implements AutoCloseable {
         return command(() -> client.sendCommand("MAIL", args), "MAIL");
     }
 
+    /**
+     * MAIL and RCPT in one write, then their two replies, when the server offers PIPELINING (RFC
+     * 2920); one after the other otherwise. The RCPT reply is null when MAIL was refused and the
+     * two were not pipelined (a pipelined RCPT after a refused MAIL gets the server's 503).
+     */
+    public DownstreamReply[] mailAndRcpt(String sender, String mailParams, String recipient, String rcptParams)
+            throws DownstreamException {
+        if (!extensions.contains("PIPELINING")) {
+            DownstreamReply m = mail(sender, mailParams);
+            return new DownstreamReply[] {m, m.positive() ? rcpt(recipient, rcptParams) : null};
+        }
+        String mail = "MAIL FROM:<" + sender + ">" + (mailParams == null || mailParams.isEmpty() ? "" : " " + mailParams);
+        String rcpt = "RCPT TO:<" + recipient + ">" + (rcptParams == null || rcptParams.isEmpty() ? "" : " " + rcptParams);
+        try {
+            OutputStream out = client.raw();
+            out.write((mail + "\r\n" + rcpt + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw DownstreamException.broken("MAIL: " + e.getMessage(), e);
+        }
+        DownstreamReply m = command(client::getReply, "MAIL");
+        DownstreamReply r = command(client::getReply, "RCPT");
+        return new DownstreamReply[] {m, r};
+    }
+
     /** RCPT TO with the client's ESMTP parameters as it gave them (empty for none). */
     public DownstreamReply rcpt(String recipient, String params) throws DownstreamException {
         String args = "TO:<" + recipient + ">" + (params == null || params.isEmpty() ? "" : " " + params);

@@ -56,8 +56,8 @@ final class DownstreamLeg {
     }
 
     /**
-     * MAIL (at the first call) then RCPT. A reused idle connection found dead at MAIL is replaced
-     * once: nothing of this transaction was sent on it yet.
+     * MAIL (at the first call, pipelined with the first RCPT) then RCPT. A reused idle connection
+     * found dead there is replaced once: nothing of this transaction was taken on it.
      *
      * @return the downstream's reply to MAIL when it refused the sender, else its reply to RCPT
      * @throws DownstreamException the session is lost (now or earlier in this transaction)
@@ -73,9 +73,10 @@ final class DownstreamLeg {
                 tls = lease.connection().tls();
             }
             if (!hasMail) {
-                DownstreamReply m;
+                // MAIL and the first RCPT in one write when the server pipelines (one round trip less a message)
+                DownstreamReply[] mr;
                 try {
-                    m = lease.connection().mail(sender, mailParams);
+                    mr = lease.connection().mailAndRcpt(sender, mailParams, rcpt, rcptParams);
                 } catch (DownstreamException e) {
                     if (!lease.wasReused()) {
                         throw e;
@@ -83,12 +84,13 @@ final class DownstreamLeg {
                     lease.release(DownstreamPool.State.BROKEN);
                     lease = route.fresh(who.get());
                     tls = lease.connection().tls();
-                    m = lease.connection().mail(sender, mailParams);
+                    mr = lease.connection().mailAndRcpt(sender, mailParams, rcpt, rcptParams);
                 }
-                if (!m.positive()) {
-                    return m;
+                if (!mr[0].positive()) {
+                    return mr[0];
                 }
                 hasMail = true;
+                return mr[1];
             }
             return lease.connection().rcpt(rcpt, rcptParams);
         } catch (DownstreamException e) {

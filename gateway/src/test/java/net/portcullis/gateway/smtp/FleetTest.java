@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -273,21 +272,10 @@ class FleetTest {
         return m.group(1);
     }
 
-    private Path haproxyLog;
-
     /** HAProxy round-robin over both gateways' PROXY listeners; its frontend port. */
     private int haproxy(int[] backends) throws Exception {
         int port = HaproxyTest.freePort();
-        Path cfg = tmp.resolve("haproxy.cfg");
-        haproxyLog = tmp.resolve("haproxy.log");
-        Files.writeString(cfg, """
-                global
-                    maxconn 100
-                defaults
-                    mode tcp
-                    timeout connect 5s
-                    timeout client 30s
-                    timeout server 30s
+        processes.add(HaproxyTest.start(tmp, """
                 frontend smtp
                     bind 127.0.0.1:%d
                     default_backend gateways
@@ -295,21 +283,7 @@ class FleetTest {
                     balance roundrobin
                     server gw1 127.0.0.1:%d send-proxy-v2
                     server gw2 127.0.0.1:%d send-proxy-v2
-                """.formatted(port, backends[0], backends[1]));
-        Process h = new ProcessBuilder("haproxy", "-db", "-f", cfg.toString()).redirectErrorStream(true)
-                .redirectOutput(haproxyLog.toFile()).start();
-        processes.add(h);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                return port;
-            } catch (IOException e) {
-                if (System.nanoTime() > end || !h.isAlive()) {
-                    throw new IllegalStateException("haproxy did not start: " + Files.readString(haproxyLog), e);
-                }
-                Thread.sleep(50);
-            }
-        }
+                """.formatted(port, backends[0], backends[1]), new InetSocketAddress("127.0.0.1", port)));
+        return port;
     }
 }

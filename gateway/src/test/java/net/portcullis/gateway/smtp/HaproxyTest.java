@@ -43,15 +43,7 @@ class HaproxyTest {
 
     /** HAProxy with a v1 frontend on 127.0.0.1:v1 and a v2 frontend on [::1]:v2, both to the gateway's PROXY listener. */
     private void startHaproxy(int v1, int v2, int gateway) throws Exception {
-        Path cfg = var.resolve("haproxy.cfg");
-        Files.writeString(cfg, """
-                global
-                    maxconn 100
-                defaults
-                    mode tcp
-                    timeout connect 5s
-                    timeout client 30s
-                    timeout server 30s
+        haproxy = start(var, """
                 frontend smtp_v1
                     bind 127.0.0.1:%d
                     default_backend gw_v1
@@ -62,20 +54,43 @@ class HaproxyTest {
                     server gw 127.0.0.1:%d send-proxy
                 backend gw_v2
                     server gw 127.0.0.1:%d send-proxy-v2
-                """.formatted(v1, v2, gateway, gateway));
-        haproxy = new ProcessBuilder("haproxy", "-db", "-f", cfg.toString())
-                .redirectErrorStream(true).redirectOutput(var.resolve("haproxy.log").toFile()).start();
+                """.formatted(v1, v2, gateway, gateway), new InetSocketAddress("127.0.0.1", v1), new InetSocketAddress("::1", v2));
+    }
+
+    /**
+     * Debian's haproxy with these frontends and backends (TCP mode), its log in {@code dir}; returns
+     * once it accepts on every one of {@code frontends}.
+     */
+    static Process start(Path dir, String proxies, InetSocketAddress... frontends) throws Exception {
+        Path cfg = dir.resolve("haproxy.cfg");
+        Files.writeString(cfg, """
+                global
+                    maxconn 100
+                defaults
+                    mode tcp
+                    timeout connect 5s
+                    timeout client 30s
+                    timeout server 30s
+                """ + proxies);
+        Path log = dir.resolve("haproxy.log");
+        Process p = new ProcessBuilder("haproxy", "-db", "-f", cfg.toString()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (true) {
-            try (Socket a = new Socket("127.0.0.1", v1); Socket b = new Socket("::1", v2)) {
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() > until || !haproxy.isAlive()) {
-                    throw new IllegalStateException("haproxy did not start: " + Files.readString(var.resolve("haproxy.log")), e);
+        for (InetSocketAddress f : frontends) {
+            while (true) {
+                try (Socket s = new Socket()) {
+                    s.connect(f, 1000);
+                    break;
+                } catch (IOException e) {
+                    if (System.nanoTime() > until || !p.isAlive()) {
+                        p.destroyForcibly();
+                        throw new IllegalStateException("haproxy did not start: " + Files.readString(log), e);
+                    }
+                    Thread.sleep(50);
                 }
-                Thread.sleep(50);
             }
         }
+        return p;
     }
 
     private GatewayHarness gatewayBehindHaproxy() throws Exception {

@@ -36,12 +36,17 @@ class GreylistUnitTest {
     static final Greylist.Config CONFIG = new Greylist.Config(Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofDays(36), 5, 24,
             64, 10_000);
 
+    /** The same cases on both stores: this process's memory, and bin/test's Redis under a key prefix of their own. */
+    static GreylistStore store(String kind) {
+        return kind.equals("memory") ? new MemoryGreylistStore(10_000, Duration.ofDays(36))
+                : new RedisGreylistStore(net.portcullis.policy.store.Databases.REDIS_URL, "test:" + java.util.UUID.randomUUID() + ":",
+                        Duration.ofSeconds(2));
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"memory", "redis"})
     void aRetryPassesOnlyBetweenTheDelayAndTheEndOfTheWindowAndThenForTheLifetime(String kind) throws Exception {
-        GreylistStore store = kind.equals("memory") ? new MemoryGreylistStore(10_000, Duration.ofDays(36))
-                : new RedisGreylistStore(net.portcullis.policy.store.Databases.REDIS_URL, "test:" + java.util.UUID.randomUUID() + ":",
-                        Duration.ofSeconds(2));
+        GreylistStore store = store(kind);
         Greylist g = new Greylist(CONFIG, clock, store, true);
         InetAddress a = InetAddress.getByName("198.51.100.7");
         InetAddress pool = InetAddress.getByName("198.51.100.200");
@@ -66,9 +71,7 @@ class GreylistUnitTest {
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"memory", "redis"})
     void aReadOnlyGreylistAnswersAsTheLiveOneWithoutRecordingAnything(String kind) throws Exception {
-        GreylistStore store = kind.equals("memory") ? new MemoryGreylistStore(10_000, Duration.ofDays(36))
-                : new RedisGreylistStore(net.portcullis.policy.store.Databases.REDIS_URL, "test:" + java.util.UUID.randomUUID() + ":",
-                        Duration.ofSeconds(2));
+        GreylistStore store = store(kind);
         Greylist live = new Greylist(CONFIG, clock, store, true);
         Greylist look = live.readOnly();
         InetAddress a = InetAddress.getByName("198.51.100.7");
