@@ -20,7 +20,8 @@ import java.io.InputStream;
 final class CommandStream extends FilterInputStream {
     private static final int CR = '\r';
     private static final int LF = '\n';
-    private final byte[] buf = new byte[8192];
+    /** Room for a command line (RFC 5321: 512 octets, 1,000 with parameters); a longer one passes in parts. */
+    private final byte[] buf = new byte[2048];
     private int pos;
     private int end;
     private volatile boolean commands;
@@ -73,6 +74,13 @@ final class CommandStream extends FilterInputStream {
             b[off] = LF;
             last = LF;
             return 1;
+        }
+        if (!commands && pos == end) {
+            int n = in.read(b, off, len); // raw (DATA, TLS): straight into the reader's buffer, no copy here
+            if (n > 0) {
+                last = b[off + n - 1];
+            }
+            return n;
         }
         if (pos == end && !fill()) {
             return -1;
