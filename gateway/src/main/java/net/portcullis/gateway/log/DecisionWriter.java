@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 public final class DecisionWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionWriter.class);
     static final int BATCH = 500;
+    /** How long a batch waits for more decisions before it is written. */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final DecisionStore store;
     private final BlockingQueue<DecisionStore.Row> queue;
@@ -68,7 +70,21 @@ public final class DecisionWriter implements AutoCloseable {
                 DecisionStore.Row first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
-                    queue.drainTo(batch, BATCH - 1);
+                    // linger a little for more: a commit (and its fsync) per decision cost more than the
+                    // decisions themselves at a few hundred a second; the store is for review, not the mail path
+                    long until = System.nanoTime() + LINGER_NANOS;
+                    while (batch.size() < BATCH && !closing) {
+                        queue.drainTo(batch, BATCH - batch.size());
+                        long left = until - System.nanoTime();
+                        if (batch.size() >= BATCH || left <= 0) {
+                            break;
+                        }
+                        DecisionStore.Row more = queue.poll(left, TimeUnit.NANOSECONDS);
+                        if (more == null) {
+                            break;
+                        }
+                        batch.add(more);
+                    }
                     write(batch);
                     batch.clear();
                 }
