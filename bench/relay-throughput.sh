@@ -7,6 +7,8 @@
 #   --latency RATE: instead of throughput, the end-of-DATA latency the gateway adds at RATE messages
 #              a second (bench/latency.py: open-loop load, p50/p90/p99 direct and through the gateway)
 #   WARMUP=N (default 10000): messages sent through the gateway before measuring
+#   PEER=postfix: first the same rounds through a throwaway Postfix relaying to the same sink (its own
+#              configuration, queue and port in a temp dir; needs root): the three rows direct / Postfix / Portcullis
 #
 # Starts NSD on a loopback port (so every DNS look-up stays on this machine), starts the
 # gateway on 127.0.0.1:2525 with its downstream at 127.0.0.1:2526, and runs
@@ -117,6 +119,44 @@ if [ "${WARMUP:-10000}" -gt 0 ]; then
   sleep 1
 fi
 echo "# gateway: downstream reuse=$reuse, decision store=$store, rate limits=${abuse:+off}${abuse:-on}, $(grep -o 'session threads: .*' "$work/gateway.log" || true)"
+if [ "${PEER:-}" = postfix ]; then
+  pf="$work/postfix"; mkdir -p "$pf/etc" "$pf/data" "$pf/queue"; chown postfix "$pf/data"
+  chmod 755 "$work" # Postfix's daemons run as the postfix user: they must reach the queue
+  cat > "$pf/etc/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $pf/queue
+data_directory = $pf/data
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = relay.example.net
+mydestination =
+mynetworks = 127.0.0.0/8
+relay_domains = example.net
+relayhost = [127.0.0.1]:2526
+maillog_file = $pf/maillog
+maillog_file_prefixes = $pf
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+alias_maps =
+alias_database =
+CF
+  { echo "127.0.0.1:2527 inet n - n - - smtpd"
+    for svc in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" "qmgr unix n - n 300 1 qmgr" \
+               "rewrite unix - - n - - trivial-rewrite" "bounce unix - - n - 0 bounce" "defer unix - - n - 0 bounce" \
+               "trace unix - - n - 0 bounce" "verify unix - - n - 1 verify" "flush unix n - n 1000? 0 flush" \
+               "proxymap unix - - n - - proxymap" "smtp unix - - n - - smtp" "relay unix - - n - - smtp" \
+               "showq unix n - n - - showq" "error unix - - n - - error" "retry unix - - n - - error" \
+               "discard unix - - n - - discard" "anvil unix - - n - 1 anvil" "scache unix - - n - 1 scache" \
+               "postlog unix-dgram n - n - 1 postlogd"; do echo "$svc"; done; } > "$pf/etc/master.cf"
+  /usr/sbin/postfix -c "$pf/etc" start >/dev/null 2>&1 \
+    || { echo "postfix did not start (root needed): $(cat "$pf/maillog" 2>/dev/null | tail -3)" >&2; exit 2; }
+  trap '/usr/sbin/postfix -c "$pf/etc" stop >/dev/null 2>&1 || true; cleanup' EXIT
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/2527) 2>/dev/null && break; sleep 0.1; done
+  echo "# peer: Postfix $(/usr/sbin/postconf -d -h mail_version 2>/dev/null) as a relay (through its queue) on 127.0.0.1:2527"
+  "$harness" "$@" 127.0.0.1:2527 | sed 's/relay /postfix /; s/relay_median/postfix_median/'
+  echo "# Portcullis:"
+fi
 if [ -n "$latency" ]; then
   smtp-sink -u "$(id -un)" 127.0.0.1:2526 1000 >/dev/null 2>&1 & pids+=($!)
   sleep 0.5
