@@ -3,7 +3,8 @@
 # without and with the AOT cache (Java 25+), alternating, N rounds each (default 3).
 #   bench/cold-start.sh [N]
 # Uses a throwaway configuration on free loopback ports (DNS pointed at a closed loopback port:
-# nothing is looked up before the banner). The first run with the cache records it (not counted).
+# nothing is looked up before the banner). The first run records what is loaded, the second
+# assembles the cache (neither is counted).
 set -euo pipefail
 home=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 n=${1:-3}
@@ -38,8 +39,9 @@ start() { # $1 = PORTCULLIS_AOT value; prints seconds to the banner
   kill "$pid"; wait "$pid" 2>/dev/null || true
   echo "$t1 - $t0" | bc
 }
-rm -f "$home/gateway/target/portcullis.aot"
-start on >/dev/null # records the cache (written when it stops)
+rm -f "$home/gateway/target/portcullis.aot" "$home/gateway/target/portcullis.aot.conf"
+start on >/dev/null # records (written when it stops)
+start on >/dev/null # assembles the cache, then starts with it
 off=() on=()
 for i in $(seq "$n"); do
   a=$(start off); b=$(start on); off+=("$a"); on+=("$b")
