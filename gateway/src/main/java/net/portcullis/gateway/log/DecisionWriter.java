@@ -23,7 +23,7 @@ public final class DecisionWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionWriter.class);
     static final int BATCH = 500;
     /** How long a batch waits for more decisions before it is written. */
-    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long LINGER_MILLIS = 100;
 
     private final DecisionStore store;
     private final BlockingQueue<DecisionStore.Row> queue;
@@ -71,20 +71,16 @@ public final class DecisionWriter implements AutoCloseable {
                 if (first != null) {
                     batch.add(first);
                     // linger a little for more: a commit (and its fsync) per decision cost more than the
-                    // decisions themselves at a few hundred a second; the store is for review, not the mail path
-                    long until = System.nanoTime() + LINGER_NANOS;
-                    while (batch.size() < BATCH && !closing) {
-                        queue.drainTo(batch, BATCH - batch.size());
-                        long left = until - System.nanoTime();
-                        if (batch.size() >= BATCH || left <= 0) {
-                            break;
+                    // decisions themselves at a few hundred a second, and a wake-up per queued decision
+                    // cost the sessions' threads; the store is for review, not the mail path
+                    if (!closing) {
+                        try {
+                            Thread.sleep(LINGER_MILLIS);
+                        } catch (InterruptedException e) {
+                            closing = true; // write what is here, then stop
                         }
-                        DecisionStore.Row more = queue.poll(left, TimeUnit.NANOSECONDS);
-                        if (more == null) {
-                            break;
-                        }
-                        batch.add(more);
                     }
+                    queue.drainTo(batch, BATCH - 1);
                     write(batch);
                     batch.clear();
                 }
