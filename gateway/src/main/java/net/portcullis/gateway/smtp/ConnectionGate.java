@@ -90,7 +90,11 @@ final class ConnectionGate implements SessionHandler {
             return refuse(addr, new Reply(421, "4.7.0", "Too many connections from your network, try again later"),
                     "limits.connections_per_network");
         }
-        CompletableFuture<DnsAnswer> ptr = CompletableFuture.supplyAsync(() -> dns.ptr(addr), lookups);
+        // a cached answer at once; else asked on another thread while the client is greeted
+        Dns resolver = dns;
+        DnsAnswer cached = resolver.ptrIfCached(addr);
+        CompletableFuture<DnsAnswer> ptr = cached != null ? CompletableFuture.completedFuture(cached)
+                : CompletableFuture.supplyAsync(() -> resolver.ptr(addr), lookups);
         SessionState state = new SessionState(ptr);
         sessions.put(session, state);
         // the reverse lookup runs during the pause; the banner goes out when accept returns

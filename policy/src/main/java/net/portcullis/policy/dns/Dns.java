@@ -7,6 +7,14 @@ public interface Dns {
     /** PTR names of an address. */
     DnsAnswer ptr(InetAddress address);
 
+    /**
+     * The PTR answer when it can be had without waiting on the network (from a cache), else null:
+     * the gateway then asks on another thread while the client is greeted.
+     */
+    default DnsAnswer ptrIfCached(InetAddress address) {
+        return null;
+    }
+
     /** Records of a type ("A", "AAAA", "TXT", "MX", "PTR") at a name; TXT strings joined as RFC 7208 says. */
     DnsAnswer lookup(String name, String type);
 }

@@ -72,6 +72,18 @@ public final class DnsJavaResolver implements Dns {
     }
 
     @Override
+    public DnsAnswer ptrIfCached(InetAddress address) {
+        String name = ReverseNames.of(address);
+        try {
+            org.xbill.DNS.SetResponse r = cache.lookupRecords(Name.fromString(name.endsWith(".") ? name : name + "."), Type.PTR,
+                    org.xbill.DNS.Credibility.NORMAL);
+            return r != null && (r.isSuccessful() || r.isNXDOMAIN() || r.isNXRRSET()) ? ptr(address) : null;
+        } catch (TextParseException e) {
+            return null;
+        }
+    }
+
+    @Override
     public DnsAnswer lookup(String name, String type) {
         int t = Type.value(type);
         if (t < 0) {

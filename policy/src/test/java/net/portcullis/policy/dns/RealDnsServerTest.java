@@ -79,6 +79,20 @@ class RealDnsServerTest {
     }
 
     @Test
+    void aCachedPtrAnswerIsGivenAtOnceAndOnlyThen() {
+        DnsJavaResolver r = new DnsJavaResolver(List.of(nsd.address()), Duration.ofSeconds(2));
+        InetAddress named = net.portcullis.rules.Network.address("203.0.113.5");
+        InetAddress unnamed = net.portcullis.rules.Network.address("203.0.113.77");
+        assertThat(r.ptrIfCached(named)).as("nothing asked yet").isNull();
+        long sent = r.queries() - r.cacheHits();
+        assertThat(r.ptr(named).values()).containsExactly("mail.portcullis-sender.com");
+        assertThat(r.ptr(unnamed).status()).isEqualTo(DnsAnswer.Status.NXDOMAIN);
+        assertThat(r.ptrIfCached(named).values()).containsExactly("mail.portcullis-sender.com");
+        assertThat(r.ptrIfCached(unnamed).status()).as("a cached negative answer too").isEqualTo(DnsAnswer.Status.NXDOMAIN);
+        assertThat(r.queries() - r.cacheHits()).as("no packet for the cached ones").isEqualTo(sent + 2);
+    }
+
+    @Test
     void spfEvaluatesAgainstTheServedZone() throws Exception {
         SpfEvaluator spf = new SpfEvaluator(dns, "mx.example.net");
         assertThat(spf.checkHost(InetAddress.getByName("203.0.113.5"), "portcullis-sender.com", "a@portcullis-sender.com", "h")
