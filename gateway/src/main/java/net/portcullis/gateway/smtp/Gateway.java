@@ -78,7 +78,6 @@ public final class Gateway implements AutoCloseable {
     private final ConsentStore consentStore;
     private final ConsentBook consent;
     private final Lists lists;
-    private final PolicyEngine policy;
     private final net.portcullis.policy.rate.RateLimits rates;
     private final net.portcullis.policy.greylist.Greylist greylist;
 
@@ -138,7 +137,7 @@ public final class Gateway implements AutoCloseable {
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
                 PolicyEngine.catalogueOf(checks.all()));
-        this.policy = new PolicyEngine(checks.all(), checks.recipients(), rules, config.softBounce(), r.checkDeadline(), lookups,
+        PolicyEngine policy = new PolicyEngine(checks.all(), checks.recipients(), rules, config.softBounce(), r.checkDeadline(), lookups,
                 config.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
         GatewayConfig.Reports rep = config.reports();
         this.intake = rep.address() == null ? null
