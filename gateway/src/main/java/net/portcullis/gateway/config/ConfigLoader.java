@@ -104,14 +104,7 @@ public final class ConfigLoader {
         if (domains.isEmpty()) {
             throw ConfigException.of("domains", "[]", "must name at least one domain we accept mail for");
         }
-        List<Network> nets = new ArrayList<>();
-        for (String n : top.strings("trusted_networks")) {
-            try {
-                nets.add(Network.parse(n));
-            } catch (IllegalArgumentException e) {
-                throw ConfigException.of("trusted_networks", n, "is not a CIDR range: " + e.getMessage());
-            }
-        }
+        Networks trusted = networks(top, "trusted_networks");
 
         ConfigSection lim = top.section("limits");
         lim.allow(Set.of("message_size", "recipients", "line_length", "idle_timeout", "connections",
@@ -224,11 +217,24 @@ public final class ConfigLoader {
         if (holdCfg.digest().releaseUrl() != null && reviewCfg.publicListen() == null) {
             throw new ConfigException("hold.digest.release_url: the release links are served by review.public_listen: set it");
         }
-        return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), new Networks(nets), limits, dopts,
+        return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), trusted, limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
                 checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg,
                 net.portcullis.gateway.checks.CheckRegistry.parse(top), redis(top), routes);
+    }
+
+    /** A list of CIDR ranges, each error naming the key and the range. */
+    private static Networks networks(ConfigSection s, String key) throws ConfigException {
+        List<Network> nets = new ArrayList<>();
+        for (String n : s.strings(key)) {
+            try {
+                nets.add(Network.parse(n));
+            } catch (IllegalArgumentException e) {
+                throw ConfigException.of(s.key(key), n, "is not a CIDR range: " + e.getMessage());
+            }
+        }
+        return new Networks(nets);
     }
 
     /** A server, or a list of them tried in order (failover): "host:port" or ["host:port", ...]. */
@@ -306,18 +312,10 @@ public final class ConfigLoader {
                 }
                 Networks from = null;
                 if (s.raw("proxy_from") != null) {
-                    List<Network> nets = new ArrayList<>();
-                    for (String n : s.strings("proxy_from")) {
-                        try {
-                            nets.add(Network.parse(n));
-                        } catch (IllegalArgumentException e) {
-                            throw ConfigException.of(key + ".proxy_from", n, "is not a CIDR range: " + e.getMessage());
-                        }
-                    }
-                    if (nets.isEmpty()) {
+                    from = networks(s, "proxy_from");
+                    if (from.ranges().isEmpty()) {
                         throw ConfigException.of(key + ".proxy_from", "[]", "names no load balancer: every connection would be refused");
                     }
-                    from = new Networks(nets);
                 }
                 l = new GatewayConfig.Listener(HostPort.parse(key + ".address", address, true), from);
             } else {

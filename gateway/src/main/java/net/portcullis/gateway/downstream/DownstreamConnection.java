@@ -187,8 +187,12 @@ public final class DownstreamConnection implements AutoCloseable {
 
     /** MAIL FROM with the client's ESMTP parameters as it gave them (empty for none). */
     public DownstreamReply mail(String sender, String params) throws DownstreamException {
-        String args = "FROM:<" + sender + ">" + (params == null || params.isEmpty() ? "" : " " + params);
-        return command(() -> client.sendCommand("MAIL", args), "MAIL");
+        return command(() -> client.sendCommand("MAIL", pathArgument("FROM", sender, params)), "MAIL");
+    }
+
+    /** FROM:<path> or TO:<path>, then the client's ESMTP parameters as it gave them (none: nothing). */
+    private static String pathArgument(String keyword, String path, String params) {
+        return keyword + ":<" + path + ">" + (params == null || params.isEmpty() ? "" : " " + params);
     }
 
     /**
@@ -202,8 +206,8 @@ public final class DownstreamConnection implements AutoCloseable {
             DownstreamReply m = mail(sender, mailParams);
             return new DownstreamReply[] {m, m.positive() ? rcpt(recipient, rcptParams) : null};
         }
-        String mail = "MAIL FROM:<" + sender + ">" + (mailParams == null || mailParams.isEmpty() ? "" : " " + mailParams);
-        String rcpt = "RCPT TO:<" + recipient + ">" + (rcptParams == null || rcptParams.isEmpty() ? "" : " " + rcptParams);
+        String mail = "MAIL " + pathArgument("FROM", sender, mailParams);
+        String rcpt = "RCPT " + pathArgument("TO", recipient, rcptParams);
         try {
             OutputStream out = client.raw();
             out.write((mail + "\r\n" + rcpt + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -218,8 +222,7 @@ public final class DownstreamConnection implements AutoCloseable {
 
     /** RCPT TO with the client's ESMTP parameters as it gave them (empty for none). */
     public DownstreamReply rcpt(String recipient, String params) throws DownstreamException {
-        String args = "TO:<" + recipient + ">" + (params == null || params.isEmpty() ? "" : " " + params);
-        return command(() -> client.sendCommand("RCPT", args), "RCPT");
+        return command(() -> client.sendCommand("RCPT", pathArgument("TO", recipient, params)), "RCPT");
     }
 
     /** The EHLO keywords the server offered (upper case, without their parameters). */

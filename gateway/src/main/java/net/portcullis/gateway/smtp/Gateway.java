@@ -54,6 +54,8 @@ public final class Gateway implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder configReloads = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder configReloadFailures = new java.util.concurrent.atomic.LongAdder();
     private final List<SMTPServer> servers;
+    /** The one connection to Redis that the rate levels, the greylist and the greeting cache share; null when off. */
+    private final net.portcullis.policy.redis.RedisLink redis;
     private final Downstreams pool;
     private final ConnectionGate gate;
     private final InFlight inflight = new InFlight();
@@ -92,7 +94,8 @@ public final class Gateway implements AutoCloseable {
         this.log = log;
         this.sessions = sessionExecutor(config.limits().connections());
         this.lookups = sessionExecutor(64);
-        this.rates = PolicyWiring.rateLimits(config);
+        this.redis = PolicyWiring.redisLink(config);
+        this.rates = PolicyWiring.rateLimits(config, redis);
         if (rates.counters() instanceof net.portcullis.policy.rate.RedisRateCounters redis) {
             metrics.counter("portcullis.redis.failures", "rate events not counted or levels not read: Redis unreachable", redis,
                     net.portcullis.policy.rate.RedisRateCounters::failures);
@@ -110,8 +113,7 @@ public final class Gateway implements AutoCloseable {
                 net.portcullis.gateway.checks.CheckRegistry.GREETING.section());
         this.greetingPause = new GreetingPause(pause, config.trustedNetworks(), lists::get, config.redis().url() == null
                 ? GreetingMemory.inMemory(pause.remember())
-                : new GreetingMemory.InRedis(new net.portcullis.policy.redis.RedisLink(config.redis().url(), config.redis().timeout()),
-                        config.redis().prefix() + "greet:", pause.remember()));
+                : new GreetingMemory.InRedis(redis, config.redis().prefix() + "greet:", pause.remember()));
         if (greetingPause.memory() instanceof GreetingMemory.InRedis r) {
             metrics.counter("portcullis.greeting.redis.failures", "greeting cache look-ups that failed in Redis (client paused again)",
                     r, GreetingMemory.InRedis::failures);
@@ -129,16 +131,14 @@ public final class Gateway implements AutoCloseable {
         }
         this.consentStore = new ConsentStore(listStore.database());
         this.consent = new ConsentBook(consentStore, config.consent().refresh(), java.time.Clock.systemUTC());
-        this.greylist = PolicyWiring.greylist(config);
+        this.greylist = PolicyWiring.greylist(config, redis);
         metrics.counter("portcullis.greylist.store.failures", "greylist looks and counts that failed: store unreachable", greylist,
                 net.portcullis.policy.greylist.Greylist::failures);
-        PolicyWiring.Checks checks = PolicyWiring.checks(new net.portcullis.gateway.checks.CheckEnv(config, dns, lists::get, consent,
-                lookups, rates, greylist));
+        PolicyWiring.Checks checks = checks(config, dns);
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
                 PolicyEngine.catalogueOf(checks.all()));
-        PolicyEngine policy = new PolicyEngine(checks.all(), checks.recipients(), rules, config.softBounce(), r.checkDeadline(), lookups,
-                config.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
+        PolicyEngine policy = engine(config, checks);
         GatewayConfig.Reports rep = config.reports();
         this.intake = rep.address() == null ? null
                 : new net.portcullis.policy.reports.ReportIntake(new net.portcullis.policy.reports.ReportParser(config.trustedNetworks(), config.ourHosts()),
@@ -230,6 +230,17 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** The checks of a configuration, over this gateway's stores and shared state. */
+    private PolicyWiring.Checks checks(GatewayConfig cfg, Dns resolver) throws net.portcullis.gateway.config.ConfigException {
+        return PolicyWiring.checks(new net.portcullis.gateway.checks.CheckEnv(cfg, resolver, lists::get, consent, lookups, rates, greylist));
+    }
+
+    /** The policy of a configuration: its checks and this gateway's rules. */
+    private PolicyEngine engine(GatewayConfig cfg, PolicyWiring.Checks checks) {
+        return new PolicyEngine(checks.all(), checks.recipients(), rules, cfg.softBounce(), cfg.rules().checkDeadline(), lookups,
+                cfg.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
+    }
+
     /** What a reload did: applied (and what of it waits for a restart), or refused and why. */
     public record Reload(boolean applied, List<String> restartNeeded, String error) { }
 
@@ -258,10 +269,7 @@ public final class Gateway implements AutoCloseable {
         try {
             Dns nextDns = next.dns().equals(live.config().dns()) || !(dns instanceof net.portcullis.policy.dns.DnsJavaResolver)
                     ? dns : new net.portcullis.policy.dns.DnsJavaResolver(next.dns().servers(), next.dns().timeout());
-            PolicyWiring.Checks checks = PolicyWiring.checks(new net.portcullis.gateway.checks.CheckEnv(next, nextDns, lists::get, consent,
-                    lookups, rates, greylist));
-            PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), rules, next.softBounce(), next.rules().checkDeadline(),
-                    lookups, next.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
+            PolicyEngine engine = engine(next, checks(next, nextDns));
             pool.update(next);
             serverGauges();
             GreetingPause greeting = new GreetingPause(greetingPause.config(), next.trustedNetworks(), lists::get, greetingPause.memory());
@@ -480,6 +488,9 @@ public final class Gateway implements AutoCloseable {
                 c.close();
             }
             greetingPause.memory().close();
+            if (redis != null) {
+                redis.close();
+            }
         } catch (Exception e) {
             LOG.warn("closing the shared state's store: {}", e.toString());
         }

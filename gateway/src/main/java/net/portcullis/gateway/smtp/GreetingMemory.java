@@ -47,8 +47,9 @@ interface GreetingMemory extends AutoCloseable {
     }
 
     /**
-     * In Redis, one key per client expiring after {@code remember}. Redis down, a client is not
-     * remembered: it pays the pause again, mail still flows (the cache can only fail open).
+     * In Redis, one key per client expiring after {@code remember}, on the gateway's link (which
+     * the gateway closes). Redis down, a client is not remembered: it pays the pause again, mail
+     * still flows (the cache can only fail open).
      */
     final class InRedis implements GreetingMemory {
         private static final Logger LOG = LoggerFactory.getLogger(GreetingMemory.class);
@@ -101,9 +102,5 @@ interface GreetingMemory extends AutoCloseable {
             }
         }
 
-        @Override
-        public void close() {
-            link.close();
-        }
     }
 }

@@ -50,26 +50,33 @@ public final class PolicyWiring {
      */
     public static Checks checks(GatewayConfig cfg, Dns dns, Supplier<Lists.Snapshots> lists, ConsentBook consent, Executor executor)
             throws ConfigException {
-        return checks(new CheckEnv(cfg, dns, lists, consent, executor, rateLimits(cfg), greylist(cfg).readOnly()));
+        net.portcullis.policy.redis.RedisLink redis = redisLink(cfg); // lives as long as this short-lived process
+        return checks(new CheckEnv(cfg, dns, lists, consent, executor, rateLimits(cfg, redis), greylist(cfg, redis).readOnly()));
     }
 
-    /** The greylist of a configuration, in Redis when redis.url is set, else in this process's memory. */
-    public static net.portcullis.policy.greylist.Greylist greylist(GatewayConfig cfg) {
-        var s = (net.portcullis.gateway.checks.GreylistModule.Settings) cfg.checkSections().get(CheckRegistry.GREYLIST.section());
+    /** The one connection to the fleet's Redis for all the shared state, or null when redis.url is off. */
+    public static net.portcullis.policy.redis.RedisLink redisLink(GatewayConfig cfg) {
         GatewayConfig.Redis r = cfg.redis();
-        if (r.url() == null) {
+        return r.url() == null ? null : new net.portcullis.policy.redis.RedisLink(r.url(), r.timeout());
+    }
+
+    /** The greylist of a configuration, in Redis over {@code redis}, else (null) in this process's memory. */
+    public static net.portcullis.policy.greylist.Greylist greylist(GatewayConfig cfg, net.portcullis.policy.redis.RedisLink redis) {
+        var s = (net.portcullis.gateway.checks.GreylistModule.Settings) cfg.checkSections().get(CheckRegistry.GREYLIST.section());
+        if (redis == null) {
             return new net.portcullis.policy.greylist.Greylist(s.greylist(), Clock.systemUTC());
         }
+        GatewayConfig.Redis r = cfg.redis();
         return new net.portcullis.policy.greylist.Greylist(s.greylist(), Clock.systemUTC(),
-                new net.portcullis.policy.greylist.RedisGreylistStore(r.url(), r.prefix() + "grey:", r.timeout()), r.failOpen());
+                new net.portcullis.policy.greylist.RedisGreylistStore(redis, r.prefix() + "grey:"), r.failOpen());
     }
 
-    /** Rate limits of a configuration, counted in Redis when redis.url is set, else in this process's memory. */
-    public static RateLimits rateLimits(GatewayConfig cfg) {
+    /** Rate limits of a configuration, counted in Redis over {@code redis}, else (null) in this process's memory. */
+    public static RateLimits rateLimits(GatewayConfig cfg, net.portcullis.policy.redis.RedisLink redis) {
         RateLimits.Config rc = (RateLimits.Config) cfg.checkSections().get(CheckRegistry.RATE_LIMITS.section());
         GatewayConfig.Redis r = cfg.redis();
-        return new RateLimits(rc, r.url() == null ? new MemoryRateCounters(rc.maxTracked(), Duration.ofDays(31))
-                : new net.portcullis.policy.rate.RedisRateCounters(r.url(), r.prefix() + "rate:", r.timeout(), r.failOpen()));
+        return new RateLimits(rc, redis == null ? new MemoryRateCounters(rc.maxTracked(), Duration.ofDays(31))
+                : new net.portcullis.policy.rate.RedisRateCounters(redis, r.prefix() + "rate:", r.failOpen()));
     }
 
     /** The checks of a configuration given as YAML text (tests). */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.portcullis.policy.dns.NsdServer;
 import org.junit.jupiter.api.Test;
@@ -99,10 +98,7 @@ class ConfigReloadTest {
                     Path.of("../conf/rules").toAbsolutePath(), Files.createDirectories(tmp.resolve("local.d")),
                     Path.of("../conf/lists").toAbsolutePath());
             Files.writeString(file, yaml);
-            serve = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-Dlogback.configurationFile=" + Path.of("../conf/logback.xml").toAbsolutePath(),
-                    "-Dportcullis.logs=" + tmp.resolve("logs"), "-cp", System.getProperty("java.class.path"),
-                    "net.portcullis.gateway.cli.Main", "serve", "--config", file.toString()))
+            serve = new ProcessBuilder(FleetTest.portcullis(tmp.resolve("logs"), "serve", "--config", file.toString()))
                     .redirectErrorStream(true).redirectOutput(tmp.resolve("serve.log").toFile()).start();
             String before = until(port, serve, "550");
             assertThat(before).startsWith("550 5.7.1 Relay access denied");

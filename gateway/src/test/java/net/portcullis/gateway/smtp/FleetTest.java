@@ -54,11 +54,16 @@ class FleetTest {
         }
     }
 
-    /** This JVM's java, with the test class path (the gateway and its libraries); decision log under {@code logs}. */
+    /** A `portcullis` command for this test: its decision log under {@code logs} in the test's directory. */
     private List<String> java(String logs, String... args) {
+        return portcullis(tmp.resolve(logs), args);
+    }
+
+    /** `portcullis ARGS` as a process of its own: this JVM's java, the test class path, the decision log in {@code logs}. */
+    static List<String> portcullis(Path logs, String... args) {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Dlogback.configurationFile=" + Path.of("../conf/logback.xml").toAbsolutePath(),
-                "-Dportcullis.logs=" + tmp.resolve(logs), "-cp", System.getProperty("java.class.path"),
+                "-Dportcullis.logs=" + logs, "-cp", System.getProperty("java.class.path"),
                 "net.portcullis.gateway.cli.Main"));
         cmd.addAll(List.of(args));
         return cmd;

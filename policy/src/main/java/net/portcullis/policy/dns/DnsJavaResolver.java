@@ -73,13 +73,17 @@ public final class DnsJavaResolver implements Dns {
 
     @Override
     public DnsAnswer ptrIfCached(InetAddress address) {
-        String name = ReverseNames.of(address);
+        return cached(ReverseNames.of(address), Type.PTR) ? ptr(address) : null;
+    }
+
+    /** Whether the cache holds an answer for this name and type, positive or negative. */
+    private boolean cached(String name, int type) {
         try {
-            org.xbill.DNS.SetResponse r = cache.lookupRecords(Name.fromString(name.endsWith(".") ? name : name + "."), Type.PTR,
+            org.xbill.DNS.SetResponse r = cache.lookupRecords(Name.fromString(name.endsWith(".") ? name : name + "."), type,
                     org.xbill.DNS.Credibility.NORMAL);
-            return r != null && (r.isSuccessful() || r.isNXDOMAIN() || r.isNXRRSET()) ? ptr(address) : null;
+            return r != null && (r.isSuccessful() || r.isNXDOMAIN() || r.isNXRRSET());
         } catch (TextParseException e) {
-            return null;
+            return false;
         }
     }
 
@@ -99,13 +103,7 @@ public final class DnsJavaResolver implements Dns {
         lookup.setCache(cache);
         lookup.setSearchPath((Name[]) null);
         queries.increment();
-        org.xbill.DNS.SetResponse cached;
-        try {
-            cached = cache.lookupRecords(Name.fromString(name.endsWith(".") ? name : name + "."), t, org.xbill.DNS.Credibility.NORMAL);
-        } catch (TextParseException e) {
-            cached = null;
-        }
-        boolean hit = cached != null && (cached.isSuccessful() || cached.isNXDOMAIN() || cached.isNXRRSET());
+        boolean hit = cached(name, t);
         long t0 = System.nanoTime();
         Record[] records = lookup.run();
         if (hit) {

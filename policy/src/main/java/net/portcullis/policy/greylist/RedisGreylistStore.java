@@ -13,9 +13,20 @@ import java.util.Map;
 public final class RedisGreylistStore implements GreylistStore, AutoCloseable {
     private final net.portcullis.policy.redis.RedisLink link;
     private final String prefix;
+    private final boolean ownsLink;
 
     public RedisGreylistStore(String url, String prefix, Duration timeout) {
-        this.link = new net.portcullis.policy.redis.RedisLink(url, timeout);
+        this(new net.portcullis.policy.redis.RedisLink(url, timeout), true, prefix);
+    }
+
+    /** On a link the caller owns (and closes): one connection for all of a gateway's shared state. */
+    public RedisGreylistStore(net.portcullis.policy.redis.RedisLink link, String prefix) {
+        this(link, false, prefix);
+    }
+
+    private RedisGreylistStore(net.portcullis.policy.redis.RedisLink link, boolean owned, String prefix) {
+        this.link = link;
+        this.ownsLink = owned;
         this.prefix = prefix;
     }
 
@@ -76,6 +87,8 @@ public final class RedisGreylistStore implements GreylistStore, AutoCloseable {
 
     @Override
     public void close() {
-        link.close();
+        if (ownsLink) {
+            link.close();
+        }
     }
 }

@@ -41,6 +41,7 @@ public final class RedisRateCounters implements RateCounters, AutoCloseable {
     private final net.portcullis.policy.redis.RedisLink redis;
     private final String prefix;
     private final boolean failOpen;
+    private final boolean ownsLink;
     private final AtomicLong failures = new AtomicLong();
     private volatile String sha;
     private volatile long lastLog;
@@ -50,7 +51,17 @@ public final class RedisRateCounters implements RateCounters, AutoCloseable {
      * @param failOpen whether a level that cannot be read is 0 (true) or an error (false)
      */
     public RedisRateCounters(String url, String prefix, Duration timeout, boolean failOpen) {
-        this.redis = new net.portcullis.policy.redis.RedisLink(url, timeout);
+        this(new net.portcullis.policy.redis.RedisLink(url, timeout), true, prefix, failOpen);
+    }
+
+    /** On a link the caller owns (and closes): one connection for all of a gateway's shared state. */
+    public RedisRateCounters(net.portcullis.policy.redis.RedisLink link, String prefix, boolean failOpen) {
+        this(link, false, prefix, failOpen);
+    }
+
+    private RedisRateCounters(net.portcullis.policy.redis.RedisLink link, boolean owned, String prefix, boolean failOpen) {
+        this.redis = link;
+        this.ownsLink = owned;
         this.prefix = prefix;
         this.failOpen = failOpen;
     }
@@ -113,6 +124,8 @@ public final class RedisRateCounters implements RateCounters, AutoCloseable {
 
     @Override
     public void close() {
-        redis.close();
+        if (ownsLink) {
+            redis.close();
+        }
     }
 }
