@@ -104,6 +104,10 @@ public final class DecisionRecord {
     public String downstreamTls;
     public Map<String, Object> signals = Map.of();
     public long latencyMs;
+    /** The MTA's queue id when the decision was asked over milter (its macro {@code i}), else null. */
+    public String queueId;
+    /** "milter" when the MTA asked over milter; null for the in-line proxy. */
+    public String via;
 
     public DecisionRecord(String ref) {
         this.ref = ref;
@@ -194,6 +198,10 @@ public final class DecisionRecord {
         rec.put("signals", signals);
         rec.put("rules", rules);
         rec.put("latency_ms", latencyMs);
+        if (via != null) {
+            rec.put("via", via);
+            rec.put("queue_id", queueId == null ? null : cut(queueId));
+        }
         return rec;
     }
 
@@ -228,6 +236,8 @@ public final class DecisionRecord {
         r.reason = text(m, "reason");
         r.downstreamReply = text(m, "downstream_reply");
         r.downstreamTls = text(m, "downstream_tls");
+        r.via = text(m, "via");
+        r.queueId = text(m, "queue_id");
         r.signals = map(m.get("signals"), "signals");
         for (Object o : list(m.get("recipients"), "recipients")) {
             Map<String, Object> rc = map(o, "recipient");

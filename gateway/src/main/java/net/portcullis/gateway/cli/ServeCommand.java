@@ -30,7 +30,7 @@ final class ServeCommand implements Callable<Integer> {
             c = c.getCause();
         }
         if (c != null || why.toLowerCase(java.util.Locale.ROOT).contains("address already in use")) {
-            String which = why.startsWith("listen") ? why : "listen: '" + cfg.listen() + "' cannot be bound: "
+            String which = why.startsWith("listen") || why.startsWith("milter.listen") ? why : "listen: '" + cfg.listen() + "' cannot be bound: "
                     + (c != null ? c.getMessage() : why);
             return which + " (another server on that port? check also admin.listen and consent.api_listen)";
         }
@@ -39,9 +39,19 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return run(config, false);
+    }
+
+    /**
+     * Runs the gateway until SIGTERM or SIGINT.
+     *
+     * @param milterOnly only the milter server: milter.listen must be on, the SMTP listeners stay closed
+     */
+    static int run(Path config, boolean milterOnly) throws Exception {
         GatewayConfig cfg;
         try {
-            cfg = ConfigLoader.load(config);
+            GatewayConfig loaded = ConfigLoader.load(config);
+            cfg = milterOnly ? loaded.milterOnly() : loaded;
             net.portcullis.gateway.config.Preflight.check(cfg);
         } catch (ConfigException e) {
             System.err.println("portcullis: configuration error: " + e.getMessage());

@@ -41,6 +41,9 @@ public final class ConfigChanges {
         diff(out, "review", was.review(), now.review());
         diff(out, "hold", was.hold(), now.hold());
         diff(out, "redis", was.redis(), now.redis());
+        diff(out, "milter.listen", was.milter().listen(), now.milter().listen());
+        diff(out, "milter.max_packet", was.milter().maxPacket(), now.milter().maxPacket());
+        diff(out, "milter.timeout", was.milter().timeout(), now.milter().timeout());
         for (String section : new TreeSet<>(was.checkSections().keySet())) {
             diff(out, section, was.checkSections().get(section), now.checkSections().get(section));
         }

@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log", "review", "hold", "redis", "routes");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log", "review", "hold", "redis", "routes", "milter");
 
     /** The keys of the file: ours, and the sections the checks own. */
     private static Set<String> topKeys() {
@@ -81,10 +81,15 @@ public final class ConfigLoader {
         if (hostname == null || !hostname.matches("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+")) {
             throw ConfigException.of("hostname", hostname, "must be a fully qualified domain name (our name in the banner)");
         }
-        if (top.raw("downstream") == null) {
-            throw ConfigException.of("downstream", null, "is required: host:port of the protected mail server");
+        GatewayConfig.Milter milter = milter(top);
+        if (top.raw("downstream") == null && !listen.isEmpty()) {
+            throw ConfigException.of("downstream", null, "is required: host:port of the protected mail server"
+                    + " (a milter-only gateway sets listen: off)");
         }
-        List<HostPort> downstream = servers(top, "downstream");
+        if (listen.isEmpty() && !milter.on()) {
+            throw ConfigException.of("listen", "off", "leaves nothing to serve: set milter.listen, or listen on an address");
+        }
+        List<HostPort> downstream = top.raw("downstream") == null ? List.of() : servers(top, "downstream");
         Map<String, List<HostPort>> routes = routes(top);
 
         Set<String> domains = new LinkedHashSet<>();
@@ -221,7 +226,37 @@ public final class ConfigLoader {
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
                 checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg,
-                net.portcullis.gateway.checks.CheckRegistry.parse(top), redis(top), routes);
+                net.portcullis.gateway.checks.CheckRegistry.parse(top), redis(top), routes, milter);
+    }
+
+    /**
+     * {@code milter: {listen: inet:HOST:PORT | HOST:PORT | unix:/PATH, timeout, max_packet}}: the
+     * milter server, written as Postfix's smtpd_milters names it.
+     */
+    static GatewayConfig.Milter milter(ConfigSection top) throws ConfigException {
+        ConfigSection m = top.section("milter");
+        m.allow(Set.of("listen", "timeout", "max_packet"));
+        String listen = m.string("listen", "off");
+        java.time.Duration timeout = m.duration("timeout", GatewayConfig.Milter.OFF.timeout());
+        long maxPacket = m.size("max_packet", GatewayConfig.Milter.OFF.maxPacket(), 65536 + 5);
+        if (maxPacket > 64L << 20) {
+            throw ConfigException.of("milter.max_packet", m.string("max_packet", ""), "is over 64M: one packet is held in memory whole");
+        }
+        if (listen.equals("off")) {
+            return new GatewayConfig.Milter(null, null, null, timeout, (int) maxPacket);
+        }
+        if (listen.startsWith("unix:") || listen.startsWith("local:")) {
+            String path = listen.substring(listen.indexOf(':') + 1);
+            if (!path.startsWith("/")) {
+                throw ConfigException.of("milter.listen", listen, "must name an absolute path: unix:/run/portcullis/milter.sock");
+            }
+            return new GatewayConfig.Milter(listen, null, Path.of(path), timeout, (int) maxPacket);
+        }
+        String inet = listen.startsWith("inet:") ? listen.substring(5) : listen;
+        if (inet.startsWith("inet6:")) {
+            inet = inet.substring(6);
+        }
+        return new GatewayConfig.Milter(listen, HostPort.parse("milter.listen", inet, true), null, timeout, (int) maxPacket);
     }
 
     /** A list of CIDR ranges, each error naming the key and the range. */
@@ -288,6 +323,9 @@ public final class ConfigLoader {
      */
     static List<GatewayConfig.Listener> listeners(ConfigSection top) throws ConfigException {
         Object raw = top.raw("listen");
+        if ("off".equals(raw) || Boolean.FALSE.equals(raw)) {
+            return List.of(); // a milter-only gateway: no SMTP listener
+        }
         if (raw == null || raw instanceof String) {
             return List.of(new GatewayConfig.Listener(HostPort.parse("listen", top.string("listen", "127.0.0.1:2525"), true), null));
         }

@@ -41,11 +41,29 @@ public record GatewayConfig(
         Hold hold,
         java.util.Map<String, Object> checkSections,
         Redis redis,
-        java.util.Map<String, List<HostPort>> routes) {
+        java.util.Map<String, List<HostPort>> routes,
+        Milter milter) {
 
     /** The first server of the default route: the protected server of a single-host setup. */
     public HostPort downstream() {
         return downstreams.get(0);
+    }
+
+    /**
+     * The milter server ({@code milter:}), for an MTA that stays on port 25 and asks us about each
+     * message. Off when {@code listen} is null.
+     *
+     * @param inet    the TCP address, or null
+     * @param unix    the Unix socket's path, or null (exactly one of the two when on)
+     * @param timeout how long an MTA connection may stay silent (Postfix's milter_*_timeout are shorter)
+     * @param maxPacket the largest packet an MTA may send (libmilter's default is 64 KB; Postfix sends body chunks of 64 KB)
+     */
+    public record Milter(String listen, HostPort inet, Path unix, Duration timeout, int maxPacket) {
+        public static final Milter OFF = new Milter(null, null, null, Duration.ofMinutes(5), 1 << 20);
+
+        public boolean on() {
+            return listen != null;
+        }
     }
 
     /**
@@ -66,9 +84,24 @@ public record GatewayConfig(
         }
     }
 
-    /** The first listener's address: where a single-host gateway takes mail, and what tools connect to. */
+    /**
+     * The same configuration with the SMTP listeners closed: {@code portcullis milter}.
+     *
+     * @throws ConfigException when milter.listen is off (there would be nothing to serve)
+     */
+    public GatewayConfig milterOnly() throws ConfigException {
+        if (!milter.on()) {
+            throw ConfigException.of("milter.listen", "off", "must be set for portcullis milter, e.g. inet:127.0.0.1:11332 "
+                    + "or unix:/run/portcullis/milter.sock");
+        }
+        return new GatewayConfig(List.of(), hostname, downstreams, domains, trustedNetworks, limits, downstreamOptions, tls, usersFile,
+                spool, dns, varDir, shutdownGrace, rules, softBounce, adminListen, checks, dnsbl, rhsbl, store, reports, consent, log,
+                review, hold, checkSections, redis, routes, milter);
+    }
+
+    /** The first listener's address: where a single-host gateway takes mail, and what tools connect to; null when {@code listen: off}. */
     public HostPort listen() {
-        return listeners.get(0).address();
+        return listeners.isEmpty() ? null : listeners.get(0).address();
     }
 
     /**

@@ -263,7 +263,7 @@ public final class Downstreams implements AutoCloseable {
         }
         List<String> dead = new ArrayList<>();
         for (Route r : allRoutes(t)) {
-            if (r.servers.stream().allMatch(Server::markedDown)) {
+            if (!r.servers.isEmpty() && r.servers.stream().allMatch(Server::markedDown)) { // none: a milter-only gateway
                 dead.add(r.name + ": " + r.servers.stream().map(s -> s.lastError).toList());
             }
         }

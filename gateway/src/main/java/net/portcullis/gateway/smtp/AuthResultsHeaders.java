@@ -7,7 +7,7 @@ import java.util.Locale;
  * Our Authentication-Results header (RFC 8601), and the removal of incoming ones that claim our
  * authserv-id: a forged "dkim=pass" under our name must not reach users who trust it (5.).
  */
-final class AuthResultsHeaders {
+public final class AuthResultsHeaders {
     private AuthResultsHeaders() {
     }
 
@@ -29,8 +29,7 @@ final class AuthResultsHeaders {
             boolean last = i == lines.length - 1;
             boolean continuation = !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t');
             if (!continuation) {
-                dropping = line.regionMatches(true, 0, "Authentication-Results:", 0, 23)
-                        && authservId(line.substring(23)).equals(authservId.toLowerCase(Locale.ROOT));
+                dropping = line.regionMatches(true, 0, "Authentication-Results:", 0, 23) && claims(line.substring(23), authservId);
             }
             if (!dropping) {
                 out.append(line);
@@ -40,6 +39,11 @@ final class AuthResultsHeaders {
             }
         }
         return out.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Whether an Authentication-Results value (after the colon) claims this authserv-id. */
+    public static boolean claims(String value, String authservId) {
+        return authservId(value).equals(authservId.toLowerCase(Locale.ROOT));
     }
 
     private static String authservId(String value) {

@@ -20,7 +20,7 @@ import org.subethamail.smtp.server.SessionHandler;
  * counts only the address), or the gateway is shutting down. Starts the reverse lookup of each admitted client, so that
  * its answer is usually there by the time the first transaction needs it.
  */
-final class ConnectionGate implements SessionHandler {
+public final class ConnectionGate implements SessionHandler {
     private volatile int perClient;
     private volatile int perNetwork;
     private final Map<String, Integer> networkCounts = new ConcurrentHashMap<>();
@@ -62,7 +62,7 @@ final class ConnectionGate implements SessionHandler {
         draining = true;
     }
 
-    boolean draining() {
+    public boolean draining() {
         return draining;
     }
 
@@ -153,7 +153,8 @@ final class ConnectionGate implements SessionHandler {
         return SessionAcceptance.failure(reply.code(), reply.status() + " " + reply.text() + " " + RefNote.of(ref, refUrl));
     }
 
-    static Duration lookupWait(Duration dnsTimeout) {
+    /** How long a transaction waits for the reverse lookup started at connect: its own timeout, and a little. */
+    public static Duration lookupWait(Duration dnsTimeout) {
         return dnsTimeout.plusMillis(500);
     }
 }

@@ -54,6 +54,8 @@ public final class Gateway implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder configReloads = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder configReloadFailures = new java.util.concurrent.atomic.LongAdder();
     private final List<SMTPServer> servers;
+    /** The milter server (milter.listen), or null when off. */
+    private final net.portcullis.gateway.milter.MilterServer milter;
     /** The one connection to Redis that the rate levels, the greylist and the greeting cache share; null when off. */
     private final net.portcullis.policy.redis.RedisLink redis;
     private final Downstreams pool;
@@ -176,6 +178,17 @@ public final class Gateway implements AutoCloseable {
             built.add(smtpServer(l, ctx, tls, users));
         }
         this.servers = List.copyOf(built);
+        this.milter = !config.milter().on() ? null : new net.portcullis.gateway.milter.MilterServer(config.milter(),
+                config.limits().connections(), new net.portcullis.gateway.milter.MilterServer.Shared(() -> live, () -> this.dns, lookups, sessions));
+        if (milter != null) {
+            metrics.counter("portcullis.milter.connections", "connections from the MTA taken (milter)", milter,
+                    net.portcullis.gateway.milter.MilterServer::connections);
+            metrics.counter("portcullis.milter.refused", "connections from the MTA refused: limits.connections were open", milter,
+                    net.portcullis.gateway.milter.MilterServer::refused);
+            metrics.counter("portcullis.milter.protocol.errors", "connections from the MTA closed for a protocol error", milter,
+                    net.portcullis.gateway.milter.MilterServer::protocolErrors);
+            metrics.gauge("portcullis.milter.open", "connections from the MTA open now", milter::open);
+        }
     }
 
     /**
@@ -299,12 +312,26 @@ public final class Gateway implements AutoCloseable {
                 throw new IOException(key + ": '" + config.listeners().get(i).address() + "' cannot be bound: " + c.getMessage(), e);
             }
         }
+        if (milter != null) {
+            try {
+                milter.start();
+            } catch (IOException e) {
+                for (SMTPServer s : servers) {
+                    s.stop();
+                }
+                milter.close();
+                throw new IOException(e.getMessage().startsWith("milter.listen") ? e.getMessage()
+                        : "milter.listen: '" + config.milter().listen() + "' cannot be bound: " + e.getMessage(), e);
+            }
+        }
         housekeeping.scheduleWithFixedDelay(this::expireHeld, 0, 1, TimeUnit.HOURS);
         java.time.Duration every = config.hold().digest().every();
         if (every != null) {
             housekeeping.scheduleWithFixedDelay(this::sendDigests, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         }
-        probe = java.util.concurrent.CompletableFuture.runAsync(pool::probe, lookups);
+        if (!config.downstreams().isEmpty()) {
+            probe = java.util.concurrent.CompletableFuture.runAsync(pool::probe, lookups);
+        }
         if (config.consent().apiListen() != null) {
             var l = config.consent().apiListen();
             consentApi = new net.portcullis.gateway.admin.ConsentApi(new java.net.InetSocketAddress(l.host(), l.port()),
@@ -367,9 +394,14 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The first listener's port. */
+    /** The first listener's port; -1 for a milter-only gateway. */
     public int port() {
-        return servers.get(0).getPortAllocated();
+        return servers.isEmpty() ? -1 : servers.get(0).getPortAllocated();
+    }
+
+    /** The milter server's TCP port; -1 when milter.listen is off or a Unix socket. */
+    public int milterPort() {
+        return milter == null ? -1 : milter.port();
     }
 
     /** Every listener's port, in the order of {@code listen}. */
@@ -471,6 +503,9 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         for (SMTPServer server : servers) {
             server.stop();
+        }
+        if (milter != null) {
+            milter.close();
         }
         housekeeping.shutdownNow();
         if (admin != null) {

@@ -3,14 +3,14 @@ package net.portcullis.gateway.smtp;
 import java.time.Duration;
 
 /** Counts transactions in progress, so that a shutdown can let them finish. */
-final class InFlight {
+public final class InFlight {
     private int count;
 
-    synchronized void enter() {
+    public synchronized void enter() {
         count++;
     }
 
-    synchronized void leave() {
+    public synchronized void leave() {
         count--;
         if (count == 0) {
             notifyAll();

@@ -3,11 +3,11 @@ package net.portcullis.gateway.smtp;
 import java.nio.charset.StandardCharsets;
 
 /** Finds the Message-ID field in a message's header block (unfolded), for the decision log. */
-final class MessageIds {
+public final class MessageIds {
     private MessageIds() {
     }
 
-    static String find(byte[] header) {
+    public static String find(byte[] header) {
         String h = new String(header, StandardCharsets.ISO_8859_1);
         int pos = 0;
         while (pos < h.length()) {

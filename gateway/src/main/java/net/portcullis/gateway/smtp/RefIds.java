@@ -7,14 +7,14 @@ import java.security.SecureRandom;
  * on the phone, random enough not to collide within months of logs (8 characters of a
  * 32-letter alphabet without 0/O and 1/I: 2^40).
  */
-final class RefIds {
+public final class RefIds {
     private static final char[] ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private RefIds() {
     }
 
-    static String next() {
+    public static String next() {
         long bits = RANDOM.nextLong();
         char[] out = new char[8];
         for (int i = 0; i < out.length; i++) {

@@ -5,11 +5,11 @@ package net.portcullis.gateway.smtp;
  * review.ref_url is set, so a sender whose mail was refused can find out why without writing
  * to the postmaster first.
  */
-final class RefNote {
+public final class RefNote {
     private RefNote() {
     }
 
-    static String of(String ref, String urlTemplate) {
+    public static String of(String ref, String urlTemplate) {
         return urlTemplate == null ? "[ref " + ref + "]" : "[ref " + ref + "] " + urlTemplate.replace("{ref}", ref);
     }
 }

@@ -12,10 +12,10 @@ import net.portcullis.rules.Reply;
  * The spam-report address (reports.address): mail to it is taken in as a report, never relayed,
  * in a transaction of its own.
  */
-final class ReportMailbox {
+public final class ReportMailbox {
     /** A report the gateway refuses, with the reply and the reason for the decision log. */
-    static final class Refusal extends Exception {
-        final Reply reply;
+    public static final class Refusal extends Exception {
+        public final Reply reply;
 
         Refusal(Reply reply, String why) {
             super(why, null, false, false);
@@ -26,12 +26,12 @@ final class ReportMailbox {
     private final String address;
     private final ReportIntake intake;
 
-    ReportMailbox(String address, ReportIntake intake) {
+    public ReportMailbox(String address, ReportIntake intake) {
         this.address = address;
         this.intake = intake;
     }
 
-    boolean isFor(String path) {
+    public boolean isFor(String path) {
         if (address == null || intake == null) {
             return false;
         }
@@ -39,7 +39,7 @@ final class ReportMailbox {
     }
 
     /** Takes the report in; returns the text of the 250 reply. */
-    String take(Spool spool, long size, DecisionRecord record) throws Refusal, IOException {
+    public String take(Spool spool, long size, DecisionRecord record) throws Refusal, IOException {
         if (size > ReportParser.MAX_REPORT_SIZE) {
             throw new Refusal(new Reply(552, "5.3.4", "Report too large"), size + " bytes");
         }

@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * the spool directory, so a large message is never held whole in memory. The file is deleted on
  * close; the spool is not a queue (the gateway is in-line and holds nothing past a transaction).
  */
-final class Spool implements AutoCloseable {
+public final class Spool implements AutoCloseable {
     private final Path directory;
     private final int threshold;
     private byte[] memory = new byte[4096];
@@ -22,12 +22,12 @@ final class Spool implements AutoCloseable {
     private OutputStream fileOut;
     private long size;
 
-    Spool(Path directory, int threshold) {
+    public Spool(Path directory, int threshold) {
         this.directory = directory;
         this.threshold = threshold;
     }
 
-    void write(byte[] b, int off, int len) throws IOException {
+    public void write(byte[] b, int off, int len) throws IOException {
         if (fileOut == null && used + len > threshold) {
             Files.createDirectories(directory);
             file = Files.createTempFile(directory, "msg-", ".eml");
@@ -45,7 +45,7 @@ final class Spool implements AutoCloseable {
         size += len;
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
@@ -54,7 +54,7 @@ final class Spool implements AutoCloseable {
     }
 
     /** The whole message from its first byte; call after the last write. */
-    InputStream open() throws IOException {
+    public InputStream open() throws IOException {
         ByteArrayInputStream head = new ByteArrayInputStream(memory, 0, used);
         if (fileOut == null) {
             return head;

@@ -1,11 +1,11 @@
 package net.portcullis.gateway.smtp;
 
 /** Header values built from signals hold client-controlled text: one line, printable, bounded. */
-final class TagValues {
+public final class TagValues {
     private TagValues() {
     }
 
-    static String clean(String v) {
+    public static String clean(String v) {
         StringBuilder b = new StringBuilder(Math.min(v.length(), 900));
         for (int i = 0; i < v.length() && b.length() < 900; i++) {
             char c = v.charAt(i);

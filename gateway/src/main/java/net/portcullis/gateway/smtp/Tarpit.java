@@ -29,7 +29,7 @@ public final class Tarpit {
     }
 
     /** Waits before a reply when the score calls for it and a slot is free; true when it waited. */
-    boolean delay(long score) {
+    public boolean delay(long score) {
         if (config.score() == null || score < config.score()) {
             return false;
         }
