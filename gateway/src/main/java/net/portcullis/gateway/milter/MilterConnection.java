@@ -280,7 +280,10 @@ final class MilterConnection implements Runnable {
     }
 
     private void mail(MilterPacket p) throws IOException {
-        endTransaction();
+        if (tx != null) { // a MAIL without an ABORT or end of message before it: the last one ended unfinished
+            tx.end(macro("i"));
+            tx = null;
+        }
         if (accepted) {
             reply(MilterPacket.CONTINUE);
             return;

@@ -399,6 +399,11 @@ public final class Gateway implements AutoCloseable {
         return servers.isEmpty() ? -1 : servers.get(0).getPortAllocated();
     }
 
+    /** Connections from the MTA open now (0 when milter.listen is off). */
+    public int milterOpen() {
+        return milter == null ? 0 : milter.open();
+    }
+
     /** The milter server's TCP port; -1 when milter.listen is off or a Unix socket. */
     public int milterPort() {
         return milter == null ? -1 : milter.port();
