@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A throwaway Postfix instance, the server operators run behind us: its own configuration,
  * queue and log under a temp dir, smtpd on a free loopback port, relaying everything to
- * {@code relayhost} (a recording sink). Started with {@code postfix -c DIR start}, which needs
+ * {@code relayhost} (a recording sink). It asks no DNS server (smtpd_peername_lookup = no, the
+ * relay host a literal address): the suite's traffic stays on loopback. Started with {@code postfix -c DIR start}, which needs
  * root (as CI runs) and the Debian package postfix (bin/test installs it).
  */
 final class PostfixServer implements AutoCloseable {
@@ -55,6 +56,7 @@ final class PostfixServer implements AutoCloseable {
                 maillog_file_prefixes = %1$s
                 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
                 smtp_tls_security_level = none
+                smtpd_peername_lookup = no
                 alias_maps =
                 alias_database =
                 %3$s
