@@ -55,6 +55,8 @@ public final class MilterServer implements AutoCloseable {
     private ServerSocketChannel listener;
     private Thread acceptor;
     private volatile boolean closed;
+    /** Whether the Unix socket file is ours to remove: never a file that was there and is not our socket. */
+    private boolean ownSocket;
 
     public MilterServer(GatewayConfig.Milter cfg, int maxConnections, Shared shared) {
         this.cfg = cfg;
@@ -74,6 +76,7 @@ public final class MilterServer implements AutoCloseable {
             }
             listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             listener.bind(UnixDomainSocketAddress.of(p), 256);
+            ownSocket = true;
             // the MTA runs as a user of its own: it reaches the socket through the group (docs/milter.md)
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-rw----"));
         } else {
@@ -213,7 +216,7 @@ public final class MilterServer implements AutoCloseable {
         for (MilterConnection c : open) {
             c.abort();
         }
-        if (cfg.unix() != null) {
+        if (ownSocket) {
             try {
                 Files.deleteIfExists(cfg.unix());
             } catch (IOException e) {

@@ -169,7 +169,8 @@ public final class Gateway implements AutoCloseable {
             metrics.counter("portcullis.dns.wait.seconds", "time spent waiting for DNS servers", res, x -> x.nanosWaiting() / 1e9);
         }
 
-        SSLContext tls = !config.tls().enabled() ? null : config.tls().keystore() != null
+        // a milter-only gateway has no SMTP listener: the MTA does TLS
+        SSLContext tls = !config.tls().enabled() || config.listeners().isEmpty() ? null : config.tls().keystore() != null
                 ? TlsContexts.server(config.tls().keystore(), config.tls().password())
                 : TlsContexts.selfSigned(config.varDir(), config.hostname());
         PasswordFile users = config.usersFile() == null ? null : PasswordFile.load(config.usersFile());

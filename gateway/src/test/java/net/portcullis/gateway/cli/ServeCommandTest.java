@@ -38,6 +38,24 @@ class ServeCommandTest {
     }
 
     @Test
+    void milterWithoutMilterListenIsAConfigurationError() throws Exception {
+        refused(Cli.run("milter", "--config", config("").toString()),
+                "milter.listen: 'off' must be set for portcullis milter, e.g. inet:127.0.0.1:11332 or unix:/run/portcullis/milter.sock");
+    }
+
+    @Test
+    void aMilterPortInUseOrAFileWhereTheSocketGoesIsAConfigurationError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Cli.Result r = Cli.run("milter", "--config", config("milter: {listen: \"inet:127.0.0.1:" + taken.getLocalPort() + "\"}").toString());
+            refused(r, "milter.listen: 'inet:127.0.0.1:" + taken.getLocalPort() + "' cannot be bound: ");
+        }
+        Path file = Files.writeString(dir.resolve("not-a-socket"), "data");
+        refused(Cli.run("milter", "--config", config("milter: {listen: \"unix:" + file + "\"}").toString()),
+                "milter.listen: " + file + " exists and is not a socket; not removed");
+        assertThat(file).hasContent("data");
+    }
+
+    @Test
     void aMissingUsersFileIsAConfigurationError() throws Exception {
         refused(Cli.run("serve", "--config", config("auth: {users_file: " + dir.resolve("nope") + "}").toString()),
                 "auth.users_file: '" + dir.resolve("nope") + "' does not exist or is not a file");

@@ -97,6 +97,12 @@ class ConfigLoaderTest {
             "listen: [{address: 127.0.0.1:25, proxy: yes}]|listen[0].proxy: unknown key; known keys here: address, proxy_from",
             "listen: [{address: 127.0.0.1:25, proxy_from: []}]|listen[0].proxy_from: '[]' names no load balancer: every connection would be refused",
             "listen: [42]|listen[0]: '42' must be address:port or {address: ..., proxy_from: [...]}",
+            "listen: off|listen: 'off' leaves nothing to serve: set milter.listen, or listen on an address",
+            "milter: {listen: 'unix:run/milter.sock'}|milter.listen: 'unix:run/milter.sock' must name an absolute path: unix:/run/portcullis/milter.sock",
+            "milter: {listen: 'inet:localhost'}|milter.listen: 'localhost' is not of the form address:port (IPv6 in brackets: [::1]:25)",
+            "milter: {max_packet: 1G}|milter.max_packet: '1G' is over 64M: one packet is held in memory whole",
+            "milter: {timeout: never}|milter.timeout: 'never' is not a duration (e.g. 500ms, 30s, 5m, 1h)",
+            "milter: {port: 11332}|milter.port: unknown key; known keys here: listen, max_packet, timeout",
     })
     void everyErrorNamesTheKeyTheValueAndTheProblem(String override, String message) {
         String key = override.substring(0, override.indexOf(':'));
@@ -134,6 +140,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMilterOnlyGatewayNeedsNoDownstreamAndTakesPostfixsWaysOfNamingTheSocket() throws Exception {
+        GatewayConfig c = ConfigLoader.parse("listen: off\nhostname: mx.example.net\ndomains: [example.net]\n"
+                + "milter: {listen: 'inet:127.0.0.1:11332'}\n");
+        assertThat(c.listeners()).isEmpty();
+        assertThat(c.downstreams()).isEmpty();
+        assertThat(c.milter().inet()).isEqualTo(new HostPort("127.0.0.1", 11332));
+        assertThat(ConfigLoader.parse(MINIMAL + "milter: {listen: '[::1]:11332'}\n").milter().inet()).isEqualTo(new HostPort("::1", 11332));
+        assertThat(ConfigLoader.parse(MINIMAL + "milter: {listen: 'unix:/run/p/m.sock'}\n").milter().unix()).isEqualTo(Path.of("/run/p/m.sock"));
+        assertThat(ConfigLoader.parse(MINIMAL + "milter: {listen: 'local:/run/p/m.sock'}\n").milter().unix()).isEqualTo(Path.of("/run/p/m.sock"));
+        assertThat(ConfigLoader.parse(MINIMAL).milter().on()).isFalse();
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL).milterOnly())
+                .hasMessage("milter.listen: 'off' must be set for portcullis milter, e.g. inet:127.0.0.1:11332 or unix:/run/portcullis/milter.sock");
+        GatewayConfig both = ConfigLoader.parse(MINIMAL + "milter: {listen: 'inet:127.0.0.1:11332'}\n");
+        assertThat(both.listeners()).hasSize(1);
+        assertThat(both.milterOnly().listeners()).isEmpty();
+        assertThat(both.milterOnly().milter()).isEqualTo(both.milter());
+    }
+
+    @Test
+    void theShippedMilterConfigurationLoads() throws Exception {
+        GatewayConfig c = ConfigLoader.load(Path.of("../conf/milter.yaml"));
+        assertThat(c.listeners()).isEmpty();
+        assertThat(c.milter().listen()).isEqualTo("inet:127.0.0.1:11332");
+    }
+
+    @Test
     void dnsServersAreAddressAndPort() throws Exception {
         GatewayConfig c = ConfigLoader.parse(MINIMAL + "dns: {servers: [\"127.0.0.1:5353\"]}\n");
         assertThat(c.dns().servers()).containsExactly(new java.net.InetSocketAddress("127.0.0.1", 5353));
@@ -151,7 +183,7 @@ class ConfigLoaderTest {
     @Test
     void missingRequiredKeysAndBrokenYamlAreNamed() {
         assertThatThrownBy(() -> ConfigLoader.parse("hostname: mx.example.net\ndomains: [a.org]\n"))
-                .hasMessage("downstream: (missing) is required: host:port of the protected mail server");
+                .hasMessage("downstream: (missing) is required: host:port of the protected mail server (a milter-only gateway sets listen: off)");
         assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "downstream: 127.0.0.1:2527\n"))
                 .hasMessageStartingWith("(inline):").hasMessageContaining("found duplicate key downstream");
         assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "limits: {recipients: [\n"))
