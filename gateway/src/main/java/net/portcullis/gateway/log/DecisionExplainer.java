@@ -26,6 +26,10 @@ public final class DecisionExplainer {
                 .append(", HELO ").append(r.helo).append(r.tls == null ? ", no TLS" : ", " + r.tls)
                 .append(r.authUser == null ? ", not authenticated" : ", authenticated as " + r.authUser).append('\n');
         b.append("  sender    ").append(r.sender == null || r.sender.isEmpty() ? "<> (a bounce)" : r.sender).append('\n');
+        boolean milter = "milter".equals(r.via);
+        if (milter) {
+            b.append("  via       milter, the MTA's queue id ").append(r.queueId == null ? "(none yet)" : r.queueId).append('\n');
+        }
         for (DecisionRecord.Recipient rc : r.recipients()) {
             b.append("  recipient ").append(rc.address()).append(": ").append(rc.outcome());
             if (rc.decidedBy() != null) {
@@ -59,8 +63,12 @@ public final class DecisionExplainer {
             b.append('\n');
         }
         String by = r.decider();
-        String now = switch (String.valueOf(r.verdict)) {
-            case "accepted" -> "nothing: the mail server took the message";
+        String queueId = r.queueId == null ? "QUEUEID" : r.queueId;
+        String now = milter && "held".equals(r.verdict)
+                ? "held in the MTA's hold queue by rule " + by + ": release it there (Postfix: postsuper -H " + queueId
+                        + "), or delete it (postsuper -d " + queueId + ")"
+                : switch (String.valueOf(r.verdict)) {
+            case "accepted" -> milter ? "nothing: the MTA took the message for delivery" : "nothing: the mail server took the message";
             case "held" -> "held for review by rule " + by + ": release it with bin/portcullis hold release " + r.ref
                     + ", or delete it with bin/portcullis hold delete " + r.ref;
             default -> advice(String.valueOf(by), r.signals);

@@ -165,6 +165,10 @@ final class DecisionPages {
             b.append("<dt>Message</dt><dd>").append(r.size).append(" octets").append(Html.esc(r.messageId == null ? "" : ", Message-ID "
                     + r.messageId)).append("</dd>");
         }
+        if ("milter".equals(r.via)) {
+            b.append("<dt>Via</dt><dd>milter, the MTA's queue id <code id=\"queue-id\">").append(Html.esc(r.queueId == null ? "(none yet)" : r.queueId))
+                    .append("</code></dd>");
+        }
         if (r.downstreamReply != null) {
             b.append("<dt>Mail server</dt><dd>answered <code>").append(Html.esc(r.downstreamReply)).append("</code></dd>");
         }

@@ -253,7 +253,21 @@ class MilterPostfixTest {
     void heldMailGoesToPostfixsHoldQueueAndTheClientHears250BothWays() throws Exception {
         assertThat(sameBothWays("127.0.0.4", "client4.other.org", "a@held.example", List.of("user@example.net"),
                 plain("a@held.example", "quarterly figures"))).containsExactly("250", "250", "250", "250");
-        assertThat(milterDecision("a@held.example")).contains("\"verdict\":\"held\"", "in the MTA's hold queue");
+        String decision = milterDecision("a@held.example");
+        assertThat(decision).contains("\"verdict\":\"held\"", "in the MTA's hold queue");
+        String ref = decision.replaceAll(".*\"ref\":\"([^\"]+)\".*", "$1");
+        String queueId = decision.replaceAll(".*\"queue_id\":\"([^\"]+)\".*", "$1");
+        assertThat(queueId).matches("[0-9A-Za-z]+");
+        Path conf = Files.writeString(tmp.resolve("gateway.yaml"), gw.yaml);
+        DecisionStoreEndToEndTest.Out shown = null;
+        for (long end = System.currentTimeMillis() + 10_000; System.currentTimeMillis() < end; Thread.sleep(100)) {
+            shown = DecisionStoreEndToEndTest.cli("log", "show", ref, "--config", conf.toString());
+            if (shown.exit() == 0) {
+                break;
+            }
+        }
+        assertThat(shown.out()).contains("via       milter, the MTA's queue id " + queueId,
+                "what now  held in the MTA's hold queue by rule hold-for-review: release it there (Postfix: postsuper -H " + queueId + ")");
         long end = System.currentTimeMillis() + 10_000;
         while (!postfix.log().contains("milter triggers HOLD action") && System.currentTimeMillis() < end) {
             Thread.sleep(100);
