@@ -59,7 +59,7 @@ public record GatewayConfig(
      * @param maxPacket the largest packet an MTA may send (libmilter's default is 64 KB; Postfix sends body chunks of 64 KB)
      */
     public record Milter(String listen, HostPort inet, Path unix, Duration timeout, int maxPacket) {
-        public static final Milter OFF = new Milter(null, null, null, Duration.ofMinutes(5), 1 << 20);
+        public static final Milter OFF = new Milter(null, null, null, Duration.ofMinutes(10), 1 << 20);
 
         public boolean on() {
             return listen != null;

@@ -1,11 +1,7 @@
 package net.portcullis.gateway.milter;
 
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import net.portcullis.gateway.smtp.GatewayContext;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.dns.DnsAnswer;
@@ -76,22 +72,9 @@ final class MilterClient {
     /** The client as the policy sees it, with the answer of the reverse lookup. */
     Client policyClient(GatewayContext ctx) {
         if (ptr == null) {
-            ptr = answer(net.portcullis.gateway.smtp.ConnectionGate.lookupWait(ctx.config().dns().timeout()));
+            ptr = DnsAnswer.await(reverse, net.portcullis.gateway.smtp.ConnectionGate.lookupWait(ctx.config().dns().timeout()));
         }
         return new Client(address, reverseName(), helo, tls != null, authUser,
                 ptr.status() == DnsAnswer.Status.TEMPFAIL ? ptr.detail() : null);
-    }
-
-    private DnsAnswer answer(Duration wait) {
-        try {
-            return reverse.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return DnsAnswer.tempfail("reverse lookup gave no answer within " + wait.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            return DnsAnswer.tempfail("reverse lookup failed: " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return DnsAnswer.tempfail("interrupted");
-        }
     }
 }

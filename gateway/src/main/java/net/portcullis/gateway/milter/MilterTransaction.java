@@ -5,10 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import net.portcullis.gateway.smtp.AuthResultsHeaders;
+import net.portcullis.gateway.smtp.DecisionNotes;
 import net.portcullis.gateway.smtp.GatewayContext;
 import net.portcullis.gateway.smtp.MessageIds;
 import net.portcullis.gateway.smtp.RefIds;
@@ -26,7 +25,6 @@ import net.portcullis.policy.SignalMap;
 import net.portcullis.policy.StageOutcome;
 import net.portcullis.policy.rate.RateLimits;
 import net.portcullis.rules.Reply;
-import net.portcullis.rules.Stage;
 import net.portcullis.rules.StageResult;
 import net.portcullis.rules.Verdict;
 import org.slf4j.Logger;
@@ -41,12 +39,11 @@ import org.slf4j.LoggerFactory;
  */
 final class MilterTransaction {
     private static final Logger LOG = LoggerFactory.getLogger(MilterTransaction.class);
-    private static final Logger MONITOR = LoggerFactory.getLogger("portcullis.monitor");
     /** The header block kept for the checks, as the proxy's DataReader keeps it. */
     static final int HEADER_LIMIT = 256 * 1024;
+    /** Forged Authentication-Results removed at most: a message with more is refused rather than passed with some left. */
+    static final int MAX_FORGED = 1000;
 
-    /** A header as the MTA sent it: its position among the headers of its name counts for CHGHEADER. */
-    private record Header(String name, String value) { }
 
     private final GatewayContext ctx;
     private final MilterClient client;
@@ -57,7 +54,9 @@ final class MilterTransaction {
     private final ReportMailbox reports;
     private final List<String> accepted = new ArrayList<>();
     private final List<StageResult.Tag> tags = new ArrayList<>();
-    private final List<Header> headers = new ArrayList<>();
+    /** How many Authentication-Results headers came, and the positions (1-based, CHGHEADER's index) of those claiming our authserv-id. */
+    private int authResultsSeen;
+    private final List<Integer> forgedAuthResults = new ArrayList<>();
     private final ByteArrayOutputStream headerBlock = new ByteArrayOutputStream();
     private Spool body;
     private long size;
@@ -138,7 +137,10 @@ final class MilterTransaction {
         ctx.tarpit().delay(o.score());
         Verdict v = o.verdict();
         if (v.refused()) {
-            rememberClientRefusal(o);
+            Verdict ofClient = DecisionNotes.clientRefusal(o);
+            if (ofClient != null) {
+                client.refuseSession(ofClient);
+            }
             return refuseRecipient(entry, v.reply(), v.decidedBy(), v.reason());
         }
         entry.accepted(v.decidedBy());
@@ -161,7 +163,13 @@ final class MilterTransaction {
      * space when the MTA keeps it (SMFIP_HDR_LEADSPC).
      */
     void header(String name, String value, boolean leadingSpaceKept) {
-        headers.add(new Header(name, value));
+        if (name.equalsIgnoreCase("Authentication-Results")) {
+            authResultsSeen++;
+            String id = ctx.config().checks().authservId();
+            if (id != null && AuthResultsHeaders.claims(value, id) && forgedAuthResults.size() <= MAX_FORGED) {
+                forgedAuthResults.add(0, authResultsSeen); // the highest first: removing one never shifts another still to remove
+            }
+        }
         String v = value.replace("\r\n", "\n").replace("\n", "\r\n");
         byte[] line = (name + (leadingSpaceKept ? ":" : ": ") + v + "\r\n").getBytes(StandardCharsets.UTF_8);
         size += line.length;
@@ -211,6 +219,10 @@ final class MilterTransaction {
         if (reportMode) {
             return List.of(report(header));
         }
+        if (forgedAuthResults.size() > MAX_FORGED) {
+            return List.of(replyCode(refusal(new Reply(554, "5.7.1", "Message refused: too many Authentication-Results fields under our name"),
+                    "data.forged_auth_results", forgedAuthResults.size() + " forged Authentication-Results fields")));
+        }
         StageOutcome d = policy().data(MessageFacts.parse(header, size, this::bodyOnly), List.copyOf(accepted), Client.Conduct.CLEAN);
         dataSignals = d.signals();
         note(d.stages());
@@ -254,19 +266,8 @@ final class MilterTransaction {
         List<MilterPacket> out = new ArrayList<>();
         String id = ctx.config().checks().authservId();
         String space = leadingSpace ? " " : "";
-        if (id != null && (actions & MilterPacket.CHGHDRS) != 0) {
-            // the highest index first: removing one never shifts the index of another still to remove
-            List<Integer> ours = new ArrayList<>();
-            int n = 0;
-            for (Header h : headers) {
-                if (h.name.equalsIgnoreCase("Authentication-Results")) {
-                    n++;
-                    if (AuthResultsHeaders.claims(h.value, id)) {
-                        ours.add(0, n);
-                    }
-                }
-            }
-            for (int index : ours) {
+        if ((actions & MilterPacket.CHGHDRS) != 0) {
+            for (int index : forgedAuthResults) {
                 out.add(MilterPacket.indexed(MilterPacket.CHGHEADER, index, "Authentication-Results", ""));
             }
         }
@@ -319,29 +320,8 @@ final class MilterTransaction {
         return policy;
     }
 
-    /** Rules that matched, watched (monitor) or failed, for the decision record; monitor hits also to the log. */
     private void note(List<StageResult> stages) {
-        for (StageResult r : stages) {
-            for (StageResult.Trace t : r.trace()) {
-                if (t.outcome().equals("matched") || t.outcome().equals("monitor") || t.outcome().equals("error")) {
-                    boolean fresh = record.rule(r.stage().keyword(), t.rule(), t.outcome(), t.detail());
-                    if (fresh && t.outcome().equals("monitor")) {
-                        MONITOR.info("[ref {}] monitor rule {} {}", record.ref, t.rule(), t.detail());
-                    }
-                }
-            }
-        }
-    }
-
-    /** A refusal of the client itself (connect or HELO stage) holds for the rest of its SMTP session. */
-    private void rememberClientRefusal(StageOutcome o) {
-        if (o.stages().isEmpty()) {
-            return;
-        }
-        StageResult decider = o.stages().get(o.stages().size() - 1);
-        if (decider.verdict().refused() && (decider.stage() == Stage.CONNECT || decider.stage() == Stage.HELO)) {
-            client.refuseSession(o.verdict());
-        }
+        DecisionNotes.rules(record, stages);
     }
 
     private Reply refuseRecipient(DecisionRecord.Recipient entry, Reply reply, String by, String why) {
@@ -391,17 +371,6 @@ final class MilterTransaction {
         record.sender = sender;
         record.queueId = queueId;
         record.via = "milter";
-        Map<String, Object> sig = new LinkedHashMap<>();
-        if (policy != null) {
-            sig.putAll(policy.early().toJson());
-        }
-        if (dataSignals != null) {
-            sig.putAll(dataSignals.toJson());
-        }
-        record.signals = sig;
-        long took = System.nanoTime() - startNanos;
-        record.latencyMs = took / 1_000_000;
-        ctx.metrics().transaction(record.verdict, java.time.Duration.ofNanos(took));
-        ctx.log().write(record);
+        DecisionNotes.write(ctx, record, policy, dataSignals, startNanos);
     }
 }

@@ -3,9 +3,6 @@ package net.portcullis.gateway.smtp;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import net.portcullis.policy.dns.DnsAnswer;
 import net.portcullis.rules.Verdict;
 
@@ -54,15 +51,6 @@ final class SessionState {
 
     /** The PTR answer, or a temporary failure when it has not come within the wait. */
     DnsAnswer reverse(Duration wait) {
-        try {
-            return reverse.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return DnsAnswer.tempfail("reverse lookup gave no answer within " + wait.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            return DnsAnswer.tempfail("reverse lookup failed: " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return DnsAnswer.tempfail("interrupted");
-        }
+        return DnsAnswer.await(reverse, wait);
     }
 }

@@ -5,9 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -24,11 +22,8 @@ import net.portcullis.policy.SignalMap;
 import net.portcullis.policy.StageOutcome;
 import net.portcullis.policy.dns.DnsAnswer;
 import net.portcullis.rules.Reply;
-import net.portcullis.rules.Stage;
 import net.portcullis.rules.StageResult;
 import net.portcullis.rules.Verdict;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.AuthenticationHandler;
 import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageHandler;
@@ -43,7 +38,6 @@ import org.subethamail.smtp.server.Session;
  * {@link DecisionRecord}, written when the transaction ends.
  */
 final class Transaction implements MessageHandler {
-    private static final Logger MONITOR = LoggerFactory.getLogger("portcullis.monitor");
     /** Parameters we consume ourselves: AUTH= names our client's identity, not ours downstream. */
     private static final Set<String> NOT_PASSED_ON = Set.of("AUTH");
 
@@ -211,12 +205,9 @@ final class Transaction implements MessageHandler {
      * a client refused for its HELO does not get through by sending another.
      */
     private void rememberClientRefusal(StageOutcome o) {
-        if (state == null || o.stages().isEmpty()) {
-            return;
-        }
-        StageResult decider = o.stages().get(o.stages().size() - 1);
-        if (decider.verdict().refused() && (decider.stage() == Stage.CONNECT || decider.stage() == Stage.HELO)) {
-            state.sessionRefusal = o.verdict();
+        Verdict v = DecisionNotes.clientRefusal(o);
+        if (state != null && v != null) {
+            state.sessionRefusal = v;
         }
     }
 
@@ -227,18 +218,8 @@ final class Transaction implements MessageHandler {
         return policy;
     }
 
-    /** Rules that matched, watched (monitor) or failed, for the decision record; monitor hits also to the log. */
     private void note(List<StageResult> stages) {
-        for (StageResult r : stages) {
-            for (StageResult.Trace t : r.trace()) {
-                if (t.outcome().equals("matched") || t.outcome().equals("monitor") || t.outcome().equals("error")) {
-                    boolean fresh = record.rule(r.stage().keyword(), t.rule(), t.outcome(), t.detail());
-                    if (fresh && t.outcome().equals("monitor")) {
-                        MONITOR.info("[ref {}] monitor rule {} {}", record.ref, t.rule(), t.detail());
-                    }
-                }
-            }
-        }
+        DecisionNotes.rules(record, stages);
     }
 
     /**
@@ -502,17 +483,6 @@ final class Transaction implements MessageHandler {
         record.tls = session.getSocket() instanceof SSLSocket s ? s.getSession().getProtocol() : null;
         record.authUser = c.authUser();
         record.sender = sender;
-        Map<String, Object> sig = new LinkedHashMap<>();
-        if (policy != null) {
-            sig.putAll(policy.early().toJson());
-        }
-        if (dataSignals != null) {
-            sig.putAll(dataSignals.toJson());
-        }
-        record.signals = sig;
-        long took = System.nanoTime() - startNanos;
-        record.latencyMs = took / 1_000_000;
-        ctx.metrics().transaction(record.verdict, java.time.Duration.ofNanos(took));
-        ctx.log().write(record);
+        DecisionNotes.write(ctx, record, policy, dataSignals, startNanos);
     }
 }

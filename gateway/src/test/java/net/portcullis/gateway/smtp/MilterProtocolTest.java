@@ -51,12 +51,17 @@ class MilterProtocolTest {
         return new MilterTestClient(gw.gateway.milterPort());
     }
 
-    /** Negotiated, connected as 127.0.0.1 (helo client.other.org), MAIL from a@other.org. */
+    /** Negotiated, connected as 127.0.0.1 (helo client.other.org), MAIL (with the queue id macro). */
     MilterTestClient inTransaction(String sender) throws Exception {
+        return session("127.0.0.1", "client.other.org", sender);
+    }
+
+    /** Negotiated as Postfix, a client connected from {@code ip}, its HELO and MAIL each answered 'continue'. */
+    MilterTestClient session(String ip, String helo, String sender) throws Exception {
         MilterTestClient m = mta();
         m.negotiate();
-        MilterTestClient.assertCode(m.connect("client.other.org", "127.0.0.1"), 'c');
-        MilterTestClient.assertCode(m.command('H', "client.other.org"), 'c');
+        MilterTestClient.assertCode(m.connect("unknown", ip), 'c');
+        MilterTestClient.assertCode(m.command('H', helo), 'c');
         m.macros('M', "i", "4XyZ1AbC", "{auth_type}", "");
         MilterTestClient.assertCode(m.command('M', "<" + sender + ">", "SIZE=100"), 'c');
         return m;
@@ -122,11 +127,7 @@ class MilterProtocolTest {
 
     @Test
     void aTrustedClientMayRelay() throws Exception {
-        try (MilterTestClient m = mta()) {
-            m.negotiate();
-            m.connect("trusted", "127.0.0.2");
-            m.command('H', "trusted.example.net");
-            m.command('M', "<a@example.net>");
+        try (MilterTestClient m = session("127.0.0.2", "trusted.example.net", "a@example.net")) {
             MilterTestClient.assertCode(m.command('R', "<someone@elsewhere.test>"), 'c');
         }
     }
@@ -150,6 +151,17 @@ class MilterProtocolTest {
         String line = gw.awaitDecisions(1).get(0);
         assertThat(line).contains("\"verdict\":\"accepted\"", "\"queue_id\":\"4XyZ1AbC\"", "\"message_id\":\"<1@other.org>\"");
         assertThat(gw.downstream().getMessages()).as("the MTA delivers, not us").isEmpty();
+    }
+
+    @Test
+    void aMessageWithMoreForgedAuthenticationResultsThanWeRemoveIsRefusedNotPassedWithSomeLeft() throws Exception {
+        try (MilterTestClient m = inTransaction("a@other.org")) {
+            m.command('R', "<user@example.net>");
+            String forged = "Authentication-Results: mx.example.net; dkim=pass\r\n".repeat(1001);
+            List<MilterPacket> out = m.message(forged + "From: a@other.org\r\n", "x\r\n");
+            assertThat(out).hasSize(1);
+            assertThat(MilterTestClient.text(out.get(0))).startsWith("554 5.7.1 Message refused: too many Authentication-Results fields");
+        }
     }
 
     @Test
@@ -196,11 +208,7 @@ class MilterProtocolTest {
         gw.gateway.listStore().put(new net.portcullis.policy.store.ListEntry(0, net.portcullis.policy.store.ListEntry.Color.BLACK,
                 net.portcullis.policy.store.ListEntry.Kind.IP, "127.0.0.7", "spam reports", "admin", java.time.Instant.now(), null));
         gw.gateway.lists().load();
-        try (MilterTestClient m = mta()) {
-            m.negotiate();
-            m.connect("unknown", "127.0.0.7");
-            m.command('H', "bot.example");
-            m.command('M', "<a@other.org>");
+        try (MilterTestClient m = session("127.0.0.7", "bot.example", "a@other.org")) {
             MilterPacket r = m.command('R', "<user@example.net>");
             assertThat(MilterTestClient.text(r)).startsWith("554 5.7.1 Client host 127.0.0.7 is blacklisted here: spam reports (admin) [ref ");
             m.send('A', new byte[0]);
@@ -212,11 +220,7 @@ class MilterProtocolTest {
 
     @Test
     void sessionsFollowOneAnotherOnOneConnectionAndALocalSubmissionIsNotJudged() throws Exception {
-        try (MilterTestClient m = mta()) {
-            m.negotiate();
-            m.connect("unknown", "127.0.0.9");
-            m.command('H', "x.example");
-            m.command('M', "<a@other.org>");
+        try (MilterTestClient m = session("127.0.0.9", "x.example", "a@other.org")) {
             MilterTestClient.assertCode(m.command('R', "<v@elsewhere.test>"), 'y');
             m.send('K', new byte[0]); // QUIT_NC: the next client on this connection
             m.send('C', MilterTestClient.connectData("localhost", 'L', 0, "/var/run/sock"));
@@ -234,11 +238,7 @@ class MilterProtocolTest {
 
     @Test
     void anIpv6ClientInSendmailsFormIsRead() throws Exception {
-        try (MilterTestClient m = mta()) {
-            m.negotiate();
-            MilterTestClient.assertCode(m.connect("unknown", "IPv6:2001:db8::25"), 'c');
-            m.command('H', "x.example");
-            m.command('M', "<a@other.org>");
+        try (MilterTestClient m = session("IPv6:2001:db8::25", "x.example", "a@other.org")) {
             MilterTestClient.assertCode(m.command('R', "<v@elsewhere.test>"), 'y');
         }
         assertThat(gw.awaitDecisions(1).get(0)).contains("\"client\":\"2001:db8:0:0:0:0:0:25\"");

@@ -26,6 +26,20 @@ public record DnsAnswer(Status status, List<String> values, String detail) {
         return new DnsAnswer(Status.TEMPFAIL, List.of(), detail);
     }
 
+    /** The answer of a look-up under way, or a temporary failure when it has not come within {@code wait}. */
+    public static DnsAnswer await(java.util.concurrent.CompletableFuture<DnsAnswer> lookup, java.time.Duration wait) {
+        try {
+            return lookup.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            return tempfail("reverse lookup gave no answer within " + wait.toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return tempfail("reverse lookup failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return tempfail("interrupted");
+        }
+    }
+
     public boolean found() {
         return status == Status.NOERROR && !values.isEmpty();
     }
