@@ -108,6 +108,8 @@ public final class DecisionRecord {
     public String queueId;
     /** "milter" when the MTA asked over milter; null for the in-line proxy. */
     public String via;
+    /** Which MTA asked (milter): its host name (macro j), daemon ({daemon_name}) and the address the client reached ({if_addr}). */
+    public Map<String, String> mta = Map.of();
 
     public DecisionRecord(String ref) {
         this.ref = ref;
@@ -201,6 +203,9 @@ public final class DecisionRecord {
         if (via != null) {
             rec.put("via", via);
             rec.put("queue_id", queueId == null ? null : cut(queueId));
+            Map<String, String> m = new LinkedHashMap<>();
+            mta.forEach((k, v) -> m.put(k, v == null ? null : cut(v)));
+            rec.put("mta", m);
         }
         return rec;
     }
@@ -238,6 +243,9 @@ public final class DecisionRecord {
         r.downstreamTls = text(m, "downstream_tls");
         r.via = text(m, "via");
         r.queueId = text(m, "queue_id");
+        Map<String, String> mta = new LinkedHashMap<>();
+        map(m.get("mta"), "mta").forEach((k, v) -> mta.put(k, v == null ? null : v.toString()));
+        r.mta = mta;
         r.signals = map(m.get("signals"), "signals");
         for (Object o : list(m.get("recipients"), "recipients")) {
             Map<String, Object> rc = map(o, "recipient");

@@ -39,13 +39,16 @@ final class LogCommand extends CommandGroup {
         String verdict;
         @Option(names = "--rule", description = "the check or rule that decided (decided_by)")
         String rule;
+        @Option(names = "--queue-id", description = "the MTA's queue id (milter mode), as its log names the message")
+        String queueId;
         @Option(names = "--limit", defaultValue = "50", description = "at most this many (default: ${DEFAULT-VALUE})")
         int limit;
         @Option(names = "--json", description = "JSON: the decision lines as an array")
         boolean json;
 
         DecisionStore.Filter filter() {
-            return net.portcullis.gateway.log.DecisionFilters.of("--", since, until, client, sender, rcpt, verdict, rule, limit);
+            return net.portcullis.gateway.log.DecisionFilters.of("--", since, until, client, sender, rcpt, verdict, rule, limit)
+                    .withQueueId(queueId);
         }
     }
 

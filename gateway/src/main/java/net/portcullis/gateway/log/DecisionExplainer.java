@@ -28,7 +28,11 @@ public final class DecisionExplainer {
         b.append("  sender    ").append(r.sender == null || r.sender.isEmpty() ? "<> (a bounce)" : r.sender).append('\n');
         boolean milter = "milter".equals(r.via);
         if (milter) {
-            b.append("  via       milter, the MTA's queue id ").append(r.queueId == null ? "(none yet)" : r.queueId).append('\n');
+            b.append("  via       milter, the MTA's queue id ").append(r.queueId == null ? "(none yet)" : r.queueId);
+            if (!r.mta.isEmpty()) {
+                b.append(" (").append(String.join(", ", r.mta.values().stream().filter(java.util.Objects::nonNull).toList())).append(')');
+            }
+            b.append('\n');
         }
         for (DecisionRecord.Recipient rc : r.recipients()) {
             b.append("  recipient ").append(rc.address()).append(": ").append(rc.outcome());

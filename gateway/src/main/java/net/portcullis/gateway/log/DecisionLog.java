@@ -74,7 +74,8 @@ public final class DecisionLog {
             at = java.time.Instant.now();
         }
         return new net.portcullis.policy.store.DecisionStore.Row(String.valueOf(r.get("ref")), at, String.valueOf(r.get("event")),
-                str(r.get("client")), str(r.get("sender")), str(r.get("verdict")), str(r.get("decided_by")), rcpts, line);
+                str(r.get("client")), str(r.get("sender")), str(r.get("verdict")), str(r.get("decided_by")), rcpts, line,
+                str(r.get("queue_id")));
     }
 
     private static String str(Object o) {

@@ -20,6 +20,7 @@ final class MilterClient {
     private String authUser;
     private Verdict sessionRefusal;
     private DnsAnswer ptr;
+    private java.util.Map<String, String> mta = java.util.Map.of();
 
     MilterClient(InetAddress address, CompletableFuture<DnsAnswer> reverse) {
         this.address = address;
@@ -28,6 +29,25 @@ final class MilterClient {
 
     InetAddress address() {
         return address;
+    }
+
+    /** Which MTA asked, from its connect macros, for the decision record (absent values left out). */
+    void mta(String host, String daemon, String iface) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        if (host != null) {
+            m.put("host", host);
+        }
+        if (daemon != null) {
+            m.put("daemon", daemon);
+        }
+        if (iface != null) {
+            m.put("interface", iface);
+        }
+        this.mta = java.util.Collections.unmodifiableMap(m);
+    }
+
+    java.util.Map<String, String> mta() {
+        return mta;
     }
 
     String helo() {

@@ -266,6 +266,8 @@ final class MilterConnection implements Runnable {
         accepted = false;
         CompletableFuture<DnsAnswer> reverse = server.reverse(address);
         client = new MilterClient(address, reverse);
+        // Sendmail names the address the client reached {if_addr}, Postfix {daemon_addr}
+        client.mta(macro("j"), macro("daemon_name"), macro("if_addr") != null ? macro("if_addr") : macro("daemon_addr"));
         ctx.rates().connection(address);
         reply(MilterPacket.CONTINUE);
     }

@@ -371,6 +371,7 @@ final class MilterTransaction {
         record.sender = sender;
         record.queueId = queueId;
         record.via = "milter";
+        record.mta = client.mta();
         DecisionNotes.write(ctx, record, policy, dataSignals, startNanos);
     }
 }

@@ -37,7 +37,7 @@ final class DecisionPages {
         DecisionStore.Filter filter;
         try {
             filter = DecisionFilters.of("", req.q("since"), req.q("until"), req.q("client"), req.q("sender"), req.q("rcpt"),
-                    req.q("verdict"), req.q("rule"), PAGE + 1);
+                    req.q("verdict"), req.q("rule"), PAGE + 1).withQueueId(req.q("queue_id"));
         } catch (IllegalArgumentException e) {
             return page(req, 400, List.of(), false, Html.notice("error", e.getMessage()));
         }

@@ -266,6 +266,10 @@ class MilterPostfixTest {
                 break;
             }
         }
+        assertThat(DecisionStoreEndToEndTest.cli("log", "query", "--queue-id", queueId, "--json", "--config", conf.toString()).out())
+                .as("the MTA's log line leads to the decision").contains("\"ref\":\"" + ref + "\"").contains("\"held\"");
+        assertThat(DecisionStoreEndToEndTest.cli("log", "query", "--queue-id", "NOSUCHID", "--json", "--config", conf.toString()).out().strip())
+                .isEqualTo("[]");
         assertThat(shown.out()).contains("via       milter, the MTA's queue id " + queueId,
                 "what now  held in the MTA's hold queue by rule hold-for-review: release it there (Postfix: postsuper -H " + queueId + ")");
         long end = System.currentTimeMillis() + 10_000;
@@ -309,7 +313,8 @@ class MilterPostfixTest {
             assertThat(ar).contains("dmarc=pass header.from=football.example.com");
             assertThat(m).doesNotContain("dkim=pass header.d=bankco.com").contains("Authentication-Results: other.example; spf=pass");
         }
-        assertThat(milterDecision("joe@football.example.com")).contains("\"verdict\":\"accepted\"", "\"dkim.result\":\"pass\"")
+        assertThat(milterDecision("joe@football.example.com")).contains("\"verdict\":\"accepted\"", "\"dkim.result\":\"pass\"",
+                        "\"mta\":{\"host\":\"internal.example.net\",\"daemon\":\"internal.example.net\",\"interface\":\"127.0.0.1\"}")
                 .containsPattern("\"queue_id\":\"[0-9A-Za-z]+\"");
     }
 }

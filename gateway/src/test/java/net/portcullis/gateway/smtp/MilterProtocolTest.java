@@ -107,7 +107,15 @@ class MilterProtocolTest {
             MilterTestClient.assertCode(m.command('H', "client.other.org"), 'c');
             MilterTestClient.assertCode(m.command('M', "<a@other.org>"), 'c');
             MilterTestClient.assertCode(m.command('R', "<user@example.net>"), 'c');
+            // nor could it skip DATA or unknown commands: each is answered
+            MilterTestClient.assertCode(m.command('U', "XYZZY"), 'c');
+            MilterTestClient.assertCode(m.command('T'), 'c');
             MilterTestClient.assertCode(m.command('L', "From", "a@other.org"), 'c');
+            MilterTestClient.assertCode(m.command('N'), 'c');
+            m.send('B', "hi\r\n".getBytes(StandardCharsets.US_ASCII));
+            MilterTestClient.assertCode(m.read(), 'c');
+            m.send('E', new byte[0]);
+            assertThat(m.answer()).extracting(MilterPacket::code).containsExactly('i', 'c');
         }
     }
 
@@ -248,6 +256,7 @@ class MilterProtocolTest {
     void theMacrosOfLaterStagesWinAndAuthenticationComesFromTheMta() throws Exception {
         try (MilterTestClient m = mta()) {
             m.negotiate();
+            m.macros('C', "j", "mx1.example.net", "{daemon_name}", "smtpd", "{if_addr}", "192.0.2.25");
             m.connect("unknown", "127.0.0.9");
             m.macros('H', "{tls_version}", "TLSv1.3", "{cipher}", "TLS_AES_256_GCM_SHA384");
             m.command('H', "x.example");
@@ -257,7 +266,8 @@ class MilterProtocolTest {
             m.macros('E', "i", "QID2");
             assertThat(m.message("From: alice@example.net\r\n", "hi\r\n").get(0).code()).isEqualTo('i');
         }
-        assertThat(gw.awaitDecisions(1).get(0)).contains("\"auth_user\":\"alice\"", "\"tls\":\"TLSv1.3\"", "\"queue_id\":\"QID2\"");
+        assertThat(gw.awaitDecisions(1).get(0)).contains("\"auth_user\":\"alice\"", "\"tls\":\"TLSv1.3\"", "\"queue_id\":\"QID2\"",
+                "\"mta\":{\"host\":\"mx1.example.net\",\"daemon\":\"smtpd\",\"interface\":\"192.0.2.25\"}");
     }
 
     @Test

@@ -19,13 +19,28 @@ import java.util.Map;
 public final class DecisionStore {
     /** One decision to store: the indexed fields and the whole line. */
     public record Row(String ref, Instant at, String event, String client, String sender, String verdict, String decidedBy,
-                      List<String> recipients, String json) { }
+                      List<String> recipients, String json, String queueId) {
+        /** A decision of the in-line proxy: no MTA queue id. */
+        public Row(String ref, Instant at, String event, String client, String sender, String verdict, String decidedBy,
+                   List<String> recipients, String json) {
+            this(ref, at, event, client, sender, verdict, decidedBy, recipients, json, null);
+        }
+    }
 
     /** A search: null fields match everything; times are inclusive-exclusive. */
     public record Filter(Instant since, Instant until, String client, String sender, String recipient, String verdict,
-                         String rule, int limit) {
+                         String rule, int limit, String queueId) {
+        public Filter(Instant since, Instant until, String client, String sender, String recipient, String verdict, String rule, int limit) {
+            this(since, until, client, sender, recipient, verdict, rule, limit, null);
+        }
+
         public static Filter all(int limit) {
             return new Filter(null, null, null, null, null, null, null, limit);
+        }
+
+        /** The same search for the decision of one MTA queue id (milter); null or blank: any. */
+        public Filter withQueueId(String id) {
+            return new Filter(since, until, client, sender, recipient, verdict, rule, limit, id == null || id.isBlank() ? null : id.strip());
         }
     }
 
@@ -43,7 +58,7 @@ public final class DecisionStore {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             try (PreparedStatement d = c.prepareStatement("INSERT INTO decision (ref, at, event, client, sender, verdict, decided_by, "
-                    + "record) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+                    + "record, queue_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
                  PreparedStatement r = c.prepareStatement("INSERT INTO decision_rcpt (decision_id, address) VALUES (?, ?)")) {
                 for (Row row : rows) {
                     d.setString(1, row.ref());
@@ -54,6 +69,7 @@ public final class DecisionStore {
                     d.setString(6, row.verdict());
                     d.setString(7, row.decidedBy());
                     d.setString(8, row.json());
+                    d.setString(9, row.queueId());
                     d.executeUpdate();
                     long id;
                     try (ResultSet k = d.getGeneratedKeys()) {
@@ -282,6 +298,10 @@ public final class DecisionStore {
         } else if (f.sender() != null) {
             sql.append(" AND d.sender = ?");
             args.add(lower(f.sender()));
+        }
+        if (f.queueId() != null) {
+            sql.append(" AND d.queue_id = ?");
+            args.add(f.queueId());
         }
         if (f.verdict() != null) {
             sql.append(" AND d.verdict = ?");
