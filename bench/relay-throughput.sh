@@ -9,6 +9,8 @@
 #   WARMUP=N (default 10000): messages sent through the gateway before measuring
 #   PEER=postfix: first the same rounds through a throwaway Postfix relaying to the same sink (its own
 #              configuration, queue and port in a temp dir; needs root): the three rows direct / Postfix / Portcullis
+#   PEER=milter: as PEER=postfix, then the same Postfix with the gateway as its milter (smtpd_milters, the
+#              gateway's milter.listen on 127.0.0.1:11332): what milter mode costs a Postfix, beside the proxy
 #
 # Starts NSD on a loopback port (so every DNS look-up stays on this machine), starts the
 # gateway on 127.0.0.1:2525 with its downstream at 127.0.0.1:2526, and runs
@@ -41,7 +43,9 @@ export PATH="$PATH:/usr/sbin"
 command -v nsd >/dev/null || { echo "nsd not found: apt-get install nsd" >&2; exit 2; }
 
 work=$(mktemp -d); pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+  if [ -n "${KEEP_LOGS:-}" ]; then cp -r "$work/logs" "$KEEP_LOGS" 2>/dev/null || true; fi   # KEEP_LOGS=DIR: the decision log, for a look at latency_ms
+  rm -rf "$work"; }
 trap cleanup EXIT
 
 dns_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -103,6 +107,7 @@ var_dir: $work/var
 log: {store: $store}
 $abuse
 YAML
+[ "${PEER:-}" = milter ] && echo 'milter: {listen: "inet:127.0.0.1:11332"}' >> "$work/gateway.yaml"
 PORTCULLIS_JAVA_OPTS="-Dportcullis.logs=$work/logs ${PORTCULLIS_JAVA_OPTS:-}" \
   "$home/bin/portcullis" serve --config "$work/gateway.yaml" > "$work/gateway.log" 2>&1 & pids+=($!)
 for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; sleep 0.1; done
@@ -119,8 +124,10 @@ if [ "${WARMUP:-10000}" -gt 0 ]; then
   sleep 1
 fi
 echo "# gateway: downstream reuse=$reuse, decision store=$store, rate limits=${abuse:+off}${abuse:-on}, $(grep -o 'session threads: .*' "$work/gateway.log" || true)"
-if [ "${PEER:-}" = postfix ]; then
-  pf="$work/postfix"; mkdir -p "$pf/etc" "$pf/data" "$pf/queue"; chown postfix "$pf/data"
+# A throwaway Postfix relay to the same sink: NAME PORT [main.cf lines]
+postfix_peer() {
+  local pf="$work/$1" port=$2 extra=${3:-}
+  mkdir -p "$pf/etc" "$pf/data" "$pf/queue"; chown postfix "$pf/data"
   chmod 755 "$work" # Postfix's daemons run as the postfix user: they must reach the queue
   cat > "$pf/etc/main.cf" <<CF
 compatibility_level = 3.6
@@ -138,10 +145,12 @@ relayhost = [127.0.0.1]:2526
 maillog_file = $pf/maillog
 maillog_file_prefixes = $pf
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+smtpd_peername_lookup = no
 alias_maps =
 alias_database =
+$extra
 CF
-  { echo "127.0.0.1:2527 inet n - n - - smtpd"
+  { echo "127.0.0.1:$port inet n - n - - smtpd"
     for svc in "pickup unix n - n 60 1 pickup" "cleanup unix n - n - 0 cleanup" "qmgr unix n - n 300 1 qmgr" \
                "rewrite unix - - n - - trivial-rewrite" "bounce unix - - n - 0 bounce" "defer unix - - n - 0 bounce" \
                "trace unix - - n - 0 bounce" "verify unix - - n - 1 verify" "flush unix n - n 1000? 0 flush" \
@@ -151,10 +160,24 @@ CF
                "postlog unix-dgram n - n - 1 postlogd"; do echo "$svc"; done; } > "$pf/etc/master.cf"
   /usr/sbin/postfix -c "$pf/etc" start >/dev/null 2>&1 \
     || { echo "postfix did not start (root needed): $(cat "$pf/maillog" 2>/dev/null | tail -3)" >&2; exit 2; }
-  trap '/usr/sbin/postfix -c "$pf/etc" stop >/dev/null 2>&1 || true; cleanup' EXIT
-  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/2527) 2>/dev/null && break; sleep 0.1; done
+  stops+=("$pf/etc")
+  for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+}
+stops=()
+trap 'for s in "${stops[@]}"; do /usr/sbin/postfix -c "$s" stop >/dev/null 2>&1 || true; done; cleanup' EXIT
+if [ "${PEER:-}" = postfix ] || [ "${PEER:-}" = milter ]; then
+  postfix_peer postfix 2527
   echo "# peer: Postfix $(/usr/sbin/postconf -d -h mail_version 2>/dev/null) as a relay (through its queue) on 127.0.0.1:2527"
   "$harness" "$@" 127.0.0.1:2527 | sed 's/relay /postfix /; s/relay_median/postfix_median/'
+fi
+if [ "${PEER:-}" = milter ]; then
+  postfix_peer postfix-milter 2528 "smtpd_milters = inet:127.0.0.1:11332
+milter_default_action = tempfail"
+  echo "# the same Postfix with Portcullis as its milter (every check, as through the proxy) on 127.0.0.1:2528"
+  "$harness" "$@" 127.0.0.1:2528 | sed 's/relay /milter /; s/relay_median/milter_median/'
+  echo "# milter decisions: $(cat "$work"/logs/decisions*.jsonl 2>/dev/null | grep -c '"via":"milter"' || true)"
+fi
+if [ -n "${PEER:-}" ]; then
   echo "# Portcullis:"
 fi
 if [ -n "$latency" ]; then

@@ -110,6 +110,7 @@ public final class MilterServer implements AutoCloseable {
                 continue;
             }
             connections.increment();
+            noDelay(ch);
             MilterConnection c = new MilterConnection(this, ch, cfg.maxPacket());
             open.add(c);
             try {
@@ -118,6 +119,20 @@ public final class MilterServer implements AutoCloseable {
                 closed(c);
                 close(ch);
             }
+        }
+    }
+
+    /**
+     * Each reply goes at once: the MTA waits for it before its next command, and Nagle's algorithm
+     * would hold a small reply back until the MTA's delayed acknowledgement of the last one.
+     */
+    private static void noDelay(SocketChannel ch) {
+        try {
+            if (ch.supportedOptions().contains(java.net.StandardSocketOptions.TCP_NODELAY)) {
+                ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+            }
+        } catch (IOException e) {
+            LOG.debug("milter: TCP_NODELAY not set: {}", e.getMessage());
         }
     }
 
