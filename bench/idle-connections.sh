@@ -3,6 +3,10 @@
 # prints the heap in use after a full GC (jcmd) and how fast a new client still gets its banner.
 #   bench/idle-connections.sh [N]        e.g. bench/idle-connections.sh 10000
 #   HEAP=256m bench/idle-connections.sh 1000
+#   LOAD=S bench/idle-connections.sh 10000   with normal mail as well: S sessions of smtp-source into
+#              smtp-sink through the gateway (5 KB messages, every check on, DNS from NSD on loopback),
+#              LOAD_MESSAGES (default 10000) alone first, then the same while the idle sessions are held;
+#              the heap and a new client's banner time are taken while that load runs
 set -euo pipefail
 home=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 n=${1:-1000}
@@ -16,19 +20,44 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 dport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+load=${LOAD:-0}
+messages=${LOAD_MESSAGES:-10000}
+dns="dns: {servers: [\"127.0.0.1:$dport\"], timeout: 200ms}"   # idle sessions only: no mail, no DNS needed
+if [ "$load" -gt 0 ]; then
+  export PATH="$PATH:/usr/sbin"
+  . "$home/bench/nsd-zone.sh"
+  start_nsd
+  dns="dns: {servers: [\"127.0.0.1:$dns_port\"], timeout: 2s}"
+  smtp-sink -u "$(id -un)" "127.0.0.1:$dport" 1000 >/dev/null 2>&1 & pids+=($!)
+fi
 cat > "$work/gateway.yaml" <<YAML
 listen: 127.0.0.1:$port
 hostname: mx.example.net
 downstream: 127.0.0.1:$dport
 domains: [example.net]
+# the idle sessions and the load come from 127.0.0.1, trusted: smtp-source's short HELO name is then
+# not refused (every check still runs)
+trusted_networks: [127.0.0.1/32]
 limits: {connections: $((n + 100)), connections_per_client: $((n + 100)), connections_per_network: $((n + 100))}
 admin: {listen: "off"}
-dns: {servers: ["127.0.0.1:$dport"], timeout: 200ms}
+$dns
 var_dir: $work/var
 YAML
 PORTCULLIS_JAVA_OPTS="-Xmx$heap -Dportcullis.logs=$work/logs" "$home/bin/portcullis" serve --config "$work/gateway.yaml" \
-  > "$work/gateway.log" 2>&1 & pids+=($!)
+  > "$work/gateway.log" 2>&1 & pids+=($!); gw=$!
 for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+# M messages of normal mail in $load sessions; prints messages a second
+load_run() {
+  local t0 t1
+  t0=$(date +%s%N)
+  smtp-source -s "$load" -m "$1" -l 5120 -f sender@other.org -t user@example.net "127.0.0.1:$port" >/dev/null 2>&1 || true
+  t1=$(date +%s%N)
+  python3 -c "print(f'{$1 / (($t1 - $t0) / 1e9):.0f}')"
+}
+if [ "$load" -gt 0 ]; then
+  load_run 5000 >/dev/null                    # the JIT's warm-up
+  alone=$(load_run "$messages")
+fi
 python3 - "$port" "$n" "$work/ready" <<'PY' & pids+=($!)
 import socket, sys, time
 port, n, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -44,7 +73,10 @@ time.sleep(120)
 PY
 for _ in $(seq 600); do [ -f "$work/ready" ] && break; sleep 0.1; done
 [ -f "$work/ready" ] || { echo "could not open $n sessions"; tail "$work/gateway.log"; exit 1; } >&2
-gw=${pids[0]}
+if [ "$load" -gt 0 ]; then
+  ( load_run "$messages" > "$work/load.rate" ) & lpid=$!
+  sleep 2                                     # what follows is measured while the load runs
+fi
 jcmd="$(dirname "$(readlink -f /proc/$gw/exe)")/jcmd"
 "$jcmd" "$gw" GC.run >/dev/null
 sleep 1
@@ -64,3 +96,7 @@ PY
 )
 echo "idle_sessions=$(cat "$work/ready") heap_max=$heap heap_used_after_gc=$((used_kb / 1024))M java=$(readlink -f /proc/$gw/exe)"
 echo "a new client: $greeting"
+if [ "$load" -gt 0 ]; then
+  wait "$lpid"
+  echo "load: $load sessions, 5 KB messages: alone $alone msg/s, beside the $n idle sessions $(cat "$work/load.rate") msg/s"
+fi

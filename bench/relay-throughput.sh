@@ -40,7 +40,6 @@ while [ "${1:-}" = "--no-reuse" ] || [ "${1:-}" = "--no-store" ] || [ "${1:-}" =
   shift
 done
 export PATH="$PATH:/usr/sbin"
-command -v nsd >/dev/null || { echo "nsd not found: apt-get install nsd" >&2; exit 2; }
 
 work=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
@@ -48,48 +47,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
   rm -rf "$work"; }
 trap cleanup EXIT
 
-dns_port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# NSD serves the benchmark's names authoritatively (negative answers carry an SOA, so they are
-# cached as from a real resolver): smtp-source's sender domain other.org with an SPF record,
-# and the PTR of 127.0.0.1, forward-confirmed. Nothing is forwarded anywhere.
-cat > "$work/other.org.zone" <<ZONE
-\$ORIGIN other.org.
-\$TTL 300
-@    IN SOA ns.other.org. hostmaster.other.org. 1 3600 600 86400 300
-@    IN NS  ns
-ns   IN A   127.0.0.1
-mail IN A   127.0.0.1
-@    IN TXT "v=spf1 ip4:127.0.0.0/8 -all"
-ZONE
-cat > "$work/127.zone" <<ZONE
-\$ORIGIN 0.0.127.in-addr.arpa.
-\$TTL 300
-@ IN SOA ns.other.org. hostmaster.other.org. 1 3600 600 86400 300
-@ IN NS  ns.other.org.
-1 IN PTR mail.other.org.
-ZONE
-cat > "$work/nsd.conf" <<CONF
-server:
-  ip-address: 127.0.0.1@$dns_port
-  port: $dns_port
-  username: ""
-  chroot: ""
-  database: ""
-  zonelistfile: "$work/zone.list"
-  xfrdfile: "$work/xfrd.state"
-  pidfile: "$work/nsd.pid"
-  logfile: "$work/nsd.log"
-  server-count: 1
-remote-control:
-  control-enable: no
-zone:
-  name: other.org
-  zonefile: "$work/other.org.zone"
-zone:
-  name: 0.0.127.in-addr.arpa
-  zonefile: "$work/127.zone"
-CONF
-nsd -d -c "$work/nsd.conf" > "$work/nsd.out" 2>&1 & pids+=($!)
+. "$home/bench/nsd-zone.sh"
+start_nsd
 
 cat > "$work/gateway.yaml" <<YAML
 listen: 127.0.0.1:2525
