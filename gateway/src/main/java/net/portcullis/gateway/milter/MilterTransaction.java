@@ -75,10 +75,6 @@ final class MilterTransaction {
         ctx.inflight().enter();
     }
 
-    String ref() {
-        return record.ref;
-    }
-
     /** The MAIL stage: what the proxy checks of the sender itself; null to go on, else the refusal. */
     Reply mail() {
         if (ctx.gate().draining()) {
@@ -113,8 +109,9 @@ final class MilterTransaction {
             return refuseRecipient(entry, new Reply(452, "4.5.3", "Too many recipients"), "limits.recipients",
                     "more than " + max + " recipients");
         }
-        if (reports.isFor(path) || reportMode) {
-            if (reportMode != reports.isFor(path) || (!reportMode && !accepted.isEmpty())) {
+        boolean forReports = reports.isFor(path);
+        if (forReports || reportMode) {
+            if (!forReports || (!reportMode && !accepted.isEmpty())) {
                 return refuseRecipient(entry, new Reply(452, "4.5.3", "Send spam reports in a transaction of their own"),
                         "reports", "report address mixed with other recipients");
             }

@@ -186,6 +186,28 @@ class MilterProtocolTest {
     }
 
     @Test
+    void aSpamReportIsTakenInAndDiscardedSoTheMtaNeitherDeliversNorBouncesIt() throws Exception {
+        gw.close();
+        gw = GatewayHarness.withWiser(var, "milter: {listen: \"127.0.0.1:0\"}\nreports: {address: spam-reports@example.net, reporters: 1}\n");
+        String original = "Received: from spam.example ([203.0.113.9]) by mx.example.net (Portcullis) with ESMTP id X;"
+                + " Tue, 24 Nov 2026 10:00:00 +0000\r\nFrom: deals@spam.example\r\nMessage-ID: <r1@spam.example>\r\n\r\nbuy\r\n";
+        try (MilterTestClient m = inTransaction("alice@example.net")) {
+            MilterTestClient.assertCode(m.command('R', "<spam-reports@example.net>"), 'c');
+            assertThat(MilterTestClient.text(m.command('R', "<user@example.net>"))).contains("Send spam reports in a transaction of their own");
+            List<MilterPacket> out = m.message("From: alice@example.net\r\nTo: spam-reports@example.net\r\nSubject: spam\r\n"
+                    + "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n",
+                    "--b\r\nContent-Type: message/rfc822\r\n\r\n" + original + "\r\n--b--\r\n");
+            assertThat(out).extracting(MilterPacket::code).containsExactly('d');
+            m.command('M', "<alice@example.net>");
+            m.command('R', "<spam-reports@example.net>");
+            out = m.message("From: alice@example.net\r\nSubject: no attachment\r\n", "just text\r\n");
+            assertThat(MilterTestClient.text(out.get(0))).startsWith("550 5.6.0 Report refused: no reported message attached");
+        }
+        assertThat(gw.gateway.listStore().all()).extracting(net.portcullis.policy.store.ListEntry::value).containsExactly("203.0.113.9");
+        assertThat(gw.awaitDecisions(2).get(0)).contains("\"decided_by\":\"reports\"", "\"verdict\":\"accepted\"");
+    }
+
+    @Test
     void aHoldRuleQuarantinesInTheMta() throws Exception {
         try (MilterTestClient m = inTransaction("a@held.example")) {
             m.command('R', "<user@example.net>");
