@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class MilterTransaction {
     private static final Logger LOG = LoggerFactory.getLogger(MilterTransaction.class);
-    /** The header block kept for the checks, as the proxy's DataReader keeps it. */
-    static final int HEADER_LIMIT = 256 * 1024;
+    /** The header block kept for the checks, as the proxy's DataReader keeps it; a larger one is refused, as there. */
+    static final int HEADER_LIMIT = net.portcullis.gateway.smtp.HeaderLimit.BYTES;
     /** Forged Authentication-Results removed at most: a message with more is refused rather than passed with some left. */
     static final int MAX_FORGED = 1000;
 
@@ -60,6 +60,7 @@ final class MilterTransaction {
     private final ByteArrayOutputStream headerBlock = new ByteArrayOutputStream();
     private Spool body;
     private long size;
+    private long headerBytes;
     private boolean headerEnded;
     private PolicyTransaction policy;
     private SignalMap dataSignals;
@@ -128,10 +129,7 @@ final class MilterTransaction {
             return refuseRecipient(entry, new Reply(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter"),
                     "rcpt.syntax", "UTF-8 recipient without SMTPUTF8");
         }
-        StageOutcome o = policy().recipient(path);
-        entry.signals(o.signals().toJson());
-        note(o.stages());
-        ctx.tarpit().delay(o.score());
+        StageOutcome o = DecisionNotes.recipient(ctx, policy(), record, entry, path);
         Verdict v = o.verdict();
         if (v.refused()) {
             Verdict ofClient = DecisionNotes.clientRefusal(o);
@@ -142,11 +140,7 @@ final class MilterTransaction {
         }
         entry.accepted(v.decidedBy());
         accepted.add(path);
-        for (StageResult.Tag t : o.tags()) {
-            if (!tags.contains(t)) {
-                tags.add(t);
-            }
-        }
+        DecisionNotes.addTags(tags, o.tags());
         return null;
     }
 
@@ -170,6 +164,7 @@ final class MilterTransaction {
         String v = value.replace("\r\n", "\n").replace("\n", "\r\n");
         byte[] line = (name + (leadingSpaceKept ? ":" : ": ") + v + "\r\n").getBytes(StandardCharsets.UTF_8);
         size += line.length;
+        headerBytes += line.length;
         if (headerBlock.size() + line.length <= HEADER_LIMIT) {
             headerBlock.writeBytes(line);
         }
@@ -213,6 +208,10 @@ final class MilterTransaction {
             return List.of(replyCode(refusal(new Reply(552, "5.3.4", "Message size exceeds fixed limit of " + max + " bytes"),
                     "limits.message_size", size + " bytes")));
         }
+        if (headerBytes >= HEADER_LIMIT) {
+            return List.of(replyCode(refusal(net.portcullis.gateway.smtp.HeaderLimit.TOO_LARGE, "limits.header_size",
+                    "header of " + headerBytes + " bytes")));
+        }
         if (reportMode) {
             return List.of(report(header));
         }
@@ -228,11 +227,7 @@ final class MilterTransaction {
             Reply r = d.verdict().reply();
             return List.of(replyCode(refusal(r, d.verdict().decidedBy(), d.verdict().reason())));
         }
-        for (StageResult.Tag t : d.tags()) {
-            if (!tags.contains(t)) {
-                tags.add(t);
-            }
-        }
+        DecisionNotes.addTags(tags, d.tags());
         List<MilterPacket> out = new ArrayList<>(headerChanges(d.signals(), actions, leadingSpace));
         if (d.verdict().kind() == Verdict.Kind.HOLD) {
             if ((actions & MilterPacket.QUARANTINE_ACTION) == 0) {

@@ -35,7 +35,7 @@ final class DataReader {
         }
     }
 
-    static final int HEADER_CAPTURE_LIMIT = 256 * 1024;
+    static final int HEADER_CAPTURE_LIMIT = HeaderLimit.BYTES;
     private static final int CHUNK = 16 * 1024;
 
     private static final int START = 0;   // at the start of a line (after CRLF)

@@ -35,6 +35,28 @@ public final class DecisionNotes {
     }
 
     /**
+     * One recipient put to the policy: its signals into its entry of the record, the rules that
+     * spoke noted, and the tarpit's delay for its score.
+     */
+    public static StageOutcome recipient(GatewayContext ctx, PolicyTransaction policy, DecisionRecord record,
+                                         DecisionRecord.Recipient entry, String path) {
+        StageOutcome o = policy.recipient(path);
+        entry.signals(o.signals().toJson());
+        rules(record, o.stages());
+        ctx.tarpit().delay(o.score());
+        return o;
+    }
+
+    /** The headers rules add (tag), each once, in the order they came. */
+    public static void addTags(List<StageResult.Tag> into, List<StageResult.Tag> more) {
+        for (StageResult.Tag t : more) {
+            if (!into.contains(t)) {
+                into.add(t);
+            }
+        }
+    }
+
+    /**
      * The refusal of the client itself (decided at the connect or HELO stage), or null: it holds
      * for the rest of the session, so a client refused for its HELO does not get through by
      * sending another.

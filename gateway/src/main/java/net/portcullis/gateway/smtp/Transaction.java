@@ -136,10 +136,7 @@ final class Transaction implements MessageHandler {
             throw refuseRecipient(entry, new Reply(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter"),
                     "rcpt.syntax", "UTF-8 recipient without SMTPUTF8");
         }
-        StageOutcome o = policy().recipient(path);
-        entry.signals(o.signals().toJson());
-        note(o.stages());
-        ctx.tarpit().delay(o.score());
+        StageOutcome o = DecisionNotes.recipient(ctx, policy(), record, entry, path);
         Verdict v = o.verdict();
         if (v.refused()) {
             rememberClientRefusal(o);
@@ -167,11 +164,7 @@ final class Transaction implements MessageHandler {
         }
         entry.accepted(v.decidedBy());
         accepted.add(path);
-        for (StageResult.Tag t : o.tags()) {
-            if (!tags.contains(t)) {
-                tags.add(t);
-            }
-        }
+        DecisionNotes.addTags(tags, o.tags());
     }
 
     /**
@@ -271,6 +264,9 @@ final class Transaction implements MessageHandler {
                         + limits.lineLength() + " octets"), "limits.line_length", "line too long");
                 case NONE -> { }
             }
+            if (got.header().length >= HeaderLimit.BYTES) {
+                throw reject(HeaderLimit.TOO_LARGE, "limits.header_size", "header of over " + HeaderLimit.BYTES + " bytes");
+            }
             if (reportMode) {
                 try {
                     return reports.take(spool, got.size(), record);
@@ -292,11 +288,7 @@ final class Transaction implements MessageHandler {
                 Reply refusal = d.verdict().reply();
                 throw rejection(refusal.code(), refusal(refusal, d.verdict().decidedBy(), d.verdict().reason()));
             }
-            for (StageResult.Tag t : d.tags()) {
-                if (!tags.contains(t)) {
-                    tags.add(t);
-                }
-            }
+            DecisionNotes.addTags(tags, d.tags());
             Signal ar = d.signals().signal("auth.results");
             authResults = ar == null ? null : String.valueOf(ar.value());
             if (d.verdict().kind() == Verdict.Kind.HOLD) {
@@ -353,8 +345,7 @@ final class Transaction implements MessageHandler {
     /** The message as it goes on: incoming Authentication-Results under our authserv-id removed. */
     private InputStream outgoing(Spool spool, byte[] header) throws IOException {
         String id = ctx.config().checks().authservId();
-        boolean wholeHeader = header.length < DataReader.HEADER_CAPTURE_LIMIT;
-        if (id == null || !wholeHeader) {
+        if (id == null) { // a cut header never gets here: data() refuses it
             return spool.open();
         }
         byte[] filtered = AuthResultsHeaders.withoutOurs(header, id);

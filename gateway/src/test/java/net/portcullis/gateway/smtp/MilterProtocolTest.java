@@ -173,6 +173,18 @@ class MilterProtocolTest {
     }
 
     @Test
+    void aHeaderPastWhatTheChecksReadIsRefusedAsThroughTheProxy() throws Exception {
+        try (MilterTestClient m = inTransaction("a@other.org")) {
+            m.command('R', "<user@example.net>");
+            String filler = ("X-Filler: " + "x".repeat(900) + "\r\n").repeat(300);
+            List<MilterPacket> out = m.message("From: a@other.org\r\n" + filler
+                    + "Authentication-Results: mx.example.net; dkim=pass\r\n", "x\r\n");
+            assertThat(out).hasSize(1);
+            assertThat(MilterTestClient.text(out.get(0))).startsWith("552 5.3.4 Message header exceeds fixed maximum size of 256 KB [ref ");
+        }
+    }
+
+    @Test
     void aDmarcRejectDomainsForgeryIsRefusedWithOurReplyCode() throws Exception {
         try (MilterTestClient m = inTransaction("a@other.org")) {
             m.command('R', "<user@example.net>");

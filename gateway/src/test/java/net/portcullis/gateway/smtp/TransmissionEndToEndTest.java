@@ -67,6 +67,21 @@ class TransmissionEndToEndTest {
     }
 
     @Test
+    void aHeaderPastWhatTheChecksReadIsRefusedSoNothingForgedPassesBehindTheCut() throws Exception {
+        String filler = ("X-Filler: " + "x".repeat(900) + "\r\n").repeat(300); // ≈ 273 KB
+        String msg = "From: a@other.org\r\nSubject: s\r\n" + filler + "Authentication-Results: mx.example.net; dkim=pass header.d=bankco.com\r\n"
+                + "\r\nbody\r\n";
+        try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            c.expect(220);
+            c.send("EHLO client.other.org", 250);
+            assertThat(c.deliver("a@other.org", "user@example.net", msg, 552))
+                    .startsWith("552 5.3.4 Message header exceeds fixed maximum size of 256 KB [ref ");
+        }
+        assertThat(downstream.getMessages()).isEmpty();
+        assertThat(gw.awaitDecisions(1).get(0)).contains("\"decided_by\":\"limits.header_size\"");
+    }
+
+    @Test
     void aDmarcRejectDomainsForgedMailIsRefusedAtTheEndOfData() throws Exception {
         String msg = "From: Bank <service@bankco.com>\r\nTo: user@example.net\r\nSubject: verify your account\r\n"
                 + "Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <1@other.org>\r\n\r\nclick\r\n";
