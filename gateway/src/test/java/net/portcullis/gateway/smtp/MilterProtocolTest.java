@@ -57,6 +57,17 @@ class MilterProtocolTest {
     }
 
     /** Negotiated as Postfix, a client connected from {@code ip}, its HELO and MAIL each answered 'continue'. */
+    /** A message from a@other.org to user@example.net whose only answer at the end is a reply code: its text. */
+    String refusalAtTheEnd(String headers, String body) throws Exception {
+        try (MilterTestClient m = inTransaction("a@other.org")) {
+            MilterTestClient.assertCode(m.command('R', "<user@example.net>"), 'c');
+            List<MilterPacket> out = m.message(headers, body);
+            assertThat(out).hasSize(1);
+            MilterTestClient.assertCode(out.get(0), 'y');
+            return MilterTestClient.text(out.get(0));
+        }
+    }
+
     MilterTestClient session(String ip, String helo, String sender) throws Exception {
         MilterTestClient m = mta();
         m.negotiate();
@@ -163,38 +174,23 @@ class MilterProtocolTest {
 
     @Test
     void aMessageWithMoreForgedAuthenticationResultsThanWeRemoveIsRefusedNotPassedWithSomeLeft() throws Exception {
-        try (MilterTestClient m = inTransaction("a@other.org")) {
-            m.command('R', "<user@example.net>");
-            String forged = "Authentication-Results: mx.example.net; dkim=pass\r\n".repeat(1001);
-            List<MilterPacket> out = m.message(forged + "From: a@other.org\r\n", "x\r\n");
-            assertThat(out).hasSize(1);
-            assertThat(MilterTestClient.text(out.get(0))).startsWith("554 5.7.1 Message refused: too many Authentication-Results fields");
-        }
+        String forged = "Authentication-Results: mx.example.net; dkim=pass\r\n".repeat(1001);
+        assertThat(refusalAtTheEnd(forged + "From: a@other.org\r\n", "x\r\n"))
+                .startsWith("554 5.7.1 Message refused: too many Authentication-Results fields");
     }
 
     @Test
     void aHeaderPastWhatTheChecksReadIsRefusedAsThroughTheProxy() throws Exception {
-        try (MilterTestClient m = inTransaction("a@other.org")) {
-            m.command('R', "<user@example.net>");
-            String filler = ("X-Filler: " + "x".repeat(900) + "\r\n").repeat(300);
-            List<MilterPacket> out = m.message("From: a@other.org\r\n" + filler
-                    + "Authentication-Results: mx.example.net; dkim=pass\r\n", "x\r\n");
-            assertThat(out).hasSize(1);
-            assertThat(MilterTestClient.text(out.get(0))).startsWith("552 5.3.4 Message header exceeds fixed maximum size of 256 KB [ref ");
-        }
+        String filler = ("X-Filler: " + "x".repeat(900) + "\r\n").repeat(300);
+        assertThat(refusalAtTheEnd("From: a@other.org\r\n" + filler + "Authentication-Results: mx.example.net; dkim=pass\r\n", "x\r\n"))
+                .startsWith("552 5.3.4 Message header exceeds fixed maximum size of 256 KB [ref ");
     }
 
     @Test
     void aDmarcRejectDomainsForgeryIsRefusedWithOurReplyCode() throws Exception {
-        try (MilterTestClient m = inTransaction("a@other.org")) {
-            m.command('R', "<user@example.net>");
-            List<MilterPacket> out = m.message("From: Bank <service@bankco.com>\r\nTo: user@example.net\r\nSubject: verify\r\n"
-                    + "Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <1@other.org>\r\n", "click\r\n");
-            assertThat(out).hasSize(1);
-            MilterTestClient.assertCode(out.get(0), 'y');
-            assertThat(MilterTestClient.text(out.get(0))).startsWith(
-                    "550 5.7.26 Unauthenticated mail from bankco.com is refused: the domain's DMARC policy is reject [ref ");
-        }
+        assertThat(refusalAtTheEnd("From: Bank <service@bankco.com>\r\nTo: user@example.net\r\nSubject: verify\r\n"
+                + "Date: Tue, 24 Nov 2026 10:00:00 +0000\r\nMessage-ID: <1@other.org>\r\n", "click\r\n"))
+                .startsWith("550 5.7.26 Unauthenticated mail from bankco.com is refused: the domain's DMARC policy is reject [ref ");
     }
 
     @Test
