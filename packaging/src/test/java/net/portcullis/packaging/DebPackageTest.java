@@ -80,11 +80,12 @@ class DebPackageTest {
             assertThat(Files.getOwner(Path.of("/var/lib/portcullis")).getName()).isEqualTo("portcullis");
             assertThat(Files.getOwner(Path.of("/var/log/portcullis")).getName()).isEqualTo("portcullis");
             assertThat(run("dpkg-query", "-W", "-f=${Conffiles}", "portcullis")).contains("/etc/portcullis/gateway.yaml",
-                    "/etc/portcullis/rules/20-transmission.rules");
+                    "/etc/portcullis/milter.yaml", "/etc/portcullis/rules/20-transmission.rules");
             String unit = Files.readString(Path.of("/lib/systemd/system/portcullis.service"));
             assertThat(unit).contains("User=portcullis", "ExecStart=/usr/bin/portcullis serve", "ExecReload=/bin/kill -HUP $MAINPID",
                     "AmbientCapabilities=CAP_NET_BIND_SERVICE", "ProtectSystem=strict", "NoNewPrivileges=true",
-                    "ReadWritePaths=/var/lib/portcullis /var/log/portcullis", "RestartPreventExitStatus=78");
+                    "ReadWritePaths=/var/lib/portcullis /var/log/portcullis", "RestartPreventExitStatus=78",
+                    "RuntimeDirectory=portcullis");
             // the commands work as installed, the shipped configuration and rules included
             assertThat(run("/usr/bin/portcullis", "--help")).contains("serve");
             assertThat(run("runuser", "-u", "portcullis", "--", "/usr/bin/portcullis", "rules", "check")).isNotNull();
