@@ -269,6 +269,9 @@ public final class Gateway implements AutoCloseable {
         GatewayConfig next;
         try {
             next = net.portcullis.gateway.config.ConfigLoader.load(file);
+            if (config.listeners().isEmpty() && next.milter().on()) {
+                next = next.milterOnly(); // `portcullis milter`: the SMTP listeners stay closed, whatever the file says
+            }
             net.portcullis.gateway.config.Preflight.check(next);
         } catch (net.portcullis.gateway.config.ConfigException e) {
             configReloadFailures.increment();

@@ -415,6 +415,26 @@ class MilterProtocolTest {
     }
 
     @Test
+    void aMilterOnlyGatewayReloadsItsPolicyAndItsListenersStayClosed() throws Exception {
+        gw.close();
+        gw = GatewayHarness.withWiser(var, "listen: \"off\"\nmilter: {listen: \"127.0.0.1:0\"}\n");
+        assertThat(gw.port()).isEqualTo(-1);
+        try (MilterTestClient m = session("127.0.0.9", "x.example", "a@other.org")) {
+            MilterTestClient.assertCode(m.command('R', "<v@elsewhere.test>"), 'y');
+        }
+        // as `portcullis milter` reads a gateway.yaml that also names SMTP listeners
+        Path file = Files.writeString(var.resolve("gateway.yaml"), gw.yaml.replace("listen: \"off\"", "listen: 127.0.0.1:0")
+                .replace("trusted_networks: [127.0.0.2/32]", "trusted_networks: [127.0.0.2/32, 127.0.0.9/32]"));
+        Gateway.Reload r = gw.gateway.reload(file);
+        assertThat(r.applied()).as(r.error()).isTrue();
+        assertThat(r.restartNeeded()).isEmpty();
+        assertThat(gw.gateway.ports()).isEmpty();
+        try (MilterTestClient m = session("127.0.0.9", "x.example", "a@other.org")) {
+            MilterTestClient.assertCode(m.command('R', "<v@elsewhere.test>"), 'c');
+        }
+    }
+
+    @Test
     void aUnixSocketServesTheSameAndIsRemovedAtClose() throws Exception {
         gw.close();
         Path sock = var.resolve("milter.sock");
