@@ -178,17 +178,11 @@ final class MilterConnection implements Runnable {
         protocol = mtaProtocol & OUR_PROTOCOL;
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         for (int n : new int[] {v, actions, protocol}) {
-            b.write(n >>> 24);
-            b.write(n >>> 16);
-            b.write(n >>> 8);
-            b.write(n);
+            MilterPacket.writeInt32(b, n);
         }
         if (v >= 6 && (actions & MilterPacket.SETSYMLIST) != 0) {
             for (int stage = 0; stage < MACROS.size(); stage++) {
-                b.write(0);
-                b.write(0);
-                b.write(0);
-                b.write(stage);
+                MilterPacket.writeInt32(b, stage);
                 b.writeBytes(MACROS.get(stage).getBytes(StandardCharsets.US_ASCII));
                 b.write(0);
             }
@@ -282,10 +276,9 @@ final class MilterConnection implements Runnable {
     }
 
     private void mail(MilterPacket p) throws IOException {
-        if (tx != null) { // a MAIL without an ABORT or end of message before it: the last one ended unfinished
-            tx.end(macro("i"));
-            tx = null;
-        }
+        // a MAIL with no ABORT or end of message before it: the last transaction ended unfinished
+        // (written, but the macros just sent are this MAIL's and stay)
+        writeTransaction();
         if (accepted) {
             reply(MilterPacket.CONTINUE);
             return;
@@ -344,14 +337,18 @@ final class MilterConnection implements Runnable {
         }
     }
 
-    /** The transaction's decision is written, with the queue id the MTA gave last. */
+    /** The transaction's decision is written, with the queue id the MTA gave last; its stages' macros go. */
     private void endTransaction() {
+        writeTransaction();
+        for (char stage : "MRTLNBE".toCharArray()) {
+            macros.remove(stage);
+        }
+    }
+
+    private void writeTransaction() {
         if (tx != null) {
             tx.end(macro("i"));
             tx = null;
-        }
-        for (char stage : "MRTLNBE".toCharArray()) {
-            macros.remove(stage);
         }
     }
 

@@ -146,17 +146,21 @@ public record MilterPacket(char code, byte[] data) {
 
     /** A packet whose data begins with a 32-bit number, then NUL-terminated strings (INSHEADER, CHGHEADER). */
     public static MilterPacket indexed(char code, int index, String... fields) {
-        MilterPacket p = of(code, fields);
-        byte[] d = new byte[p.data.length + 4];
-        d[0] = (byte) (index >>> 24);
-        d[1] = (byte) (index >>> 16);
-        d[2] = (byte) (index >>> 8);
-        d[3] = (byte) index;
-        System.arraycopy(p.data, 0, d, 4, p.data.length);
-        return new MilterPacket(code, d);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        writeInt32(b, index);
+        b.writeBytes(of(code, fields).data);
+        return new MilterPacket(code, b.toByteArray());
     }
 
-    static int int32(byte[] d, int at) {
+    /** A 32-bit number as the protocol writes it: big-endian. */
+    public static void writeInt32(ByteArrayOutputStream b, int n) {
+        b.write(n >>> 24);
+        b.write(n >>> 16);
+        b.write(n >>> 8);
+        b.write(n);
+    }
+
+    public static int int32(byte[] d, int at) {
         return ((d[at] & 0xff) << 24) | ((d[at + 1] & 0xff) << 16) | ((d[at + 2] & 0xff) << 8) | (d[at + 3] & 0xff);
     }
 

@@ -170,10 +170,7 @@ public final class MilterServer implements AutoCloseable {
 
     /** Starts the client's reverse lookup, as the proxy does when a client connects. */
     CompletableFuture<DnsAnswer> reverse(java.net.InetAddress address) {
-        Dns dns = shared.dns().get();
-        DnsAnswer cached = dns.ptrIfCached(address);
-        return cached != null ? CompletableFuture.completedFuture(cached)
-                : CompletableFuture.supplyAsync(() -> dns.ptr(address), shared.lookups());
+        return shared.dns().get().ptrSoon(address, shared.lookups());
     }
 
     void closed(MilterConnection c) {

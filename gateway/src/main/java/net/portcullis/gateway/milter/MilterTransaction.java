@@ -290,8 +290,10 @@ final class MilterTransaction {
             whole.write(header, 0, header.length);
             if (body != null) {
                 try (InputStream in = body.open()) {
-                    byte[] buf = in.readAllBytes();
-                    whole.write(buf, 0, buf.length);
+                    byte[] buf = new byte[64 * 1024];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        whole.write(buf, 0, n);
+                    }
                 }
             }
             reports.take(whole, size, record);

@@ -91,10 +91,7 @@ public final class ConnectionGate implements SessionHandler {
                     "limits.connections_per_network");
         }
         // a cached answer at once; else asked on another thread while the client is greeted
-        Dns resolver = dns;
-        DnsAnswer cached = resolver.ptrIfCached(addr);
-        CompletableFuture<DnsAnswer> ptr = cached != null ? CompletableFuture.completedFuture(cached)
-                : CompletableFuture.supplyAsync(() -> resolver.ptr(addr), lookups);
+        CompletableFuture<DnsAnswer> ptr = dns.ptrSoon(addr, lookups);
         SessionState state = new SessionState(ptr);
         sessions.put(session, state);
         // the reverse lookup runs during the pause; the banner goes out when accept returns

@@ -84,12 +84,12 @@ class MilterProtocolTest {
             MilterPacket r = m.negotiate();
             assertThat(r.code()).isEqualTo('O');
             byte[] d = r.data();
-            assertThat(int32(d, 0)).isEqualTo(6);
-            assertThat(int32(d, 4)).isEqualTo(0x01 | 0x10 | 0x20 | 0x100); // ADDHDRS CHGHDRS QUARANTINE SETSYMLIST
-            assertThat(int32(d, 8)).isEqualTo(0x80 | 0x100 | 0x200 | 0x100000); // NR_HDR NOUNKNOWN NODATA HDR_LEADSPC
+            assertThat(MilterPacket.int32(d, 0)).isEqualTo(6);
+            assertThat(MilterPacket.int32(d, 4)).isEqualTo(0x01 | 0x10 | 0x20 | 0x100); // ADDHDRS CHGHDRS QUARANTINE SETSYMLIST
+            assertThat(MilterPacket.int32(d, 8)).isEqualTo(0x80 | 0x100 | 0x200 | 0x100000); // NR_HDR NOUNKNOWN NODATA HDR_LEADSPC
             java.util.Map<Integer, String> lists = new java.util.TreeMap<>();
             for (int at = 12; at < d.length; ) {
-                int stage = int32(d, at);
+                int stage = MilterPacket.int32(d, at);
                 int end = at + 4;
                 while (d[end] != 0) {
                     end++;
@@ -110,9 +110,9 @@ class MilterProtocolTest {
         try (MilterTestClient m = mta()) {
             MilterPacket r = m.negotiate(2, 0x3f, 0x7f);
             assertThat(r.data()).hasSize(12);
-            assertThat(int32(r.data(), 0)).isEqualTo(2);
-            assertThat(int32(r.data(), 4)).isEqualTo(0x01 | 0x10 | 0x20);
-            assertThat(int32(r.data(), 8)).isZero();
+            assertThat(MilterPacket.int32(r.data(), 0)).isEqualTo(2);
+            assertThat(MilterPacket.int32(r.data(), 4)).isEqualTo(0x01 | 0x10 | 0x20);
+            assertThat(MilterPacket.int32(r.data(), 8)).isZero();
             // without SMFIP_NR_HDR every header is answered
             MilterTestClient.assertCode(m.connect("x", "127.0.0.1"), 'c');
             MilterTestClient.assertCode(m.command('H', "client.other.org"), 'c');
@@ -161,9 +161,9 @@ class MilterProtocolTest {
                     + "From: a@other.org\r\nTo: user@example.net\r\nSubject: s\r\nDate: Tue, 24 Nov 2026 10:00:00 +0000\r\n"
                     + "Message-ID: <1@other.org>\r\n", "body\r\n");
             assertThat(out).extracting(MilterPacket::code).containsExactly('m', 'i', 'c');
-            assertThat(int32(out.get(0).data(), 0)).isEqualTo(2); // the second Authentication-Results
+            assertThat(MilterPacket.int32(out.get(0).data(), 0)).isEqualTo(2); // the second Authentication-Results
             assertThat(MilterTestClient.text(out.get(0)).substring(4)).isEqualTo("Authentication-Results||");
-            assertThat(int32(out.get(1).data(), 0)).isZero();
+            assertThat(MilterPacket.int32(out.get(1).data(), 0)).isZero();
             assertThat(MilterTestClient.text(out.get(1)).substring(4)).isEqualTo("Authentication-Results| mx.example.net; "
                     + "spf=pass smtp.mailfrom=other.org; dkim=none; dmarc=none header.from=other.org|");
         }
@@ -452,9 +452,5 @@ class MilterProtocolTest {
         gw.close();
         assertThat(sock).doesNotExist();
         gw = GatewayHarness.withWiser(var, null);
-    }
-
-    static int int32(byte[] d, int at) {
-        return ((d[at] & 0xff) << 24) | ((d[at + 1] & 0xff) << 16) | ((d[at + 2] & 0xff) << 8) | (d[at + 3] & 0xff);
     }
 }

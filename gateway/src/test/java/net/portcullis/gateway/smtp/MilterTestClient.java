@@ -75,11 +75,11 @@ final class MilterTestClient implements AutoCloseable {
     }
 
     MilterPacket negotiate(int version, int actions, int protocol) throws IOException {
-        byte[] d = new byte[12];
-        put(d, 0, version);
-        put(d, 4, actions);
-        put(d, 8, protocol);
-        send('O', d);
+        java.io.ByteArrayOutputStream d = new java.io.ByteArrayOutputStream();
+        for (int n : new int[] {version, actions, protocol}) {
+            MilterPacket.writeInt32(d, n);
+        }
+        send('O', d.toByteArray());
         return read();
     }
 
@@ -184,12 +184,6 @@ final class MilterTestClient implements AutoCloseable {
         }
     }
 
-    private static void put(byte[] d, int at, int v) {
-        d[at] = (byte) (v >>> 24);
-        d[at + 1] = (byte) (v >>> 16);
-        d[at + 2] = (byte) (v >>> 8);
-        d[at + 3] = (byte) v;
-    }
 
     @Override
     public void close() throws IOException {

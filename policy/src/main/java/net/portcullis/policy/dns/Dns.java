@@ -15,6 +15,13 @@ public interface Dns {
         return null;
     }
 
+    /** The PTR answer: at once when cached, else asked on {@code lookups} while the caller goes on. */
+    default java.util.concurrent.CompletableFuture<DnsAnswer> ptrSoon(InetAddress address, java.util.concurrent.Executor lookups) {
+        DnsAnswer cached = ptrIfCached(address);
+        return cached != null ? java.util.concurrent.CompletableFuture.completedFuture(cached)
+                : java.util.concurrent.CompletableFuture.supplyAsync(() -> ptr(address), lookups);
+    }
+
     /** Records of a type ("A", "AAAA", "TXT", "MX", "PTR") at a name; TXT strings joined as RFC 7208 says. */
     DnsAnswer lookup(String name, String type);
 }
