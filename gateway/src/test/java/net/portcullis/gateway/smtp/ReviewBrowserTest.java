@@ -55,13 +55,13 @@ class ReviewBrowserTest {
                 assertThat(text(browser, ".notice.error")).isEqualTo("Wrong account name or password.");
                 shot(browser, "login");
                 logIn(browser, "ann", ReviewHttp.PASSWORD);
-                assertThat(browser.getCurrentUrl()).isEqualTo(base + "/review/");
+                arrive(browser, base + "/review/");
                 assertThat(browser.findElements(By.cssSelector("#decisions tbody tr"))).hasSize(3);
                 shot(browser, "decisions");
 
                 browser.findElement(By.id("ref")).sendKeys(ref.toLowerCase());
                 browser.findElement(By.id("find")).click();
-                assertThat(browser.getCurrentUrl()).isEqualTo(base + "/review/d/" + ref);
+                arrive(browser, base + "/review/d/" + ref);
                 assertThat(text(browser, "#verdict-value")).isEqualTo("rejected");
                 assertThat(text(browser, "#rules")).contains("locally-blacklisted-sender");
                 assertThat(text(browser, "#signals")).contains("blacklist.sender");
@@ -69,6 +69,7 @@ class ReviewBrowserTest {
                 shot(browser, "detail");
 
                 browser.findElement(By.linkText("Overview")).click();
+                text(browser, "#refusals-by-rule svg");
                 WebElement chart = browser.findElement(By.cssSelector("#refusals-by-rule svg"));
                 assertThat(chart.isDisplayed()).isTrue();
                 assertThat(chart.getSize().getHeight()).isGreaterThan(100);
@@ -119,6 +120,19 @@ class ReviewBrowserTest {
         b.findElement(By.id("account")).sendKeys(account);
         b.findElement(By.id("password")).sendKeys(password);
         b.findElement(By.id("login")).click();
+    }
+
+    /**
+     * Waits (10 s at most) until the browser is at the page a click led to. A form's submission
+     * navigates after click() returns, so reading the address at once can still see the old page.
+     */
+    private static void arrive(WebDriver b, String url) {
+        try {
+            new org.openqa.selenium.support.ui.WebDriverWait(b, Duration.ofSeconds(10))
+                    .until(org.openqa.selenium.support.ui.ExpectedConditions.urlToBe(url));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            assertThat(b.getCurrentUrl()).isEqualTo(url);
+        }
     }
 
     /** The element's text, waiting (10 s at most) for the page a click led to: a loaded machine is slow. */
