@@ -41,6 +41,9 @@ public final class DownstreamConnection implements AutoCloseable {
         }
     }
 
+    /** Sockets whose read timeout costs no timer per read (the downstream's replies are read on session threads). */
+    private static final javax.net.SocketFactory SOCKETS = new net.portcullis.gateway.net.DeadlineSocket.Factory();
+
     private static final TrustManager TRUST_ANY = new X509TrustManager() {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {
@@ -125,6 +128,7 @@ public final class DownstreamConnection implements AutoCloseable {
     static DownstreamConnection open(HostPort target, GatewayConfig.DownstreamOptions options, String heloName)
             throws DownstreamException {
         Client c = new Client(null);
+        c.setSocketFactory(SOCKETS);
         c.setConnectTimeout((int) options.connectTimeout().toMillis());
         c.setDefaultTimeout((int) options.timeout().toMillis());
         try {

@@ -10,9 +10,10 @@ import java.net.SocketImpl;
  * A client's connection whose input goes through a {@link CommandStream}. Made by
  * {@link Listener}, the server socket SubEthaSMTP accepts on (its serverSocketFactory): the
  * JDK's implAccept is the documented way to hand out a Socket subclass, and the rest of the
- * socket (addresses, timeouts, close) is the JDK's own.
+ * socket (addresses, close) is the JDK's own; its read timeout is a {@link
+ * net.portcullis.gateway.net.DeadlineSocket}'s, so that SubEthaSMTP's idle timeout costs no timer per read.
  */
-final class ClientSocket extends Socket {
+final class ClientSocket extends net.portcullis.gateway.net.DeadlineSocket {
     private CommandStream stream;
     private Corked output;
 
