@@ -27,7 +27,7 @@ interface GreetingMemory extends AutoCloseable {
     }
 
     static GreetingMemory inMemory(Duration remember) {
-        Cache<InetAddress, Boolean> passed = Caffeine.newBuilder().expireAfterWrite(remember).maximumSize(1_000_000).build();
+        Cache<InetAddress, Boolean> passed = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(remember).maximumSize(1_000_000).build();
         return new GreetingMemory() {
             @Override
             public boolean remembers(InetAddress client) {

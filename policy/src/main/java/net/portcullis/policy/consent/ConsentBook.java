@@ -42,7 +42,7 @@ public final class ConsentBook {
         this.store = store;
         this.clock = clock;
         this.refresh = refresh;
-        this.cache = Caffeine.newBuilder().expireAfterWrite(refresh).maximumSize(1_000_000).build();
+        this.cache = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(refresh).maximumSize(1_000_000).build();
     }
 
     /**

@@ -13,8 +13,8 @@ public final class MemoryGreylistStore implements GreylistStore {
 
     /** @param keep how long an untouched entry stays (the longest of the greylist's window and lifetime) */
     public MemoryGreylistStore(long maxEntries, Duration keep) {
-        this.triplets = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterAccess(keep).build();
-        this.delivered = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterAccess(keep).build();
+        this.triplets = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxEntries).expireAfterAccess(keep).build();
+        this.delivered = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxEntries).expireAfterAccess(keep).build();
     }
 
     @Override

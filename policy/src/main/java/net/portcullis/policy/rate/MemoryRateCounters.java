@@ -46,7 +46,9 @@ public final class MemoryRateCounters implements RateCounters {
     }
 
     MemoryRateCounters(long maxSubjects, Duration idle, LongSupplier millis) {
-        this.subjects = Caffeine.newBuilder().maximumSize(maxSubjects).expireAfterAccess(idle).build();
+        // maintenance on the counting thread (Caffeine amortises it): handing it to the common pool woke
+        // a thread several times a message (bench/profile.sh)
+        this.subjects = Caffeine.newBuilder().executor(Runnable::run).maximumSize(maxSubjects).expireAfterAccess(idle).build();
         this.millis = millis;
     }
 
