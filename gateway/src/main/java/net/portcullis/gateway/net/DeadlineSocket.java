@@ -1,6 +1,5 @@
 package net.portcullis.gateway.net;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketException;
@@ -133,17 +132,9 @@ public class DeadlineSocket extends java.net.Socket implements Deadlines.Watched
     }
 
     /** Marks each read with its deadline; turns the watcher's shutdown into the timeout it stands for. */
-    private final class Timed extends FilterInputStream {
-        private final byte[] one = new byte[1];
-
+    private final class Timed extends BlockFilterInputStream {
         Timed(InputStream in) {
             super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int n = read(one, 0, 1);
-            return n <= 0 ? -1 : one[0] & 0xff;
         }
 
         @Override

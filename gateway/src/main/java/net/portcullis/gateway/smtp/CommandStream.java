@@ -1,6 +1,5 @@
 package net.portcullis.gateway.smtp;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -17,7 +16,7 @@ import java.io.InputStream;
  * PROXY header, DATA, TLS) nothing is changed and DATA keeps its own, stricter, bare-LF test.
  * Written here because no library offers a line-aware view of a socket stream.
  */
-final class CommandStream extends FilterInputStream {
+final class CommandStream extends net.portcullis.gateway.net.BlockFilterInputStream {
     private static final int CR = '\r';
     private static final int LF = '\n';
     /** Room for a command line (RFC 5321: 512 octets, 1,000 with parameters); a longer one passes in parts. */
@@ -55,14 +54,6 @@ final class CommandStream extends FilterInputStream {
     /** Command lines so far that ended with a bare LF. */
     int bareNewlines() {
         return bareNewlines;
-    }
-
-    private final byte[] one = new byte[1];
-
-    @Override
-    public int read() throws IOException {
-        int n = read(one, 0, 1);
-        return n <= 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
