@@ -7,6 +7,10 @@
 #              smtp-sink through the gateway (5 KB messages, every check on, DNS from NSD on loopback),
 #              LOAD_MESSAGES (default 10000) alone first, then the same while the idle sessions are held;
 #              the heap and a new client's banner time are taken while that load runs
+#   SLOW=K (default 0; 1000 is a tenth of 10,000): K of the N sessions are slow clients instead of
+#              idle ones: MAIL, RCPT, DATA, then one header line every 5 s, never ending the message
+#              (a slow sender, each holding a downstream transaction open; every line re-arms the
+#              read deadline)
 set -euo pipefail
 home=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 n=${1:-1000}
@@ -23,12 +27,12 @@ dport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 load=${LOAD:-0}
 messages=${LOAD_MESSAGES:-10000}
 dns="dns: {servers: [\"127.0.0.1:$dport\"], timeout: 200ms}"   # idle sessions only: no mail, no DNS needed
-if [ "$load" -gt 0 ]; then
+if [ "$load" -gt 0 ] || [ "${SLOW:-0}" -gt 0 ]; then   # slow clients open downstream transactions too
   export PATH="$PATH:/usr/sbin"
   . "$home/bench/nsd-zone.sh"
   start_nsd
   dns="dns: {servers: [\"127.0.0.1:$dns_port\"], timeout: 2s}"
-  smtp-sink -u "$(id -un)" "127.0.0.1:$dport" 1000 >/dev/null 2>&1 & pids+=($!)
+  smtp-sink -m $((${SLOW:-0} + 256)) -u "$(id -un)" "127.0.0.1:$dport" 1000 >/dev/null 2>&1 & pids+=($!)   # -m: its connection cap (256) above the slow clients
 fi
 cat > "$work/gateway.yaml" <<YAML
 listen: 127.0.0.1:$port
@@ -58,21 +62,44 @@ if [ "$load" -gt 0 ]; then
   load_run 5000 >/dev/null                    # the JIT's warm-up
   alone=$(load_run "$messages")
 fi
-python3 - "$port" "$n" "$work/ready" <<'PY' & pids+=($!)
+python3 - "$port" "$n" "$work/ready" "${SLOW:-0}" <<'PY' & pids+=($!)
 import socket, sys, time
-port, n, ready = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-socks = []
+port, n, ready, slow = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+def reply(s):
+    data = b""
+    while not data.endswith(b"\r\n") or data.split(b"\r\n")[-2][3:4] == b"-":
+        chunk = s.recv(4096)
+        if not chunk:
+            raise IOError("closed")
+        data += chunk
+    return data
+socks, slow_socks = [], []
 for i in range(n):
     s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    s.recv(512)                      # the 220 greeting
+    reply(s)                         # the 220 greeting
     s.sendall(b"EHLO idle.example\r\n")
-    s.recv(512)                      # the EHLO reply
+    reply(s)                         # the EHLO reply
+    if i < slow:
+        for cmd, code in ((b"MAIL FROM:<slow@other.org>", b"250"), (b"RCPT TO:<user@example.net>", b"250"), (b"DATA", b"354")):
+            s.sendall(cmd + b"\r\n")
+            try:
+                r = reply(s)
+            except OSError as e:
+                sys.exit(f"slow client {i}: no reply to {cmd.decode()}: {e}")
+            if not r.startswith(code):
+                sys.exit(f"slow client {i}: {cmd.decode()} got {r.decode().strip()}")
+        slow_socks.append(s)
     socks.append(s)
-open(ready, "w").write(str(len(socks)))
-time.sleep(120)
+open(ready, "w").write(f"{len(socks)} {len(slow_socks)}\n")
+end, line = time.monotonic() + 120, 0
+while time.monotonic() < end:
+    line += 1
+    for s in slow_socks:
+        s.sendall(b"X-Slow: line %d\r\n" % line)
+    time.sleep(5)
 PY
 for _ in $(seq 600); do [ -f "$work/ready" ] && break; sleep 0.1; done
-[ -f "$work/ready" ] || { echo "could not open $n sessions"; tail "$work/gateway.log"; exit 1; } >&2
+[ -f "$work/ready" ] || { echo "could not open $n sessions"; grep -v "^\s*at " "$work/gateway.log" | tail -20; exit 1; } >&2
 if [ "$load" -gt 0 ]; then
   ( load_run "$messages" > "$work/load.rate" ) & lpid=$!
   sleep 2                                     # what follows is measured while the load runs
@@ -94,7 +121,8 @@ times.sort()
 print(f"banner_ms_median={times[4]:.1f} banner_ms_max={times[-1]:.1f} ({banner})")
 PY
 )
-echo "idle_sessions=$(cat "$work/ready") heap_max=$heap heap_used_after_gc=$((used_kb / 1024))M java=$(readlink -f /proc/$gw/exe)"
+read -r held slow_held < "$work/ready" || true
+echo "idle_sessions=$((held - slow_held)) slow_sessions=$slow_held heap_max=$heap heap_used_after_gc=$((used_kb / 1024))M java=$(readlink -f /proc/$gw/exe)"
 echo "a new client: $greeting"
 if [ "$load" -gt 0 ]; then
   wait "$lpid"
