@@ -316,6 +316,18 @@ final class SmtpCommands {
             } catch (RejectException e) {
                 sess.resetMailTransaction();
                 reply(sess, e.getErrorResponse());
+            } catch (java.net.SocketTimeoutException e) {
+                // silent mid-message for limits.idle_timeout: said as SubEthaSMTP says it between commands,
+                // and the session ends (nothing was acknowledged, the downstream transaction is abandoned)
+                org.slf4j.LoggerFactory.getLogger(SmtpCommands.class).info("client {} silent in the middle of a message: {}",
+                        sess.getRemoteAddress(), e.getMessage());
+                sess.sendResponse("421 4.4.2 Timeout waiting for data from client.");
+                sess.quit();
+            } catch (java.io.EOFException e) {
+                // the client left mid-message: routine, and nothing to answer (no stack trace in the log)
+                org.slf4j.LoggerFactory.getLogger(SmtpCommands.class).info("client {} closed the connection in the middle of a message",
+                        sess.getRemoteAddress());
+                sess.quit();
             } finally {
                 if (wire != null) {
                     wire.commands();

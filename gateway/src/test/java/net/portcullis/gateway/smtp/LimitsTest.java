@@ -155,4 +155,37 @@ class LimitsTest {
             assertThat(c.expect(421)).contains("Timeout");
         }
     }
+
+    @Test
+    void aClientSilentInTheMiddleOfAMessageHears421AndNothingIsRelayed() throws Exception {
+        start("idle_timeout: 500ms");
+        try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            c.expect(220);
+            c.send("EHLO client.other.org", 250);
+            c.send("MAIL FROM:<a@other.org>", 250);
+            c.send("RCPT TO:<u1@example.net>", 250);
+            c.send("RCPT TO:<u2@example.net>", 250);
+            c.send("DATA", 354);
+            c.write("Subject: half a message\r\n");
+            long t0 = System.nanoTime();
+            assertThat(c.expect(421)).startsWith("421 4.4.2 ").contains("Timeout");
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("at the idle timeout").isBetween(400L, 5_000L);
+            assertThat(c.closedByPeer()).as("the session is over").isTrue();
+        }
+        assertThat(downstream.getMessages()).isEmpty();
+    }
+
+    @Test
+    void anIdleClientAfterStartTlsHears421OverTls() throws Exception {
+        start("idle_timeout: 500ms");
+        try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            c.expect(220);
+            c.send("EHLO client.other.org", 250);
+            c.startTls();
+            c.send("EHLO client.other.org", 250);
+            Thread.sleep(900);
+            assertThat(c.expect(421)).contains("Timeout");
+            assertThat(c.closedByPeer()).isTrue();
+        }
+    }
 }
