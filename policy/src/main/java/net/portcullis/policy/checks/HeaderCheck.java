@@ -29,6 +29,24 @@ import net.portcullis.rules.Type;
 public final class HeaderCheck implements Check {
     private static final Pattern ADDRESS_IN_TEXT = Pattern.compile("[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+)");
     private static final Pattern BY_CLAUSE = Pattern.compile("(?i)\\bby\\s+([A-Za-z0-9.-]+)");
+    // Compiled once: compiling these for every message (twelve regular expressions and five date
+    // patterns) was 2.5% of the gateway's CPU in bench/profile.sh.
+    private static final Pattern COMMENT = Pattern.compile("\\([^)]*\\)");
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+    private static final Pattern UNIVERSAL_ZONE = Pattern.compile("(?i)\\b(UT|GMT|Z)$");
+    /** RFC 5322's obsolete North American zone names (section 4.3), case as written there. */
+    private static final Pattern US_ZONE = Pattern.compile("\\b(EDT|EST|CDT|CST|MDT|MST|PDT|PST)$");
+    private static final java.util.Map<String, String> US_OFFSETS = java.util.Map.of("EDT", "-0400", "EST", "-0500",
+            "CDT", "-0500", "CST", "-0600", "MDT", "-0600", "MST", "-0700", "PDT", "-0700", "PST", "-0800");
+    private static final List<DateTimeFormatter> DATE_FORMS = List.of(
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH),
+            DateTimeFormatter.ofPattern("d MMM yyyy HH:mm:ss Z", Locale.ENGLISH),
+            DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm Z", Locale.ENGLISH),
+            DateTimeFormatter.ofPattern("d MMM yyyy HH:mm Z", Locale.ENGLISH),
+            // RFC 5322 4.3: a two-digit year 00-49 is 20xx, 50-99 is 19xx ("yy" alone would make 91 2091)
+            new java.time.format.DateTimeFormatterBuilder().appendPattern("EEE, d MMM ")
+                    .appendValueReduced(java.time.temporal.ChronoField.YEAR, 2, 2, 1950).appendPattern(" HH:mm:ss Z")
+                    .toFormatter(Locale.ENGLISH));
 
     private final String hostname;
     private final Set<String> domains;
@@ -137,14 +155,15 @@ public final class HeaderCheck implements Check {
 
     /** RFC 5322 dates, with the obsolete forms real mail still carries (comments, missing seconds, zone names). */
     static ZonedDateTime parseDate(String raw) {
-        String d = raw.replaceAll("\\([^)]*\\)", " ").replaceAll("\\s+", " ").strip();
-        d = d.replaceAll("(?i)\\b(UT|GMT|Z)$", "+0000").replaceAll("\\bEDT$", "-0400").replaceAll("\\bEST$", "-0500")
-                .replaceAll("\\bCDT$", "-0500").replaceAll("\\bCST$", "-0600").replaceAll("\\bMDT$", "-0600")
-                .replaceAll("\\bMST$", "-0700").replaceAll("\\bPDT$", "-0700").replaceAll("\\bPST$", "-0800");
-        for (String pattern : new String[] {"EEE, d MMM yyyy HH:mm:ss Z", "d MMM yyyy HH:mm:ss Z", "EEE, d MMM yyyy HH:mm Z",
-                "d MMM yyyy HH:mm Z", "EEE, d MMM yy HH:mm:ss Z"}) {
+        String d = SPACES.matcher(COMMENT.matcher(raw).replaceAll(" ")).replaceAll(" ").strip();
+        d = UNIVERSAL_ZONE.matcher(d).replaceAll("+0000");
+        Matcher us = US_ZONE.matcher(d);
+        if (us.find()) {
+            d = d.substring(0, us.start()) + US_OFFSETS.get(us.group(1));
+        }
+        for (DateTimeFormatter form : DATE_FORMS) {
             try {
-                return ZonedDateTime.parse(d, DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH));
+                return ZonedDateTime.parse(d, form);
             } catch (DateTimeParseException ignored) {
                 // try the next form
             }
