@@ -70,10 +70,7 @@ class LimitsTest {
         start("recipients: 2");
         try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
             c.expect(220);
-            c.send("EHLO client.other.org", 250);
-            c.send("MAIL FROM:<a@other.org>", 250);
-            c.send("RCPT TO:<u1@example.net>", 250);
-            c.send("RCPT TO:<u2@example.net>", 250);
+            twoRecipients(c);
             assertThat(c.send("RCPT TO:<u3@example.net>", 452)).startsWith("452 4.5.3 Too many recipients");
             c.send("DATA", 354);
             c.write("Subject: x\r\n\r\nhi\r\n.\r\n");
@@ -161,10 +158,7 @@ class LimitsTest {
         start("idle_timeout: 500ms");
         try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
             c.expect(220);
-            c.send("EHLO client.other.org", 250);
-            c.send("MAIL FROM:<a@other.org>", 250);
-            c.send("RCPT TO:<u1@example.net>", 250);
-            c.send("RCPT TO:<u2@example.net>", 250);
+            twoRecipients(c);
             c.send("DATA", 354);
             c.write("Subject: half a message\r\n");
             long t0 = System.nanoTime();
@@ -187,5 +181,13 @@ class LimitsTest {
             assertThat(c.expect(421)).contains("Timeout");
             assertThat(c.closedByPeer()).isTrue();
         }
+    }
+
+    /** Greets, and opens a transaction for two recipients. */
+    private static void twoRecipients(SmtpTestClient c) throws java.io.IOException {
+        c.send("EHLO client.other.org", 250);
+        c.send("MAIL FROM:<a@other.org>", 250);
+        c.send("RCPT TO:<u1@example.net>", 250);
+        c.send("RCPT TO:<u2@example.net>", 250);
     }
 }
