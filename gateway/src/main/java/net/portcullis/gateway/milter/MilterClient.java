@@ -92,7 +92,7 @@ final class MilterClient {
     /** The client as the policy sees it, with the answer of the reverse lookup. */
     Client policyClient(GatewayContext ctx) {
         if (ptr == null) {
-            ptr = DnsAnswer.await(reverse, net.portcullis.gateway.smtp.ConnectionGate.lookupWait(ctx.config().dns().timeout()));
+            ptr = DnsAnswer.awaitReverse(reverse, net.portcullis.gateway.smtp.ConnectionGate.lookupWait(ctx.config().dns().timeout()));
         }
         return new Client(address, reverseName(), helo, tls != null, authUser,
                 ptr.status() == DnsAnswer.Status.TEMPFAIL ? ptr.detail() : null);

@@ -51,6 +51,6 @@ final class SessionState {
 
     /** The PTR answer, or a temporary failure when it has not come within the wait. */
     DnsAnswer reverse(Duration wait) {
-        return DnsAnswer.await(reverse, wait);
+        return DnsAnswer.awaitReverse(reverse, wait);
     }
 }

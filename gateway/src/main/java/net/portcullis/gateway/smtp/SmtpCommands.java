@@ -28,6 +28,7 @@ import org.subethamail.smtp.server.Session;
  * {@code SubEthaContractTest} pins the internals this relies on.
  */
 final class SmtpCommands {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmtpCommands.class);
     /** RFC 5321 4.5.3.1.4: 512 octets with CRLF. */
     static final int COMMAND_LINE = 512;
     /**
@@ -319,13 +320,13 @@ final class SmtpCommands {
             } catch (java.net.SocketTimeoutException e) {
                 // silent mid-message for limits.idle_timeout: said as SubEthaSMTP says it between commands,
                 // and the session ends (nothing was acknowledged, the downstream transaction is abandoned)
-                org.slf4j.LoggerFactory.getLogger(SmtpCommands.class).info("client {} silent in the middle of a message: {}",
+                LOG.info("client {} silent in the middle of a message: {}",
                         sess.getRemoteAddress(), e.getMessage());
                 sess.sendResponse("421 4.4.2 Timeout waiting for data from client.");
                 sess.quit();
             } catch (java.io.EOFException e) {
                 // the client left mid-message: routine, and nothing to answer (no stack trace in the log)
-                org.slf4j.LoggerFactory.getLogger(SmtpCommands.class).info("client {} closed the connection in the middle of a message",
+                LOG.info("client {} closed the connection in the middle of a message",
                         sess.getRemoteAddress());
                 sess.quit();
             } finally {
@@ -521,7 +522,7 @@ final class SmtpCommands {
                 tls.startHandshake();
             } catch (IOException e) {
                 // nothing more can be said in plain text after a failed handshake: the session ends
-                org.slf4j.LoggerFactory.getLogger(SmtpCommands.class).debug("STARTTLS handshake failed: {}", e.toString());
+                LOG.debug("STARTTLS handshake failed: {}", e.toString());
                 sess.quit();
                 return;
             }

@@ -26,8 +26,8 @@ public record DnsAnswer(Status status, List<String> values, String detail) {
         return new DnsAnswer(Status.TEMPFAIL, List.of(), detail);
     }
 
-    /** The answer of a look-up under way, or a temporary failure when it has not come within {@code wait}. */
-    public static DnsAnswer await(java.util.concurrent.CompletableFuture<DnsAnswer> lookup, java.time.Duration wait) {
+    /** The answer of a reverse look-up under way, or a temporary failure when it has not come within {@code wait}. */
+    public static DnsAnswer awaitReverse(java.util.concurrent.CompletableFuture<DnsAnswer> lookup, java.time.Duration wait) {
         try {
             return lookup.get(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
