@@ -74,14 +74,16 @@ public final class Addresses {
             if (p.isEmpty()) {
                 continue;
             }
-            int lt = p.lastIndexOf('<');
-            int gt = p.lastIndexOf('>');
+            // a '<' or '>' inside a quoted display name is text, not the address ("x <a@bank.example>" <b@other.example>)
+            int lt = lastOutsideQuotes(p, '<');
+            int gt = lastOutsideQuotes(p, '>');
             if (lt >= 0 && gt > lt) {
-                String display = p.substring(0, lt).strip();
-                if (display.startsWith("\"") && display.endsWith("\"") && display.length() >= 2) {
-                    display = display.substring(1, display.length() - 1);
-                }
-                out.add(new Mailbox(display, p.substring(lt + 1, gt).strip()));
+                out.add(new Mailbox(unquote(p.substring(0, lt).strip()), p.substring(lt + 1, gt).strip()));
+            } else if (p.startsWith("\"") && quoteEnd(p) > 0 && quoteEnd(p) + 1 < p.length()
+                    && Character.isWhitespace(p.charAt(quoteEnd(p) + 1))) {
+                // "display name" addr-spec, without angle brackets: lenient readers (and users' clients) see the name
+                int end = quoteEnd(p);
+                out.add(new Mailbox(p.substring(1, end), p.substring(end + 1).strip()));
             } else {
                 out.add(new Mailbox("", p));
             }
@@ -140,6 +142,40 @@ public final class Addresses {
         }
         out.add(s.substring(start));
         return out;
+    }
+
+    private static String unquote(String display) {
+        return display.startsWith("\"") && display.endsWith("\"") && display.length() >= 2
+                ? display.substring(1, display.length() - 1) : display;
+    }
+
+    /** The index of the quote that closes the quoted string {@code s} starts with, or -1. */
+    private static int quoteEnd(String s) {
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastOutsideQuotes(String s, char target) {
+        boolean quoted = false;
+        int last = -1;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                quoted = !quoted;
+            } else if (!quoted && c == target) {
+                last = i;
+            }
+        }
+        return last;
     }
 
     private static int indexOutsideQuotes(String s, char target) {

@@ -169,7 +169,7 @@ public final class RefPage implements AutoCloseable {
                 + "<dt>Sending server</dt><dd>" + esc(String.valueOf(r.get("client"))) + "</dd>"
                 + "<dt>Outcome</dt><dd>" + esc(outcome) + "</dd>"
                 + (by == null ? "" : "<dt>Decided by</dt><dd><code>" + esc(by) + "</code></dd>"
-                + "<dt>What to do</dt><dd>" + esc(DecisionExplainer.advice(by, signals)) + "</dd>")
+                + "<dt>What to do</dt><dd>" + esc(DecisionExplainer.senderAdvice(by, signals)) + "</dd>")
                 + "</dl><p>If you believe this is a mistake, write to postmaster@" + esc(hostname)
                 + " and quote the reference.</p>";
     }

@@ -36,7 +36,7 @@ final class HoldCommand extends CommandGroup {
         static HoldStore.Held held(HoldStore s, String ref) throws java.sql.SQLException {
             HoldStore.Held h = s.find(ref.toUpperCase(java.util.Locale.ROOT));
             if (h == null) {
-                throw new IllegalArgumentException("no held message with ref " + ref.toUpperCase(java.util.Locale.ROOT));
+                throw new NotFound("no held message with ref " + ref.toUpperCase(java.util.Locale.ROOT));
             }
             return h;
         }
@@ -139,7 +139,7 @@ final class HoldCommand extends CommandGroup {
                         System.out.println(res.message());
                         return 1;
                     }
-                    case NOT_HELD -> throw new IllegalArgumentException(res.message());
+                    case NOT_HELD -> throw new NotFound(res.message());
                     case UNAVAILABLE -> {
                         System.err.println("portcullis: " + res.message());
                         return 75; // EX_TEMPFAIL
@@ -165,7 +165,7 @@ final class HoldCommand extends CommandGroup {
             HoldStore s = open();
             HoldStore.Held h = held(s, ref);
             if (!s.settle(h.ref(), "deleted", by, Instant.now())) {
-                throw new IllegalArgumentException(h.ref() + " is " + h.state() + ", not held");
+                throw new NotFound(h.ref() + " is " + h.state() + ", not held");
             }
             System.out.println("deleted " + h.ref());
             return 0;

@@ -69,7 +69,8 @@ final class ListCommand {
             Instant exp = expiry(expires, ttl, now);
             store().put(new ListEntry(0, color(), target.kind(), value, reason.strip(), source, now, exp));
             System.out.println("added to the " + color().word() + "list: " + target.kind().word() + " " + value
-                    + (exp == null ? "" : " until " + exp));
+                    + (exp == null ? "" : expires != null && !expires.contains("T") ? " until the end of " + expires.strip() + " (UTC)"
+                    : " until " + Times.show(exp)));
             return 0;
         }
     }
@@ -91,17 +92,31 @@ final class ListCommand {
         }
     }
 
-    @Command(name = "show", description = "Show entries (all, or those for a value).")
-    static final class Show extends Base {
-        @Parameters(arity = "0..1", paramLabel = "VALUE") String value;
+    /** show and export read both lists unless told which (Base's --white means "not the blacklist", a default these lack). */
+    abstract static class Reader extends StoreCommand {
+        @Option(names = "--white", description = "only the whitelist") boolean white;
+        @Option(names = "--black", description = "only the blacklist") boolean black;
+
+        List<ListEntry> entries() throws ConfigException, java.sql.SQLException {
+            if (white && black) {
+                throw new IllegalArgumentException("give --white or --black, not both (neither: both lists)");
+            }
+            return ListsAccess.store(ConfigLoader.load(config)).all().stream()
+                    .filter(e -> white == black || e.color() == (white ? ListEntry.Color.WHITE : ListEntry.Color.BLACK)).toList();
+        }
+    }
+
+    @Command(name = "show", description = "Show entries (all, or those for a value), of both lists unless --white or --black.")
+    static final class Show extends Reader {
+        @Parameters(arity = "0..1", paramLabel = "VALUE", description = "an address, domain or network as it was listed") String value;
 
         @Override
         int run() throws Exception {
             int n = 0;
-            for (ListEntry e : store().all()) {
+            for (ListEntry e : entries()) {
                 if (value == null || e.value().equalsIgnoreCase(value.strip())) {
                     System.out.printf("%-5s %-7s %-32s %s (source %s, added %s%s)%n", e.color().word(), e.kind().word(), e.value(),
-                            e.reason(), e.source(), e.created(), e.expires() == null ? "" : ", expires " + e.expires());
+                            e.reason(), e.source(), Times.show(e.created()), e.expires() == null ? "" : ", expires " + Times.show(e.expires()));
                     n++;
                 }
             }
@@ -150,21 +165,23 @@ final class ListCommand {
         }
     }
 
-    @Command(name = "export", description = "Export the lists: csv (all entries) or rbldnsd (addresses, to serve as a DNSBL).")
-    static final class Export extends Base {
+    @Command(name = "export", description = "Export the lists: csv (the entries of both lists, or of --white or --black) or "
+            + "rbldnsd (the address entries: the blacklist as a DNSBL with the whitelist as its exceptions; --white: the whitelist as a DNSWL).")
+    static final class Export extends Reader {
         @Option(names = "--format", defaultValue = "csv", description = "csv or rbldnsd (default: ${DEFAULT-VALUE})") String format;
         @Option(names = "--out", description = "file to write (rbldnsd: IPv6 entries go to FILE.ip6); default: standard output") Path out;
 
         @Override
         int run() throws Exception {
-            List<ListEntry> all = store().all();
             Instant now = Instant.now();
             switch (format) {
-                case "csv" -> write(out, ListExport.csv(all));
+                case "csv" -> write(out, ListExport.csv(entries()));
                 case "rbldnsd" -> {
-                    write(out, ListExport.rbldnsd(all, false, now));
+                    // the blacklist zone needs the whitelist too: its entries are the zone's exceptions
+                    List<ListEntry> all = white ? entries() : ListsAccess.store(ConfigLoader.load(config)).all();
+                    write(out, white ? ListExport.rbldnsdWhite(all, false, now) : ListExport.rbldnsd(all, false, now));
                     if (out != null) {
-                        write(Path.of(out + ".ip6"), ListExport.rbldnsd(all, true, now));
+                        write(Path.of(out + ".ip6"), white ? ListExport.rbldnsdWhite(all, true, now) : ListExport.rbldnsd(all, true, now));
                     }
                 }
                 default -> throw new IllegalArgumentException("--format " + format + ": expected csv or rbldnsd");

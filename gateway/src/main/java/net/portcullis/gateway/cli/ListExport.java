@@ -32,7 +32,7 @@ final class ListExport {
      */
     static String rbldnsd(List<ListEntry> entries, boolean ipv6, Instant now) {
         StringBuilder b = new StringBuilder();
-        b.append("# Portcullis blacklist, exported ").append(now).append(" (").append(ipv6 ? "ip6trie" : "ip4set").append(")\n");
+        b.append("# Portcullis blacklist, exported ").append(Times.show(now)).append(" (").append(ipv6 ? "ip6trie" : "ip4set").append(")\n");
         b.append(":127.0.0.2:Listed by Portcullis").append(ipv6 ? "" : ": $").append('\n');
         for (ListEntry e : entries) {
             if (e.kind() != ListEntry.Kind.IP || e.expiredAt(now) || e.value().contains(":") != ipv6) {
@@ -43,6 +43,22 @@ final class ListExport {
             } else {
                 String txt = e.reason().replaceAll("[\\r\\n:]", " ");
                 b.append(e.value()).append(" :127.0.0.2:").append(txt).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /**
+     * The whitelist's address entries as an rbldnsd dataset of its own (a DNSWL: 127.0.0.2 means
+     * "allowlisted by this provider"), for the providers who trust our allowlisting.
+     */
+    static String rbldnsdWhite(List<ListEntry> entries, boolean ipv6, Instant now) {
+        StringBuilder b = new StringBuilder();
+        b.append("# Portcullis whitelist, exported ").append(Times.show(now)).append(" (").append(ipv6 ? "ip6trie" : "ip4set").append(")\n");
+        b.append(":127.0.0.2:Allowlisted by Portcullis").append('\n');
+        for (ListEntry e : entries) {
+            if (e.color() == ListEntry.Color.WHITE && e.kind() == ListEntry.Kind.IP && !e.expiredAt(now) && e.value().contains(":") == ipv6) {
+                b.append(e.value()).append('\n');
             }
         }
         return b.toString();

@@ -11,6 +11,7 @@ import net.portcullis.rules.RuleErrors;
 import net.portcullis.rules.RuleLoader;
 import net.portcullis.rules.RuleSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "replay", description = "Re-decide recorded traffic under candidate rules (no DNS queries) and report what would change.")
@@ -21,8 +22,8 @@ final class RulesReplayCommand implements Callable<Integer> {
     @Option(names = "--rules", required = true, description = "a directory of candidate *.rules")
     Path rules;
 
-    @Option(names = "--lists", description = "the lists the candidate rules read (default: rules.lists of --config)")
-    Path lists;
+    @Mixin
+    RuleSources sources;
 
     @Option(names = "--config", defaultValue = "conf/gateway.yaml", description = "where the default lists come from (default: ${DEFAULT-VALUE})")
     Path config;
@@ -32,17 +33,11 @@ final class RulesReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path listDir = lists;
-        if (listDir == null) {
-            try {
-                listDir = ConfigLoader.load(config).rules().lists();
-            } catch (ConfigException e) {
-                System.err.println("portcullis: no --lists given and " + config + " does not load: " + e.getMessage());
-                return 78;
-            }
-        }
-        if (!Files.isDirectory(listDir)) {
-            System.err.println("portcullis: --lists: '" + listDir + "' is not a directory");
+        RuleLoader.Dirs dirs;
+        try {
+            dirs = sources.dirs(rules, config);
+        } catch (RuleSources.Unresolved e) {
+            System.err.println("portcullis: " + e.getMessage());
             return 2;
         }
         if (!Files.isRegularFile(log)) {
@@ -51,13 +46,13 @@ final class RulesReplayCommand implements Callable<Integer> {
         }
         RuleSet set;
         try {
-            set = RuleLoader.load(new RuleLoader.Dirs(rules, null, listDir), PolicyWiring.catalogue());
+            set = RuleLoader.load(dirs, PolicyWiring.catalogue());
         } catch (RuleErrors e) {
             System.err.println("portcullis: " + e.getMessage());
             return 1;
         }
         Replay.Report report = Replay.run(log, set, PolicyWiring.catalogue());
-        System.out.print(report.render(examples, rules + " (lists from " + listDir + ")"));
+        System.out.print(report.render(examples, rules + (dirs.local() == null ? "" : " over " + dirs.local()) + " (lists from " + dirs.lists() + ")"));
         return 0;
     }
 }

@@ -18,6 +18,9 @@ abstract class StoreCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.err.println("portcullis: configuration error: " + e.getMessage());
             return 78; // EX_CONFIG
+        } catch (NotFound e) {
+            System.err.println("portcullis: " + e.getMessage());
+            return 1;
         } catch (IllegalArgumentException e) {
             System.err.println("portcullis: " + e.getMessage());
             return 2;

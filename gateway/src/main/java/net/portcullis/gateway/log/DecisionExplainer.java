@@ -73,8 +73,8 @@ public final class DecisionExplainer {
                         + "), or delete it (postsuper -d " + queueId + ")"
                 : switch (String.valueOf(r.verdict)) {
             case "accepted" -> milter ? "nothing: the MTA took the message for delivery" : "nothing: the mail server took the message";
-            case "held" -> "held for review by rule " + by + ": release it with bin/portcullis hold release " + r.ref
-                    + ", or delete it with bin/portcullis hold delete " + r.ref;
+            case "held" -> "held for review by rule " + by + ": release it with `bin/portcullis hold release " + r.ref
+                    + "`, or delete it with `bin/portcullis hold delete " + r.ref + "`";
             default -> advice(String.valueOf(by), r.signals);
         };
         b.append("  what now  ").append(now).append('\n');
@@ -94,7 +94,10 @@ public final class DecisionExplainer {
         return Map.of();
     }
 
-    /** What the sender or the admin can do, by what decided, with the signals that say why. */
+    /**
+     * What the operator can do, by what decided, with the signals that say why: for {@code log show}
+     * and the review page. Every command in it is complete and runnable as printed (a test runs them).
+     */
     public static String advice(String by, Map<String, Object> signals) {
         StringBuilder a = new StringBuilder();
         if (by.equals("relay.closed")) {
@@ -115,10 +118,65 @@ public final class DecisionExplainer {
         } else if (by.equals("shutdown")) {
             a.append("the gateway was shutting down: the sender retries");
         } else {
-            a.append("decided by the rule '").append(by).append("' (conf/rules, conf/local.d): to let such mail pass, allowlist the "
-                    + "sender or client (bin/portcullis list add --color white …) or change the rule in conf/local.d, and check the "
-                    + "change with bin/portcullis rules replay");
+            a.append("decided by the rule '").append(by).append("' (conf/rules, conf/local.d): to let such mail pass, allowlist ");
+            Object from = signals.get("mail.from");
+            Object ip = signals.get("client.ip");
+            boolean sender = from instanceof String f && f.contains("@");
+            if (sender) {
+                a.append("the sender (`bin/portcullis list add --white --address ").append(shellWord(String.valueOf(from))).append(" --reason 'WHY'`)");
+            }
+            if (ip instanceof String i && !i.isEmpty()) {
+                a.append(sender ? " or " : "").append("the client (`bin/portcullis list add --white --ip ").append(ip)
+                        .append(" --reason 'WHY'`)");
+            } else if (!sender) {
+                a.append("the sender or client (`bin/portcullis list add --white --help`)");
+            }
+            a.append(", or change the rule in conf/local.d and see what the change would do to recorded traffic with "
+                    + "`bin/portcullis rules replay --log logs/decisions.jsonl --rules conf/rules --local conf/local.d`");
         }
+        a.append(authenticationHints(signals));
+        return a.toString();
+    }
+
+    /**
+     * What the outside sender can do, for the public {@code /ref/} page: nothing of our configuration,
+     * files or commands, which the sender can neither see nor run.
+     */
+    public static String senderAdvice(String by, Map<String, Object> signals) {
+        StringBuilder a = new StringBuilder();
+        if (by.equals("relay.closed")) {
+            a.append("the recipient's domain does not receive mail here: send to that domain's own mail server (its MX); "
+                    + "if you have an account with us, send through your submission server with your login");
+        } else if (by.equals("relay.routing_trick")) {
+            a.append("the address tries to route mail through this server (percent hack, bang path, source route…): "
+                    + "use a plain address");
+        } else if (by.endsWith(".syntax")) {
+            a.append("the address is malformed: correct it");
+        } else if (by.startsWith("limits.")) {
+            a.append("the mail or the connection exceeded a limit of this server (").append(by)
+                    .append("): send within it (a smaller message, fewer recipients or connections at once)");
+        } else if (by.equals("data.bare_newline")) {
+            a.append("your mail software ends lines with a bare CR or LF: it must send CRLF");
+        } else if (by.equals("downstream")) {
+            a.append("our mail store refused the mail or could not be reached: a temporary refusal (4xx) is retried by your "
+                    + "server; for a permanent one write to the postmaster");
+        } else if (by.equals("shutdown")) {
+            a.append("the server was restarting: your server retries by itself");
+        } else {
+            a.append("this provider's policy refused it: if the reasons below do not explain it, write to the postmaster");
+        }
+        a.append(authenticationHints(signals));
+        return a.toString();
+    }
+
+    /** A value as one shell word: a sender's address is the sender's to choose, quotes and all. */
+    static String shellWord(String v) {
+        return v.matches("[A-Za-z0-9@._+=:/-]+") ? v : "'" + v.replace("'", "'\\''") + "'";
+    }
+
+    /** The sender-side causes both readers need: what the sender's domain or network must fix. */
+    private static String authenticationHints(Map<String, Object> signals) {
+        StringBuilder a = new StringBuilder();
         Object spf = signals.get("spf.result");
         if ("fail".equals(spf) || "softfail".equals(spf)) {
             a.append("; SPF ").append(spf).append(" for ").append(signals.get("spf.domain")).append(" from ")

@@ -165,7 +165,11 @@ final class AdminPages {
 
     /** A POST from an admin. Every outcome goes back to the page it came from with a message; every attempt is recorded. */
     Reply act(Request req) throws SQLException, IOException {
-        String back = req.f("back").startsWith("/review/") && !req.f("back").startsWith("//") ? req.f("back") : "/review/actions";
+        String back = req.f("back").isEmpty() ? "/review/actions" : req.f("back");
+        if (!ReviewApp.isPageOfOurs(back)) {
+            return new Reply(400, Html.page("Bad request", req.session, "", Html.notice("error",
+                    "The form's back= is not a page of the review site.")));
+        }
         String reason = req.f("reason").strip();
         String action = req.path.substring("/review/".length());
         if (!List.of("allow", "unlist", "release", "delete-held").contains(action)) {

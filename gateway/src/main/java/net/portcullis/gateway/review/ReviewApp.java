@@ -214,8 +214,13 @@ public final class ReviewApp implements HttpHandler {
 
     /** Where to go after login: only a page of ours (no open redirect). */
     private static String safeNext(String next) {
-        return next.startsWith("/review/") && !next.startsWith("//") && !next.contains("\\") && !next.contains("\r")
-                && !next.contains("\n") ? next : "/review/";
+        return isPageOfOurs(next) ? next : "/review/";
+    }
+
+    /** A path that may follow a 303: one of the review pages, nothing another site or a header could be made of. */
+    static boolean isPageOfOurs(String path) {
+        return path.startsWith("/review/") && !path.startsWith("//") && !path.contains("\\")
+                && path.chars().noneMatch(c -> c < 0x21 || c == 0x7f);
     }
 
     /** The session of the request's cookie, with the account's role as the accounts file says now. */
@@ -242,10 +247,13 @@ public final class ReviewApp implements HttpHandler {
         if (origin == null) {
             return true; // not a browser: the form token decides
         }
+        if (!origin.startsWith("http://") && !origin.startsWith("https://")) {
+            return false; // "null" (a sandboxed frame, a data: page, a redirect from elsewhere) is no origin of ours
+        }
         String bare = origin.replaceFirst("^https?://", "");
         String host = ex.getRequestHeaders().getFirst("Host");
         String forwarded = secure ? ex.getRequestHeaders().getFirst("X-Forwarded-Host") : null;
-        return bare.equalsIgnoreCase(String.valueOf(host)) || bare.equalsIgnoreCase(String.valueOf(forwarded));
+        return bare.equalsIgnoreCase(host) || bare.equalsIgnoreCase(forwarded);
     }
 
     private static boolean tokenMatches(String given, String expected) {

@@ -17,7 +17,9 @@ import org.subethamail.smtp.server.SessionHandler;
 /**
  * Admits or refuses a connection before the greeting: too many connections at once from one
  * address or from its network (ratelimit.network_v4/v6: a botnet's neighbours, Postfix's anvil
- * counts only the address), or the gateway is shutting down. Starts the reverse lookup of each admitted client, so that
+ * counts only the address), or the gateway is shutting down. Trusted networks are exempt from both caps
+ * and are not counted against their neighbours (as Postfix exempts $mynetworks from its anvil limits):
+ * a flood from the rest of a /24 must not lock out the relay host that shares it. Starts the reverse lookup of each admitted client, so that
  * its answer is usually there by the time the first transaction needs it.
  */
 public final class ConnectionGate implements SessionHandler {
@@ -36,8 +38,9 @@ public final class ConnectionGate implements SessionHandler {
     private final String refUrl;
     private final net.portcullis.policy.rate.RateLimits rates;
     private volatile GreetingPause greeting;
+    private volatile net.portcullis.rules.Networks trusted;
 
-    ConnectionGate(int perClient, int perNetwork, Dns dns, Executor lookups, DecisionLog log, net.portcullis.gateway.admin.Metrics metrics,
+    ConnectionGate(int perClient, int perNetwork, net.portcullis.rules.Networks trusted, Dns dns, Executor lookups, DecisionLog log, net.portcullis.gateway.admin.Metrics metrics,
                    String refUrl, net.portcullis.policy.rate.RateLimits rates, GreetingPause greeting) {
         this.refUrl = refUrl;
         this.rates = rates;
@@ -45,15 +48,17 @@ public final class ConnectionGate implements SessionHandler {
         this.metrics = metrics;
         this.perClient = perClient;
         this.perNetwork = perNetwork;
+        this.trusted = trusted;
         this.dns = dns;
         this.lookups = lookups;
         this.log = log;
     }
 
     /** A reloaded configuration's caps, resolver and greeting pause, for the connections from now on. */
-    void update(int perClient, int perNetwork, Dns dns, GreetingPause greeting) {
+    void update(int perClient, int perNetwork, net.portcullis.rules.Networks trusted, Dns dns, GreetingPause greeting) {
         this.perClient = perClient;
         this.perNetwork = perNetwork;
+        this.trusted = trusted;
         this.dns = dns;
         this.greeting = greeting;
     }
@@ -81,11 +86,12 @@ public final class ConnectionGate implements SessionHandler {
             return refuse(addr, new Reply(421, "4.3.2", "Service shutting down, try again later"), "shutdown");
         }
         rates.connection(addr); // every attempt counts, refused ones too: a flood is what the limit is for
-        if (!take(counts, addr, perClient)) {
+        boolean capped = trusted.match(addr).isEmpty();
+        if (capped && !take(counts, addr, perClient)) {
             return refuse(addr, new Reply(421, "4.7.0", "Too many connections from your address, try again later"),
                     "limits.connections_per_client");
         }
-        if (!take(networkCounts, network(addr), perNetwork)) {
+        if (capped && !take(networkCounts, network(addr), perNetwork)) {
             give(counts, addr);
             return refuse(addr, new Reply(421, "4.7.0", "Too many connections from your network, try again later"),
                     "limits.connections_per_network");
@@ -93,6 +99,7 @@ public final class ConnectionGate implements SessionHandler {
         // a cached answer at once; else asked on another thread while the client is greeted
         CompletableFuture<DnsAnswer> ptr = dns.ptrSoon(addr, lookups);
         SessionState state = new SessionState(ptr);
+        state.capped = capped;
         sessions.put(session, state);
         // the reverse lookup runs during the pause; the banner goes out when accept returns
         state.greeting = greeting.await(session.getSocket(), addr);
@@ -105,7 +112,8 @@ public final class ConnectionGate implements SessionHandler {
 
     @Override
     public void onSessionEnd(Session session) {
-        if (sessions.remove(session) != null) {
+        SessionState state = sessions.remove(session);
+        if (state != null && state.capped) {
             InetAddress addr = session.getRemoteAddress().getAddress();
             give(counts, addr);
             give(networkCounts, network(addr));

@@ -120,7 +120,7 @@ public final class Gateway implements AutoCloseable {
             metrics.counter("portcullis.greeting.redis.failures", "greeting cache look-ups that failed in Redis (client paused again)",
                     r, GreetingMemory.InRedis::failures);
         }
-        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), config.limits().connectionsPerNetwork(), dns, lookups, log, metrics, config.review().refUrl(), rates,
+        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), config.limits().connectionsPerNetwork(), config.trustedNetworks(), dns, lookups, log, metrics, config.review().refUrl(), rates,
                 greetingPause);
         if (config.log().store()) {
             decisions = new net.portcullis.gateway.log.DecisionWriter(new net.portcullis.policy.store.DecisionStore(listStore.database()),
@@ -290,7 +290,7 @@ public final class Gateway implements AutoCloseable {
             pool.update(next);
             serverGauges();
             GreetingPause greeting = new GreetingPause(greetingPause.config(), next.trustedNetworks(), lists::get, greetingPause.memory());
-            gate.update(next.limits().connectionsPerClient(), next.limits().connectionsPerNetwork(), nextDns, greeting);
+            gate.update(next.limits().connectionsPerClient(), next.limits().connectionsPerNetwork(), next.trustedNetworks(), nextDns, greeting);
             this.dns = nextDns;
             this.live = new GatewayContext(next, engine, pool, log, gate, inflight, metrics, intake, holds, rates, tarpit, greylist);
         } catch (net.portcullis.gateway.config.ConfigException | RuntimeException e) {

@@ -10,6 +10,8 @@ import net.portcullis.rules.Verdict;
 final class SessionState {
     private final CompletableFuture<DnsAnswer> reverse;
     volatile boolean ehlo;
+    /** Counted against limits.connections_per_client/_network (untrusted clients only). */
+    volatile boolean capped;
     /** The extensions our last EHLO reply offered; empty after HELO (no parameters allowed then). */
     volatile Set<String> advertised = Set.of();
     /** Refused or invalid commands so far (limits.errors). */

@@ -40,6 +40,29 @@ class ListCommandTest {
     }
 
     @Test
+    void showAndExportReadTheListTheyAreToldAndPrintTimesToTheSecond() {
+        assertThat(Cli.run("list", "add", "--config", conf, "--ip", "192.0.2.0/24", "--reason", "botnet", "--expires", "2099-12-31").out())
+                .contains("until the end of 2099-12-31 (UTC)").doesNotContain("2100-01-01");
+        assertThat(Cli.run("list", "add", "--config", conf, "--white", "--ip", "198.51.100.7", "--reason", "partner").exit()).isZero();
+        assertThat(Cli.run("list", "show", "--config", conf, "--white").out()).contains("white ip      198.51.100.7", "1 entry")
+                .doesNotContain("192.0.2.0/24");
+        String black = Cli.run("list", "show", "--config", conf, "--black").out();
+        assertThat(black).contains("black ip      192.0.2.0/24", "1 entry").doesNotContain("198.51.100.7");
+        assertThat(black).containsPattern("added \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, expires 2100-01-01T00:00:00Z\\)");
+        assertThat(Cli.run("list", "export", "--config", conf, "--white").out()).contains("white,ip,198.51.100.7,partner")
+                .doesNotContain("black,");
+        assertThat(Cli.run("list", "export", "--config", conf, "--black").out()).contains("black,ip,192.0.2.0/24").doesNotContain("white,");
+        assertThat(Cli.run("list", "export", "--config", conf, "--white", "--format", "rbldnsd").out())
+                .contains(":127.0.0.2:Allowlisted by Portcullis", "\n198.51.100.7\n").doesNotContain("192.0.2.0");
+        // the blacklist zone keeps the whitelist as its exceptions
+        assertThat(Cli.run("list", "export", "--config", conf, "--format", "rbldnsd").out()).contains("192.0.2.0/24 :127.0.0.2:botnet",
+                "!198.51.100.7");
+        Cli.Result both = Cli.run("list", "show", "--config", conf, "--white", "--black");
+        assertThat(both.exit()).isEqualTo(2);
+        assertThat(both.err()).contains("give --white or --black, not both");
+    }
+
+    @Test
     void badAddressesRangesAndDatesGetClearErrors() {
         Cli.Result r = Cli.run("list", "add", "--config", conf, "--ip", "10.0.0.1/8", "--reason", "x");
         assertThat(r.exit()).isEqualTo(2);

@@ -33,6 +33,29 @@ class RulesCommandsTest {
     }
 
     @Test
+    void checkAndReplayResolveTheListsOfACopiedRulesFolderAlike() throws Exception {
+        Path copy = Files.createDirectories(dir.resolve("candidate"));
+        AdviceCommandsTest.copy(Path.of("../conf/rules"), copy);
+        Path conf = Files.writeString(dir.resolve("g.yaml"), "hostname: mx.example.net\ndownstream: 127.0.0.1:2526\n"
+                + "domains: [example.net]\nrules: {directory: ../conf/rules, lists: ../conf/lists}\n");
+        // the lists live traffic reads: those of the configuration, as replay takes them
+        Cli.Result check = Cli.run("rules", "check", copy.toString(), "--config", conf.toString());
+        assertThat(check.exit()).as(check.out() + check.err()).isZero();
+        assertThat(check.out()).startsWith("ok: ").doesNotContain("unknown list");
+        Cli.Result explicit = Cli.run("rules", "check", copy.toString(), "--lists", "../conf/lists", "--local", "../conf/local.d");
+        assertThat(explicit.exit()).as(explicit.out() + explicit.err()).isZero();
+        // without lists, every rule that names one says so, in check as in replay
+        Path none = Files.createDirectories(dir.resolve("empty-lists"));
+        Cli.Result bare = Cli.run("rules", "check", copy.toString(), "--lists", none.toString());
+        assertThat(bare.exit()).isEqualTo(1);
+        assertThat(bare.out()).contains("unknown list");
+        Path log = Files.writeString(dir.resolve("d.jsonl"), "{\"event\":\"transaction\",\"ref\":\"AAAAAAAA\",\"signals\":{},\"recipients\":[]}\n");
+        Cli.Result replay = Cli.run("rules", "replay", "--log", log.toString(), "--rules", copy.toString(), "--lists", none.toString());
+        assertThat(replay.exit()).isEqualTo(1);
+        assertThat(replay.err()).contains("unknown list");
+    }
+
+    @Test
     void signalsPrintsTheCatalogue() {
         Cli.Result r = Cli.run("signals");
         assertThat(r.exit()).isZero();

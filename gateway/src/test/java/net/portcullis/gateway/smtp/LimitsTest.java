@@ -144,6 +144,24 @@ class LimitsTest {
     }
 
     @Test
+    void trustedClientsAreNeitherCappedNorCountedAgainstTheirNetwork() throws Exception {
+        start("connections_per_network: 2, connections_per_client: 1"); // 127.0.0.2 is the harness's trusted network
+        try (SmtpTestClient a = new SmtpTestClient("127.0.0.3", gw.port()); SmtpTestClient b = new SmtpTestClient("127.0.0.4", gw.port())) {
+            a.expect(220);
+            b.expect(220);
+            // the untrusted neighbours filled the /24: the trusted relay host in it still gets in, twice at once
+            try (SmtpTestClient t1 = new SmtpTestClient("127.0.0.2", gw.port()); SmtpTestClient t2 = new SmtpTestClient("127.0.0.2", gw.port())) {
+                t1.expect(220);
+                t2.expect(220);
+                // and an untrusted third is still refused: the trusted sessions were not what filled the network
+                try (SmtpTestClient third = new SmtpTestClient("127.0.0.5", gw.port())) {
+                    assertThat(third.expect(421)).startsWith("421 4.7.0 Too many connections from your network");
+                }
+            }
+        }
+    }
+
+    @Test
     void anIdleClientIsDisconnected() throws Exception {
         start("idle_timeout: 500ms");
         try (SmtpTestClient c = new SmtpTestClient(gw.port())) {

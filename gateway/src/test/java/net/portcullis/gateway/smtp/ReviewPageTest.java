@@ -106,6 +106,16 @@ class ReviewPageTest {
             assertThat(forged.body()).contains("does not match your session");
             allow.put("csrf", admin.csrf());
             assertThat(admin.post("/review/allow", allow, "http://evil.example").statusCode()).isEqualTo(403);
+            // a sandboxed frame or a data: page sends "Origin: null": no origin of ours, whatever the token
+            assertThat(admin.post("/review/allow", allow, "null").statusCode()).isEqualTo(403);
+            // a back= that could split the redirect's header is a bad request, not a 500
+            for (String back : List.of("/review/lists\r\nSet-Cookie: x=1", "/review/\n", "https://evil.example/", "//evil.example/")) {
+                Map<String, String> bad = new java.util.HashMap<>(allow);
+                bad.put("back", back);
+                HttpResponse<String> refused = admin.post("/review/allow", bad, admin.base);
+                assertThat(refused.statusCode()).as(back).isEqualTo(400);
+                assertThat(refused.body()).contains("not a page of the review site");
+            }
 
             ReviewHttp viewer = new ReviewHttp(gw.gateway.adminPort());
             viewer.login("vic", ReviewHttp.PASSWORD);
