@@ -39,6 +39,14 @@ public record MailAddress(String localPart, String domain) {
         return domain == null;
     }
 
+    /**
+     * An address literal for a domain ({@code user@[192.0.2.1]}, {@code user@[IPv6:2001:db8::1]}): valid
+     * RFC 5321 syntax (4.1.3), so not a syntax error; policy decides (a recipient literal is a routing trick).
+     */
+    public boolean isAddressLiteral() {
+        return domain != null && domain.startsWith("[");
+    }
+
     /** True when the local part or the domain holds non-ASCII characters (needs SMTPUTF8). */
     public boolean hasUtf8() {
         return !isAscii(localPart) || domain != null && !isAscii(domain);
@@ -198,7 +206,8 @@ public record MailAddress(String localPart, String domain) {
             throw syntax("address has an empty domain");
         }
         if (domain.startsWith("[")) {
-            throw trick("address literals (user@[192.0.2.1]) are not accepted");
+            checkLiteral(domain);
+            return;
         }
         if (domain.endsWith(".")) {
             throw trick("a domain with a trailing dot is not accepted");
@@ -222,6 +231,28 @@ public record MailAddress(String localPart, String domain) {
                 if (!ok) {
                     throw syntax("character '" + printable(c) + "' is not allowed in a domain");
                 }
+            }
+        }
+    }
+
+    /** RFC 5321 4.1.3: [IPv4] or [IPv6:address]; a general literal (tag:content) names no host we can reach. */
+    private static void checkLiteral(String domain) throws InvalidAddress {
+        if (!domain.endsWith("]") || domain.length() < 3) {
+            throw syntax("unterminated address literal");
+        }
+        String inner = domain.substring(1, domain.length() - 1);
+        boolean v6 = inner.regionMatches(true, 0, "IPv6:", 0, 5);
+        String ip = v6 ? inner.substring(5) : inner;
+        boolean shape = v6 ? ip.matches("[0-9A-Fa-f:.]{2,45}") && ip.contains(":")
+                : ip.matches("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+        if (!shape) {
+            throw syntax("address literal [" + inner + "] is neither an IPv4 nor an IPv6: address");
+        }
+        if (v6) {
+            try {
+                net.portcullis.rules.Network.address(ip);
+            } catch (IllegalArgumentException e) {
+                throw syntax("address literal [" + inner + "] is not a valid IPv6 address");
             }
         }
     }

@@ -66,6 +66,14 @@ public final class PolicyTransaction {
             return outcome(Verdict.refuse(Reply.sanitized(501, "5.1.3", "Bad recipient address syntax: " + p.reason()),
                     "rcpt.syntax", p.reason()), 0, List.of(), List.of(), m);
         }
+        if (rcpt.isAddressLiteral()) {
+            // valid syntax, but mail for a host named by its address is not mail for our domains
+            SignalMap m = new SignalMap(early());
+            String why = "address literals (user@[192.0.2.1]) are not accepted";
+            m.put(Signal.of("rcpt.routing_trick", why, path));
+            return outcome(Verdict.refuse(Reply.sanitized(550, "5.7.1", "Relay access denied: " + why), "relay.routing_trick", why),
+                    0, List.of(), List.of(), m);
+        }
         boolean local = engine.recipientCheck().isLocal(rcpt);
         if (!local) {
             StageOutcome refused = relayFirst(rcpt);

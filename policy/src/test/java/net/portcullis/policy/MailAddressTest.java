@@ -22,13 +22,24 @@ class MailAddressTest {
         assertThat(a.domain()).isEqualTo(domain);
     }
 
+    @org.junit.jupiter.api.Test
+    void addressLiteralsAreValidSyntaxLeftToPolicy() throws Exception {
+        // RFC 5321 4.1.3: valid; the recipient stage calls it a routing trick, a rule refuses it as a sender
+        assertThat(MailAddress.parse("a@[192.0.2.1]").isAddressLiteral()).isTrue();
+        assertThat(MailAddress.parse("a@[IPv6:2001:db8::1]").isAddressLiteral()).isTrue();
+        assertThat(MailAddress.parse("a@example.net").isAddressLiteral()).isFalse();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = { // the texts quote with '
             "a%b@example.net|ROUTING_TRICK|'%' in the local part (the percent hack) is not accepted",
             "b!a@example.net|ROUTING_TRICK|'!' in the local part (a UUCP bang path) is not accepted",
             "\"a@b\"@example.net|ROUTING_TRICK|a quoted local part holding '@', '%' or '!' is not accepted",
             "@x.org:a@example.net|ROUTING_TRICK|source routes (@host:user@domain) are not accepted",
-            "a@[192.0.2.1]|ROUTING_TRICK|address literals (user@[192.0.2.1]) are not accepted",
+            "a@[192.0.2.300]|SYNTAX|address literal [192.0.2.300] is neither an IPv4 nor an IPv6: address",
+            "a@[mail.example]|SYNTAX|address literal [mail.example] is neither an IPv4 nor an IPv6: address",
+            "a@[IPv6:2001:db8::1::2]|SYNTAX|address literal [IPv6:2001:db8::1::2] is not a valid IPv6 address",
+            "a@[192.0.2.1|SYNTAX|unterminated address literal",
             "a@example.net.|ROUTING_TRICK|a domain with a trailing dot is not accepted",
             "a@b.org@example.net|ROUTING_TRICK|an address with more than one '@' is not accepted",
             "\"a\"@b.org@example.net|ROUTING_TRICK|an address with more than one '@' is not accepted",

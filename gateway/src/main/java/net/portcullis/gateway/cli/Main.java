@@ -33,6 +33,7 @@ public final class Main implements Runnable {
     /** The command line with its log level set per command before it runs. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, command, parsed) -> failed(e));
         cl.setExecutionStrategy(parsed -> {
             CommandLine.ParseResult leaf = parsed;
             int v = 0;
@@ -52,6 +53,38 @@ public final class Main implements Runnable {
             }
         });
         return cl;
+    }
+
+    /**
+     * What escaped a command, in one line on standard error and the exit code of README's convention:
+     * 1 not found, 2 a bad argument or input file, 74 an I/O or store error, 70 anything else (a bug:
+     * its stack trace goes to the log at debug level, -vv).
+     */
+    static int failed(Exception e) {
+        LoggerFactory.getLogger(Main.class).debug("command failed", e);
+        String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof NotFound) {
+            System.err.println("portcullis: " + what);
+            return 1;
+        }
+        if (e instanceof java.nio.file.NoSuchFileException f) {
+            System.err.println("portcullis: " + f.getFile() + ": no such file");
+            return 2;
+        }
+        if (e instanceof java.nio.file.AccessDeniedException f) {
+            System.err.println("portcullis: " + f.getFile() + ": permission denied");
+            return 2;
+        }
+        if (e instanceof IllegalArgumentException) {
+            System.err.println("portcullis: " + what);
+            return 2;
+        }
+        if (e instanceof java.io.IOException || e instanceof java.sql.SQLException) {
+            System.err.println("portcullis: " + what);
+            return 74;
+        }
+        System.err.println("portcullis: " + e.getClass().getSimpleName() + ": " + what + " (run with -vv for the trace)");
+        return 70;
     }
 
     /** Sets the root log level; returns the one before. */

@@ -42,16 +42,27 @@ final class ReportCommand {
             }
             ReportIntake intake = intake(cfg, store);
             int refused = 0;
+            int unreadable = 0;
             for (Path f : files) {
+                byte[] report;
                 try {
-                    ReportIntake.Outcome o = intake.ingest(Files.readAllBytes(f));
+                    report = Files.readAllBytes(f);
+                } catch (java.io.IOException e) {
+                    unreadable++;
+                    System.err.println("portcullis: " + f + ": cannot be read ("
+                            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()) + ")");
+                    continue;
+                }
+                try {
+                    ReportIntake.Outcome o = intake.ingest(report);
                     System.out.println(f + ": " + describe(o));
                 } catch (ReportRefused e) {
                     refused++;
                     System.out.println(f + ": refused: " + e.getMessage());
                 }
             }
-            return refused == 0 ? 0 : 1;
+            // the others were still taken: one unreadable file does not lose a batch
+            return unreadable > 0 ? 2 : refused == 0 ? 0 : 1;
         }
     }
 

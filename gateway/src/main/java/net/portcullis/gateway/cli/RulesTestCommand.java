@@ -69,6 +69,9 @@ final class RulesTestCommand implements Callable<Integer> {
     @Option(names = "--pipelining", description = "pretend the client sent commands ahead where it must wait (RFC 2920)")
     boolean pipelining;
 
+    @Option(names = "--smtputf8", description = "pretend MAIL FROM carried the SMTPUTF8 parameter (needed for a non-ASCII sender)")
+    boolean smtputf8;
+
     @Option(names = "--bare-newline", description = "pretend the client ended command lines with a bare LF")
     boolean bareNewline;
 
@@ -82,6 +85,7 @@ final class RulesTestCommand implements Callable<Integer> {
     Dns dnsOverride;
 
     @Override
+    @SuppressWarnings("unchecked")
     public Integer call() throws Exception {
         GatewayConfig cfg;
         try {
@@ -96,6 +100,31 @@ final class RulesTestCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("portcullis: --client-ip: " + e.getMessage());
             return 2;
+        }
+        // what the command layer refuses before any check or rule, as live traffic hears it
+        String stage = "helo";
+        net.portcullis.policy.EnvelopeSyntax.Refusal early = helo == null ? null : net.portcullis.policy.EnvelopeSyntax.greeting("EHLO", helo);
+        if (early == null) {
+            stage = "mail";
+            early = net.portcullis.policy.EnvelopeSyntax.sender(net.portcullis.policy.MailAddress.bare(from), smtputf8);
+        }
+        if (early != null) {
+            Map<String, Object> refused = new LinkedHashMap<>();
+            refused.put("stage", stage);
+            refused.put("verdict", verdict(Verdict.refuse(early.reply(), early.decidedBy(), early.reason())));
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("client", Map.of("ip", ip.getHostAddress()));
+            report.put("refused", refused);
+            report.put("recipients", List.of());
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+            } else {
+                System.out.println("client " + ip.getHostAddress());
+                System.out.println((stage.equals("helo") ? "EHLO " + helo : "MAIL FROM:<" + from + ">") + ": "
+                        + describe((Map<String, Object>) refused.get("verdict")));
+                System.out.println("  refused by the SMTP command layer, before any check or rule runs");
+            }
+            return 1;
         }
         Dns dns = dnsOverride != null ? dnsOverride : new DnsJavaResolver(cfg.dns().servers(), cfg.dns().timeout());
         PolicyWiring.Checks checks;
@@ -183,10 +212,28 @@ final class RulesTestCommand implements Callable<Integer> {
             } else {
                 printText(report);
             }
-            return 0;
+            return exitCode(report);
         } finally {
             ex.shutdownNow();
         }
+    }
+
+    /**
+     * 0 when live traffic would have the message delivered to every recipient, 1 when anything of it
+     * would be refused, deferred or held (README "Exit codes"): scripts test a rule change by exit code.
+     */
+    private static final Set<Object> PASSES = Set.of("accept", "continue");
+
+    @SuppressWarnings("unchecked")
+    static int exitCode(Map<String, Object> report) {
+        boolean delivered = true;
+        for (Map<String, Object> r : (List<Map<String, Object>>) report.get("recipients")) {
+            delivered &= PASSES.contains(((Map<String, Object>) r.get("verdict")).get("kind"));
+        }
+        if (report.get("data") instanceof Map<?, ?> d) {
+            delivered &= PASSES.contains(((Map<String, Object>) d.get("verdict")).get("kind"));
+        }
+        return delivered ? 0 : 1;
     }
 
     private static List<Map<String, Object>> signals(SignalMap m) {

@@ -85,17 +85,8 @@ final class MilterTransaction {
         if (sender.isEmpty()) {
             return null;
         }
-        try {
-            MailAddress a = MailAddress.parse(sender);
-            if (a.hasUtf8() && !smtputf8) {
-                return refusal(new Reply(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter"), "mail.syntax",
-                        "UTF-8 sender without SMTPUTF8");
-            }
-        } catch (MailAddress.InvalidAddress e) {
-            return refusal(Reply.sanitized(501, "5.1.7", "Bad sender address syntax: " + e.problem().reason()), "mail.syntax",
-                    e.problem().reason());
-        }
-        return null;
+        net.portcullis.policy.EnvelopeSyntax.Refusal bad = net.portcullis.policy.EnvelopeSyntax.sender(sender, smtputf8);
+        return bad == null ? null : refusal(bad.reply(), bad.decidedBy(), bad.reason());
     }
 
     /**

@@ -345,8 +345,9 @@ final class SmtpCommands {
         @Override
         void run(String line, Session sess) throws IOException, DropConnectionException {
             String name = argument(line, 4);
-            if (name.isEmpty() || name.contains(" ")) {
-                reply(sess, "501 5.5.4 Syntax: EHLO hostname");
+            net.portcullis.policy.EnvelopeSyntax.Refusal bad = net.portcullis.policy.EnvelopeSyntax.greeting("EHLO", name);
+            if (bad != null) {
+                reply(sess, bad.reply().code() + " " + bad.reply().status() + " " + bad.reply().text());
                 return;
             }
             sess.resetMailTransaction();
@@ -396,8 +397,9 @@ final class SmtpCommands {
         @Override
         void run(String line, Session sess) throws IOException, DropConnectionException {
             String name = argument(line, 4);
-            if (name.isEmpty() || name.contains(" ")) {
-                reply(sess, "501 5.5.4 Syntax: HELO hostname");
+            net.portcullis.policy.EnvelopeSyntax.Refusal bad = net.portcullis.policy.EnvelopeSyntax.greeting("HELO", name);
+            if (bad != null) {
+                reply(sess, bad.reply().code() + " " + bad.reply().status() + " " + bad.reply().text());
                 return;
             }
             sess.resetMailTransaction();

@@ -83,17 +83,9 @@ final class Transaction implements MessageHandler {
         sender = from;
         mailParams = params;
         ctx.rates().mail(who(null));
-        if (!from.isEmpty()) {
-            try {
-                MailAddress a = MailAddress.parse(from);
-                if (a.hasUtf8() && !params.has("SMTPUTF8")) {
-                    throw reject(new Reply(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter"),
-                            "mail.syntax", "UTF-8 sender without SMTPUTF8");
-                }
-            } catch (MailAddress.InvalidAddress e) {
-                throw reject(Reply.sanitized(501, "5.1.7", "Bad sender address syntax: " + e.problem().reason()),
-                        "mail.syntax", e.problem().reason());
-            }
+        net.portcullis.policy.EnvelopeSyntax.Refusal bad = net.portcullis.policy.EnvelopeSyntax.sender(from, params.has("SMTPUTF8"));
+        if (bad != null) {
+            throw reject(bad.reply(), bad.decidedBy(), bad.reason());
         }
     }
 

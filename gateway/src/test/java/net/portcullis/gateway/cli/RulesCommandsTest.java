@@ -80,7 +80,7 @@ class RulesCommandsTest {
                 .add("other.org", "TXT", "v=spf1 ip4:203.0.113.0/24 -all");
         Cli.Result r = Cli.run(cmd, "--config", conf.toString(), "--client-ip", "203.0.113.5", "--helo", "mail.other.org",
                 "--from", "a@other.org", "--to", "user@example.net", "--to", "victim@elsewhere.com", "--eml", eml.toString(), "--json");
-        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.exit()).as("a recipient refused: exit 1\n" + r.err()).isEqualTo(1);
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertThat(j.at("/client/ptr").asText()).isEqualTo("mail.other.org");
         assertThat(j.at("/recipients/0/verdict/kind").asText()).isEqualTo("accept");
@@ -137,7 +137,7 @@ class RulesCommandsTest {
         String[] botArgs = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--pipelining"))
                 .toArray(String[]::new);
         Cli.Result refused = Cli.run(bot, botArgs);
-        assertThat(refused.exit()).as(refused.err()).isZero();
+        assertThat(refused.exit()).as(refused.err()).isEqualTo(1);
         JsonNode b = new ObjectMapper().readTree(refused.out());
         assertThat(b.at("/values/client.pipelining").asBoolean()).isTrue();
         assertThat(refused.out()).contains("pipelining-without-waiting", "550 5.5.1 Protocol error: commands sent before our reply");
