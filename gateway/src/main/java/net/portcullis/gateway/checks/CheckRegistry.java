@@ -18,7 +18,6 @@ import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigSection;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.policy.Check;
-import net.portcullis.policy.checks.AuthenticationCheck;
 import net.portcullis.policy.checks.ClientCheck;
 import net.portcullis.policy.checks.ConsentChecks;
 import net.portcullis.policy.checks.DnsblCheck;
@@ -48,6 +47,7 @@ public final class CheckRegistry {
     public static final GreetingModule GREETING = new GreetingModule();
     public static final TarpitModule TARPIT = new TarpitModule();
     public static final GreylistModule GREYLIST = new GreylistModule();
+    public static final DmarcModule DMARC = new DmarcModule();
 
     public static final List<CheckModule<?>> MODULES = List.of(
             CheckModule.Simple.of("client", env -> List.of(new ClientCheck(env.config().trustedNetworks()))),
@@ -66,8 +66,8 @@ public final class CheckRegistry {
             CheckModule.Simple.of("spf", env -> List.of(new SpfCheck(env.dns(), env.config().hostname(), SpfCheck.Identity.MAIL_FROM))),
             CheckModule.Simple.of("recipient", env -> List.of(new RecipientCheck(env.config().domains()))),
             CheckModule.Simple.of("message", env -> List.of(new MessageCheck(),
-                    new HeaderCheck(env.config().hostname(), env.config().domains(), Clock.systemUTC()),
-                    new AuthenticationCheck(env.dns(), Clock.systemUTC()))),
+                    new HeaderCheck(env.config().hostname(), env.config().domains(), Clock.systemUTC()))),
+            DMARC,
             RATE_LIMITS,
             TARPIT,
             GREYLIST,

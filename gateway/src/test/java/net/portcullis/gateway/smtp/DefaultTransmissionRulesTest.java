@@ -47,6 +47,8 @@ class DefaultTransmissionRulesTest {
         String from = "news@sender.example";
         String rcpt = "user@example.net";
         String authUser = null;
+        /** A whole message (header and body, CRLF) to use instead of {@link #headers}. */
+        byte[] message;
         List<String> headers = new ArrayList<>(List.of("From: Sender <news@sender.example>", "To: user@example.net",
                 "Subject: hello", "Date: " + DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH)
                         .format(ZonedDateTime.now()), "Message-ID: <1@sender.example>"));
@@ -80,6 +82,14 @@ class DefaultTransmissionRulesTest {
             StageOutcome r = t.recipient(rcpt);
             List<StageResult> all = new ArrayList<>(r.stages());
             if (!r.verdict().refused()) {
+                if (message != null) {
+                    String text = new String(message, StandardCharsets.ISO_8859_1);
+                    int end = text.indexOf("\r\n\r\n") + 4;
+                    byte[] h = java.util.Arrays.copyOf(message, end);
+                    all.addAll(t.data(MessageFacts.parse(h, message.length,
+                            () -> new java.io.ByteArrayInputStream(message, end, message.length - end)), List.of(rcpt)).stages());
+                    return all;
+                }
                 byte[] h = (String.join("\r\n", headers) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
                 all.addAll(t.data(MessageFacts.parse(h, h.length + 10), List.of(rcpt)).stages());
             }
@@ -189,6 +199,86 @@ class DefaultTransmissionRulesTest {
         assertThat(data.verdict().kind()).as("held for review, not refused").isEqualTo(net.portcullis.rules.Verdict.Kind.HOLD);
         assertThat(data.verdict().reason()).contains("DMARC policy of shopco.com asks for quarantine");
         quiet("dmarc-quarantine", new Scenario());
+    }
+
+    @Test
+    void anUnsampledRejectIsQuarantinedNotLetThrough() throws Exception {
+        // pct=0: no message is in the sample, so RFC 7489 6.6.4's next policy down (quarantine) applies to all
+        Scenario unsampled = new Scenario().with(s -> {
+            s.dns.add("_dmarc.bankco.com", "TXT", "v=DMARC1; p=reject; pct=0");
+            s.headers.set(0, "From: Bank <service@bankco.com>");
+        });
+        List<StageResult> r = unsampled.run();
+        assertThat(outcome(r, "dmarc-reject")).isEqualTo("not-matched");
+        assertThat(outcome(r, "dmarc-quarantine")).isEqualTo("matched");
+        assertThat(r.get(r.size() - 1).verdict().kind()).isEqualTo(net.portcullis.rules.Verdict.Kind.HOLD);
+    }
+
+    @Test
+    void aNonExistentSubdomainGetsTheNpPolicy() throws Exception {
+        // DMARCbis np=: the forger invents a subdomain the organisational domain never had
+        fires("dmarc-reject", new Scenario().with(s -> {
+            s.dns.add("_dmarc.shopco.com", "TXT", "v=DMARC1; p=none; np=reject");
+            s.headers.set(0, "From: Shop <service@invented.shopco.com>");
+        }));
+        quiet("dmarc-reject", new Scenario().with(s -> {
+            s.dns.add("_dmarc.shopco.com", "TXT", "v=DMARC1; p=none; np=reject").add("news.shopco.com", "A", "192.0.2.80");
+            s.headers.set(0, "From: Shop <service@news.shopco.com>");
+        }));
+    }
+
+    @Test
+    void aSubdomainOfATldThePublicSuffixListLacksHasAnOrganisationalDomain() throws Exception {
+        // RFC 7489 3.2 and the PSL's default rule "*": shop.test is the organisational domain of news.shop.test
+        fires("dmarc-reject", new Scenario().with(s -> {
+            s.dns.add("_dmarc.shop.test", "TXT", "v=DMARC1; p=reject");
+            s.headers.set(0, "From: Shop <a@news.shop.test>");
+        }));
+    }
+
+    @Test
+    void aDmarcPassThatRestsOnAPartialBodySignatureIsHeld() throws Exception {
+        Path tmp = java.nio.file.Files.createTempDirectory("l-tag");
+        try {
+            run(tmp, "dknewkey", "--ktype", "rsa", "key");
+            String key = java.nio.file.Files.readString(tmp.resolve("key.dns")).strip();
+            String msg = "From: Brand <news@brand.example>\r\nTo: user@example.net\r\nSubject: hello\r\nDate: "
+                    + DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ENGLISH).format(ZonedDateTime.now())
+                    + "\r\nMessage-ID: <1@brand.example>\r\n\r\nThe real newsletter.\r\n";
+            Path in = java.nio.file.Files.writeString(tmp.resolve("m.eml"), msg);
+            Path py = java.nio.file.Files.writeString(tmp.resolve("sign.py"), "import dkim, sys\nmsg = open(sys.argv[1], 'rb').read()\n"
+                    + "sys.stdout.buffer.write(dkim.sign(msg, b'sel', b'brand.example', open(sys.argv[2], 'rb').read(), "
+                    + "length=True) + msg)\n");
+            Process p = new ProcessBuilder("/usr/bin/python3", py.toString(), in.toString(), tmp.resolve("key.key").toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] signed = p.getInputStream().readAllBytes();
+            assertThat(p.waitFor()).isZero();
+            byte[] appended = (new String(signed, StandardCharsets.ISO_8859_1) + "Claim your prize: http://phish.example/\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            // the envelope sender is an ESP's (SPF not aligned): DMARC rests on DKIM alone
+            java.util.function.Consumer<Scenario> esp = s -> {
+                s.from = "bounce@esp.example";
+                s.dns.add("sel._domainkey.brand.example", "TXT", key);
+                s.dns.add("_dmarc.brand.example", "TXT", "v=DMARC1; p=reject");
+            };
+            Scenario tampered = new Scenario().with(esp).with(s -> s.message = appended);
+            List<StageResult> r = tampered.run();
+            assertThat(outcome(r, "dmarc-pass-on-partial-body")).isEqualTo("matched");
+            assertThat(r.get(r.size() - 1).verdict().kind()).isEqualTo(net.portcullis.rules.Verdict.Kind.HOLD);
+            assertThat(r.get(r.size() - 1).verdict().reason()).contains("leaves 41 octets of the body unsigned");
+            // as signed, nothing appended: the signature covers the whole body and DMARC's pass stands
+            quiet("dmarc-pass-on-partial-body", new Scenario().with(esp).with(s -> s.message = signed));
+        } finally {
+            try (var files = java.nio.file.Files.walk(tmp)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static void run(Path dir, String... cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
     }
 
     @Test

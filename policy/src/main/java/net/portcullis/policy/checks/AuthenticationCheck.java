@@ -58,6 +58,10 @@ public final class AuthenticationCheck implements Check {
                         + "neutral, none, permerror, temperror", "pass"),
                 new SignalSpec("dkim.domains", Type.STRING, Stage.DATA, "d= of the signatures that passed, space-separated", "shop.example"),
                 new SignalSpec("dkim.signatures", Type.NUMBER, Stage.DATA, "number of DKIM-Signature fields", "1"),
+                new SignalSpec("dkim.unsigned_octets", Type.NUMBER, Stage.DATA, "the most body octets a passing signature's l= "
+                        + "left unsigned (0: every passing signature covers the whole body)", "0"),
+                new SignalSpec("dmarc.partial_body", Type.BOOL, Stage.DATA, "DMARC passed only through DKIM signatures whose l= "
+                        + "leaves part of the body unsigned (text anyone may have appended)", "false"),
                 new SignalSpec("dmarc.result", Type.STRING, Stage.DATA, "DMARC result: pass, fail, none, temperror, permerror (also: no single valid From address)", "fail"),
                 new SignalSpec("dmarc.policy", Type.STRING, Stage.DATA, "the policy published for the From domain (p= or sp=): "
                         + "none, quarantine, reject; absent without a record", "reject"),
@@ -74,6 +78,8 @@ public final class AuthenticationCheck implements Check {
         List<DkimResult> sigs = dkim.verify(e.message());
         String best = "none";
         List<String> passing = new ArrayList<>();
+        List<String> wholeBody = new ArrayList<>();
+        long unsigned = 0;
         StringBuilder evidence = new StringBuilder();
         for (DkimResult r : sigs) {
             if (DkimResult.rank(r.result()) < DkimResult.rank(best)) {
@@ -81,6 +87,10 @@ public final class AuthenticationCheck implements Check {
             }
             if (r.result().equals("pass")) {
                 passing.add(r.domain());
+                unsigned = Math.max(unsigned, r.unsignedOctets());
+                if (r.unsignedOctets() == 0) {
+                    wholeBody.add(r.domain());
+                }
             }
             evidence.append(evidence.length() == 0 ? "" : "; ").append("d=").append(r.domain()).append(" s=").append(r.selector())
                     .append(' ').append(r.algorithm()).append(": ").append(r.result()).append(" (").append(r.reason()).append(')');
@@ -88,6 +98,7 @@ public final class AuthenticationCheck implements Check {
         out.add(Signal.of("dkim.result", best, sigs.isEmpty() ? "no DKIM-Signature" : evidence.toString()));
         out.add(Signal.of("dkim.domains", String.join(" ", passing), passing.isEmpty() ? "no signature passed" : "passing signatures"));
         out.add(new Signal("dkim.signatures", (long) sigs.size(), "DKIM-Signature fields"));
+        out.add(new Signal("dkim.unsigned_octets", unsigned, unsigned == 0 ? "no l= shorter than the body" : "l= of a passing signature"));
 
         List<String> froms = e.message().all("From");
         String fromDomain = Addresses.authorDomain(froms);
@@ -102,6 +113,15 @@ public final class AuthenticationCheck implements Check {
                 : dmarc.evaluate(fromDomain, spf == null ? "none" : spf.toString(),
                         spfDomain == null ? null : spfDomain.toString(), passing);
         out.add(Signal.of("dmarc.result", d.result(), d.reason()));
+        boolean partial = false;
+        if (d.result().equals("pass") && wholeBody.size() < passing.size()) {
+            // would it still pass on the signatures that cover the whole body?
+            DmarcResult strict = dmarc.evaluate(fromDomain, spf == null ? "none" : spf.toString(),
+                    spfDomain == null ? null : spfDomain.toString(), wholeBody);
+            partial = !strict.result().equals("pass");
+        }
+        out.add(Signal.of("dmarc.partial_body", partial, partial ? "the aligned DKIM signatures leave " + unsigned
+                + " octet(s) of the body unsigned and SPF is not aligned" : "DMARC does not rest on a partial signature"));
         if (d.policy() != null) {
             out.add(Signal.of("dmarc.policy", d.policy(), d.record()));
         }

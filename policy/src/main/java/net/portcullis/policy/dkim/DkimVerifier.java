@@ -46,7 +46,7 @@ public final class DkimVerifier {
 
     public List<DkimResult> verify(MessageFacts message) {
         List<DkimResult> out = new ArrayList<>();
-        Map<String, byte[]> bodyHashes = new HashMap<>();
+        Map<String, Object[]> bodyHashes = new HashMap<>(); // hash and canonical length, per algorithm, canonicalisation and l=
         for (MessageFacts.Header h : message.headers()) {
             if (!h.name().equalsIgnoreCase("DKIM-Signature")) {
                 continue;
@@ -65,7 +65,7 @@ public final class DkimVerifier {
         return out;
     }
 
-    private DkimResult verifyOne(MessageFacts.Header sigHeader, MessageFacts message, Map<String, byte[]> bodyHashes) {
+    private DkimResult verifyOne(MessageFacts.Header sigHeader, MessageFacts message, Map<String, Object[]> bodyHashes) {
         Map<String, String> t;
         try {
             t = Tags.parse(sigHeader.value());
@@ -134,10 +134,11 @@ public final class DkimVerifier {
 
             String hashAlg = a.endsWith("sha1") ? "SHA-1" : "SHA-256";
             String bhKey = hashAlg + (relaxedBody ? "/relaxed/" : "/simple/") + limit;
-            byte[] bodyHash = bodyHashes.get(bhKey);
+            Object[] cached = bodyHashes.get(bhKey);
+            byte[] bodyHash = cached == null ? null : (byte[]) cached[0];
+            long canonicalLength = cached == null ? 0 : (Long) cached[1];
             if (bodyHash == null) {
                 MessageDigest md = MessageDigest.getInstance(hashAlg);
-                long canonicalLength;
                 try (InputStream body = new BufferedInputStream(message.body().open())) {
                     canonicalLength = Canonical.body(body, relaxedBody, new java.security.DigestOutputStream(
                             java.io.OutputStream.nullOutputStream(), md), limit);
@@ -146,7 +147,7 @@ public final class DkimVerifier {
                     return new DkimResult("fail", d, s, identity, a, "l=" + limit + " is longer than the body");
                 }
                 bodyHash = md.digest();
-                bodyHashes.put(bhKey, bodyHash);
+                bodyHashes.put(bhKey, new Object[] {bodyHash, canonicalLength});
             }
             if (!Arrays.equals(bodyHash, Base64.getDecoder().decode(Tags.noSpace(t.get("bh"))))) {
                 return new DkimResult("fail", d, s, identity, a, "body hash did not verify");
@@ -169,7 +170,9 @@ public final class DkimVerifier {
             if (!ok) {
                 return new DkimResult("fail", d, s, identity, a, "signature did not verify with the key at " + s + "._domainkey." + d);
             }
-            return new DkimResult("pass", d, s, identity, a, "verified with " + s + "._domainkey." + d);
+            long unsigned = limit == Long.MAX_VALUE ? 0 : canonicalLength - limit;
+            return new DkimResult("pass", d, s, identity, a, "verified with " + s + "._domainkey." + d
+                    + (unsigned > 0 ? "; l=" + limit + " leaves " + unsigned + " octet(s) of the body unsigned" : ""), unsigned);
         } catch (NumberFormatException e) {
             return perm(d, s, i, a, "malformed number in a tag: " + e.getMessage());
         } catch (IllegalArgumentException e) {

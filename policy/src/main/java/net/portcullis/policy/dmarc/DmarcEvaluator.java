@@ -55,11 +55,23 @@ public final class DmarcEvaluator {
                 }
             }
             String policy = atOrg && !from.equals(org) ? rec.subdomainPolicy() : rec.policy();
+            String nonExistent = "";
+            if (atOrg && !from.equals(org) && !rec.nonExistentPolicy().equals(policy)) {
+                // np= only matters when it differs: then ask whether the From domain exists at all
+                DnsAnswer exists = dns.lookup(from, "A");
+                if (exists.status() == DnsAnswer.Status.TEMPFAIL) {
+                    throw new TempFail("A " + from + ": " + exists.detail());
+                }
+                if (exists.status() == DnsAnswer.Status.NXDOMAIN) {
+                    policy = rec.nonExistentPolicy();
+                    nonExistent = "; " + from + " does not exist (NXDOMAIN): np=" + policy + " applies";
+                }
+            }
             boolean pass = spfAligned || dkimAligned;
             String why = pass ? (dkimAligned ? "DKIM d=" + dkimDomain + " aligned" : "SPF " + spfDomain + " aligned")
                     : "neither SPF (" + spfResult + " for " + spfDomain + ") nor DKIM " + dkimPassing + " aligned with " + from;
             return new DmarcResult(pass ? "pass" : "fail", from, policy, rec.pct(), spfAligned, dkimAligned, rec.text(),
-                    why + "; record at " + found.name);
+                    why + "; record at " + found.name + nonExistent);
         } catch (TempFail e) {
             return new DmarcResult("temperror", from, null, 100, false, false, "", e.getMessage());
         }

@@ -4,8 +4,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** A DMARC policy record (RFC 7489 6.3): the tags that decide, validated. */
-public record DmarcRecord(String policy, String subdomainPolicy, int pct, boolean strictDkim, boolean strictSpf, String text) {
+/**
+ * A DMARC policy record (RFC 7489 6.3): the tags that decide, validated; with DMARCbis's np=, the
+ * policy for subdomains that do not exist (RFC 9091 3.1; defaults to sp=, which defaults to p=).
+ */
+public record DmarcRecord(String policy, String subdomainPolicy, String nonExistentPolicy, int pct, boolean strictDkim,
+                          boolean strictSpf, String text) {
 
     private static final Set<String> POLICIES = Set.of("none", "quarantine", "reject");
 
@@ -45,6 +49,10 @@ public record DmarcRecord(String policy, String subdomainPolicy, int pct, boolea
         if (!POLICIES.contains(sp)) {
             throw new IllegalArgumentException("sp=" + t.get("sp") + " is not none, quarantine or reject");
         }
+        String np = t.get("np") == null ? sp : abbreviation(t.get("np").toLowerCase(Locale.ROOT));
+        if (!POLICIES.contains(np)) {
+            throw new IllegalArgumentException("np=" + t.get("np") + " is not none, quarantine or reject");
+        }
         int pct = 100;
         if (t.containsKey("pct")) {
             if (!t.get("pct").matches("\\d{1,3}") || Integer.parseInt(t.get("pct")) > 100) {
@@ -60,7 +68,7 @@ public record DmarcRecord(String policy, String subdomainPolicy, int pct, boolea
         if (t.containsKey("ri") && !t.get("ri").matches("\\d{1,10}")) {
             throw new IllegalArgumentException("ri=" + t.get("ri") + " is not a number of seconds");
         }
-        return new DmarcRecord(p, sp, pct, adkim, aspf, txt.strip());
+        return new DmarcRecord(p, sp, np, pct, adkim, aspf, txt.strip());
     }
 
     /** OpenDMARC accepts the first letter of a policy ("p=n"); so do we, it is what publishers meant. */

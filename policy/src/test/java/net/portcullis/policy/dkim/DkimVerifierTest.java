@@ -132,6 +132,30 @@ class DkimVerifierTest {
                 .extracting(DkimResult::result).containsExactly("fail");
     }
 
+    /** l= (RFC 6376 8.2): a signature over the first octets still passes after text is appended, and says how much is unsigned. */
+    @Test
+    void aBodyLengthLimitedSignatureTellsHowMuchOfTheBodyItLeavesUnsigned() throws Exception {
+        run(tmp, "dknewkey", "--ktype", "rsa", "key");
+        String message = "From: Alice <alice@signer.example>\r\nTo: bob@example.net\r\nSubject: offer\r\n\r\nOur real offer.\r\n";
+        Path in = Files.writeString(tmp.resolve("msg.eml"), message);
+        // dkimpy's own l= signing (dkimsign has no flag for it), with the Debian Python that python3-dkim installs into
+        Path py = Files.writeString(tmp.resolve("sign.py"), "import dkim, sys\nmsg = open(sys.argv[1], 'rb').read()\n"
+                + "key = open(sys.argv[2], 'rb').read()\n"
+                + "sys.stdout.buffer.write(dkim.sign(msg, b'sel', b'signer.example', key, length=True) + msg)\n");
+        byte[] signed = run(tmp, in, "/usr/bin/python3", py.toString(), in.toString(), tmp.resolve("key.key").toString());
+        InMemoryDns dns = new InMemoryDns().add("sel._domainkey.signer.example", "TXT", Files.readString(tmp.resolve("key.dns")).strip());
+        DkimResult whole = new DkimVerifier(dns, Clock.systemUTC(), false).verify(Messages.of(signed)).get(0);
+        assertThat(whole.result()).isEqualTo("pass");
+        assertThat(whole.unsignedOctets()).isZero();
+        String appended = "Now click http://phish.example/login to claim it.\r\n";
+        byte[] tampered = (new String(signed, java.nio.charset.StandardCharsets.ISO_8859_1) + appended)
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        DkimResult partial = new DkimVerifier(dns, Clock.systemUTC(), false).verify(Messages.of(tampered)).get(0);
+        assertThat(partial.result()).as(new String(signed)).isEqualTo("pass");
+        assertThat(partial.unsignedOctets()).isEqualTo(appended.length());
+        assertThat(partial.reason()).contains("leaves " + appended.length() + " octet(s) of the body unsigned");
+    }
+
     @Test
     void anExpiredSignatureFails() throws Exception {
         run(tmp, "dknewkey", "--ktype", "ed25519", "key");

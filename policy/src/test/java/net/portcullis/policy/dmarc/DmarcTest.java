@@ -57,6 +57,22 @@ class DmarcTest {
     }
 
     @Test
+    void npAppliesToSubdomainsThatDoNotExist() {
+        assertThat(DmarcRecord.parse("v=DMARC1; p=none; np=r").nonExistentPolicy()).isEqualTo("reject");
+        assertThat(DmarcRecord.parse("v=DMARC1; p=quarantine").nonExistentPolicy()).isEqualTo("quarantine");
+        assertThat(DmarcRecord.parse("v=DMARC1; p=none; sp=reject").nonExistentPolicy()).isEqualTo("reject");
+        assertThatThrownBy(() -> DmarcRecord.parse("v=DMARC1; p=none; np=maybe")).hasMessageContaining("np=maybe");
+        InMemoryDns dns = new InMemoryDns().add("_dmarc.shopco.com", "TXT", "v=DMARC1; p=none; np=reject")
+                .add("news.shopco.com", "A", "192.0.2.1").fail("flaky.shopco.com", "A");
+        DmarcEvaluator d = new DmarcEvaluator(dns);
+        DmarcResult invented = d.evaluate("invented.shopco.com", "none", null, List.of());
+        assertThat(invented.policy()).isEqualTo("reject");
+        assertThat(invented.reason()).contains("invented.shopco.com does not exist (NXDOMAIN): np=reject applies");
+        assertThat(d.evaluate("news.shopco.com", "none", null, List.of()).policy()).isEqualTo("none");
+        assertThat(d.evaluate("flaky.shopco.com", "none", null, List.of()).result()).isEqualTo("temperror");
+    }
+
+    @Test
     void evaluationFindsTheRecordAlignsAndCarriesThePolicy() {
         InMemoryDns dns = new InMemoryDns()
                 .add("_dmarc.bankco.com", "TXT", "v=DMARC1; p=reject; sp=quarantine; pct=50")
