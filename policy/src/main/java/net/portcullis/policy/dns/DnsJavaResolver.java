@@ -115,7 +115,7 @@ public final class DnsJavaResolver implements Dns {
             case Lookup.SUCCESSFUL -> {
                 List<String> values = new ArrayList<>();
                 for (Record r : records) {
-                    values.add(r instanceof TXTRecord txt ? String.join("", txt.getStrings()) : stripDot(r.rdataToString()));
+                    values.add(r instanceof TXTRecord txt ? text(txt) : stripDot(r.rdataToString()));
                 }
                 return DnsAnswer.of(values);
             }
@@ -134,5 +134,17 @@ public final class DnsJavaResolver implements Dns {
 
     private static String stripDot(String s) {
         return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    /**
+     * A TXT record's strings joined, as the octets the zone holds read as UTF-8: getStrings() would
+     * escape every octet over 0x7e as \\ddd, and SPF's "no non-ASCII" rule (RFC 7208 3.1) would never see one.
+     */
+    private static String text(TXTRecord txt) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (byte[] s : txt.getStringsAsByteArrays()) {
+            b.writeBytes(s);
+        }
+        return b.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -107,6 +107,15 @@ class RealDnsServerTest {
                 .result()).isEqualTo("temperror");
     }
 
+    /** RFC 7208 3.1 (the test suite's non-ascii-policy): the zone serves raw UTF-8 octets, which dnsjava would escape as \ddd. */
+    @Test
+    void anSpfRecordWithNonAsciiOctetsIsAPermerrorOverRealDns() throws Exception {
+        assertThat(dns.lookup("hosed.portcullis-sender.com", "TXT").values()).containsExactly("v=spf1 a:\ufeffgarbage.example.net -all");
+        SpfEvaluator spf = new SpfEvaluator(dns, "mx.example.net");
+        assertThat(spf.checkHost(InetAddress.getByName("192.0.2.2"), "hosed.portcullis-sender.com", "a@hosed.portcullis-sender.com", "h")
+                .result()).isEqualTo("permerror");
+    }
+
     @Test
     void dkimKeysAndDmarcRecordsComeFromTheServedZone() throws Exception {
         Path msg = Files.writeString(work.resolve("m.eml"), "From: News <news@portcullis-sender.com>\nTo: u@example.net\n"
