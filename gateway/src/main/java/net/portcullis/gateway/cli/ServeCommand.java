@@ -48,6 +48,7 @@ final class ServeCommand implements Callable<Integer> {
      * @param milterOnly only the milter server: milter.listen must be on, the SMTP listeners stay closed
      */
     static int run(Path config, boolean milterOnly) throws Exception {
+        FatalErrors.install();
         GatewayConfig cfg;
         try {
             GatewayConfig loaded = ConfigLoader.load(config);

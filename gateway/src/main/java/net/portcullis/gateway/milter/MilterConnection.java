@@ -45,6 +45,11 @@ final class MilterConnection implements Runnable {
             "i {auth_authen} {auth_type}", "i", "i", "i", "i");
     /** Macro names a stage may define: more is a misbehaving MTA. */
     private static final int MAX_MACROS = 100;
+    /**
+     * The octets of names and values all kept macros may hold on one connection: Postfix sends a few
+     * hundred. Without a bound, 256 possible stage bytes times max_packet each was a way to fill the heap.
+     */
+    static final int MAX_MACRO_BYTES = 64 * 1024;
     /** Where a macro is looked up: the latest stage first. */
     private static final String STAGES = "EBNLTRMHC";
 
@@ -196,6 +201,14 @@ final class MilterConnection implements Runnable {
         if (d.length < 1) {
             throw new MilterPacket.Malformed("macro packet without a stage");
         }
+        char at = (char) (d[0] & 0xff);
+        if (STAGES.indexOf(at) < 0 && at != MilterPacket.UNKNOWN) {
+            // only the stages that exist are kept: a macro map per possible byte was the unbounded part
+            throw new MilterPacket.Malformed(String.format("macros for stage 0x%02x, which the protocol does not have", (int) at));
+        }
+        if (d.length - 1 > MAX_MACRO_BYTES) {
+            throw new MilterPacket.Malformed("macro packet of " + (d.length - 1) + " octets, over " + MAX_MACRO_BYTES);
+        }
         List<String> s = MilterPacket.strings(d, 1);
         if (s.size() / 2 > MAX_MACROS) {
             throw new MilterPacket.Malformed(s.size() / 2 + " macros in one packet, over " + MAX_MACROS);
@@ -204,7 +217,17 @@ final class MilterConnection implements Runnable {
         for (int i = 0; i + 1 < s.size(); i += 2) {
             stage.put(macroName(s.get(i)), s.get(i + 1));
         }
-        macros.put((char) d[0], stage);
+        Map<String, String> before = macros.put(at, stage);
+        long kept = 0;
+        for (Map<String, String> m : macros.values()) {
+            for (Map.Entry<String, String> e : m.entrySet()) {
+                kept += e.getKey().length() + e.getValue().length();
+            }
+        }
+        if (kept > MAX_MACRO_BYTES) {
+            macros.put(at, before);
+            throw new MilterPacket.Malformed("macros of " + kept + " octets kept on one connection, over " + MAX_MACRO_BYTES);
+        }
     }
 
     /** "{daemon_name}" and "daemon_name" are the same macro; one-letter ones ("i", "j") come bare. */

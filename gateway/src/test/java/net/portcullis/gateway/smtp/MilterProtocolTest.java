@@ -372,6 +372,36 @@ class MilterProtocolTest {
         assertThat(gw.gateway.metrics().scrape()).contains("portcullis_milter_protocol_errors_total 18.0");
     }
 
+    /** Macros cannot fill the heap: only the protocol's stages are kept, and all kept ones together are bounded. */
+    @Test
+    void macrosAreBoundedPerConnectionAndAViolationClosesIt() throws Exception {
+        try (MilterTestClient m = mta()) {
+            m.negotiate();
+            m.macros('x', "i", "QUEUE1"); // no such stage
+            assertThat(m.finish()).isTrue();
+        }
+        String big = "v".repeat(40 * 1024);
+        try (MilterTestClient m = mta()) {
+            m.negotiate();
+            m.macros('C', "{a}", big);
+            m.macros('H', "{b}", big); // 80 KB kept over two stages: past the bound
+            assertThat(m.finish()).isTrue();
+        }
+        try (MilterTestClient m = mta()) {
+            m.negotiate();
+            m.macros('C', "{a}", "v".repeat(64 * 1024 + 1)); // one packet past MilterConnection.MAX_MACRO_BYTES
+            assertThat(m.finish()).isTrue();
+        }
+        // the same stage sent again replaces its macros: a long session stays within the bound
+        try (MilterTestClient m = session("127.0.0.1", "client.other.org", "a@other.org")) {
+            for (int i = 0; i < 50; i++) { // 50 KB of macros sent, 1 KB kept
+                m.macros('R', "i", "Q" + i, "{pad}", "p".repeat(1000));
+                MilterTestClient.assertCode(m.command('R', "<user" + i + "@example.net>"), 'c');
+            }
+        }
+        assertThat(gw.gateway.metrics().scrape()).contains("portcullis_milter_protocol_errors_total 3.0");
+    }
+
     @Test
     void randomAndMutatedPacketsNeverTakeTheServerDown() throws Exception {
         Random rnd = new Random(14);

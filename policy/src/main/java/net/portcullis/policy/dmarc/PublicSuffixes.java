@@ -61,6 +61,18 @@ public final class PublicSuffixes {
         return new PublicSuffixes(Set.copyOf(rules), Set.copyOf(wildcards), Set.copyOf(exceptions), file.toString());
     }
 
+    /** Same file, same rules: a reload that reads an unchanged list changes nothing. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PublicSuffixes p && p.source.equals(source) && p.rules.equals(rules) && p.wildcards.equals(wildcards)
+                && p.exceptions.equals(exceptions);
+    }
+
+    @Override
+    public int hashCode() {
+        return source.hashCode() * 31 + rules.size();
+    }
+
     public String source() {
         return source;
     }
