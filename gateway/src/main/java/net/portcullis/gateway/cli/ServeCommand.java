@@ -83,6 +83,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("portcullis: not started");
             return 78;
         }
+        gateway.loadedFrom(config);
         gateway.rules().watch();
         Reload.onSighup(gateway, config);
         CountDownLatch stopped = new CountDownLatch(1);

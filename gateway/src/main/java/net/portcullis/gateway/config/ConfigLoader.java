@@ -53,6 +53,24 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The top-level keys a configuration file sets, in file order; empty when it does not parse (load
+     * says why). A reload compares them with the running file's: a file cut short while being written
+     * loses its last sections and would otherwise be applied with their defaults.
+     */
+    public static Set<String> fileKeys(Path file) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+            Set<String> out = new LinkedHashSet<>();
+            if (doc instanceof Map<?, ?> m) {
+                m.keySet().forEach(k -> out.add(String.valueOf(k)));
+            }
+            return out;
+        } catch (IOException | YAMLException e) {
+            return Set.of();
+        }
+    }
+
     public static GatewayConfig parse(String yaml) throws ConfigException {
         return parse(new java.io.StringReader(yaml), "(inline)");
     }

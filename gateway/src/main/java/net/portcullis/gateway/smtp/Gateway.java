@@ -255,6 +255,14 @@ public final class Gateway implements AutoCloseable {
                 cfg.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
     }
 
+    /** The top-level keys of the file the running configuration came from; null when it came from no file (tests). */
+    private volatile Set<String> fileKeys;
+
+    /** Names the file the gateway was started from: a reload then refuses one that lost any of its top-level keys. */
+    public void loadedFrom(java.nio.file.Path file) {
+        fileKeys = net.portcullis.gateway.config.ConfigLoader.fileKeys(file);
+    }
+
     /** What a reload did: applied (and what of it waits for a restart), or refused and why. */
     public record Reload(boolean applied, List<String> restartNeeded, String error) { }
 
@@ -269,6 +277,14 @@ public final class Gateway implements AutoCloseable {
         GatewayConfig next;
         try {
             next = net.portcullis.gateway.config.ConfigLoader.load(file);
+            Set<String> keys = net.portcullis.gateway.config.ConfigLoader.fileKeys(file);
+            Set<String> kept = fileKeys;
+            if (kept != null && !keys.containsAll(kept)) {
+                List<String> gone = kept.stream().filter(k -> !keys.contains(k)).toList();
+                throw new net.portcullis.gateway.config.ConfigException(file + " no longer sets " + String.join(", ", gone)
+                        + " (cut short while being written?): a reload does not drop sections; to drop them on purpose, restart");
+            }
+            fileKeys = keys;
             if (config.listeners().isEmpty() && next.milter().on()) {
                 next = next.milterOnly(); // `portcullis milter`: the SMTP listeners stay closed, whatever the file says
             }

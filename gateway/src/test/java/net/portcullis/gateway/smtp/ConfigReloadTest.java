@@ -77,6 +77,26 @@ class ConfigReloadTest {
         }
     }
 
+    /** A file cut short at a line boundary parses, with defaults for what is missing: a reload refuses to drop sections. */
+    @Test
+    void aFileCutShortIsRefusedNotAppliedWithDefaults() throws Exception {
+        try (GatewayHarness gw = GatewayHarness.withWiser(tmp.resolve("var"), "limits: {recipients: 100}\n")) {
+            Path file = Files.writeString(tmp.resolve("gateway.yaml"), gw.yaml);
+            gw.gateway.loadedFrom(file);
+            String whole = gw.yaml;
+            // the first lines only: listen, downstream, hostname, domains; the rest (trusted_networks, limits, rules...) gone
+            String cut = String.join("\n", whole.lines().limit(4).toList()) + "\n";
+            Files.writeString(file, cut);
+            Gateway.Reload r = gw.gateway.reload(file);
+            assertThat(r.applied()).isFalse();
+            assertThat(r.error()).contains("no longer sets trusted_networks", "limits", "a reload does not drop sections");
+            assertThat(rcpt(gw, "127.0.0.2", "x@elsewhere.org")).as("trusted_networks still in force").startsWith("250 ");
+            // the whole file again reloads; adding a section is fine too
+            Files.writeString(file, whole + "soft_bounce: false\n");
+            assertThat(gw.gateway.reload(file).applied()).isTrue();
+        }
+    }
+
     /** The operator's way: edit the file, `systemctl reload` (SIGHUP) — here to a real `portcullis serve` process. */
     @Test
     void sighupToARunningGatewayAppliesTheEditedFile() throws Exception {
