@@ -108,6 +108,11 @@ public final class DecisionRecord {
     public String queueId;
     /** "milter" when the MTA asked over milter; null for the in-line proxy. */
     public String via;
+    /**
+     * Already in the store, written with what it decided (a held message's decision goes in with its
+     * hold row, before the 250): the JSON log still gets the final line, the store not a second one.
+     */
+    public boolean stored;
     /** Which MTA asked (milter): its host name (macro j), daemon ({daemon_name}) and the address the client reached ({if_addr}). */
     public Map<String, String> mta = Map.of();
 

@@ -38,11 +38,30 @@ public final class DecisionLog {
     }
 
     public void write(net.portcullis.policy.DecisionRecord record) {
-        write(record.toMap());
+        write(record.toMap(), !record.stored);
+    }
+
+    /** Whether decisions go to the store at all (log.store). */
+    public boolean stores() {
+        return store != null;
+    }
+
+    /** The store's row for a record as it stands now, for a caller that writes it itself (a hold); null when unserialisable. */
+    public static net.portcullis.policy.store.DecisionStore.Row rowNow(net.portcullis.policy.DecisionRecord record) {
+        Map<String, Object> m = record.toMap();
+        try {
+            return row(m, JSON.writeValueAsString(m));
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** Serialises once; the same line goes to the JSON log and to the store. */
     public void write(Map<String, Object> record) {
+        write(record, true);
+    }
+
+    private void write(Map<String, Object> record, boolean toStore) {
         String line;
         try {
             line = JSON.writeValueAsString(record);
@@ -52,8 +71,10 @@ public final class DecisionLog {
         }
         sink.accept(line);
         DecisionWriter w = store;
-        if (w != null) {
+        if (w != null && toStore) {
             w.offer(row(record, line));
+        } else if (w != null) {
+            w.storedElsewhere();
         }
     }
 

@@ -54,6 +54,11 @@ public final class DecisionWriter implements AutoCloseable {
         }
     }
 
+    /** A decision its transaction wrote itself (a hold's, with the hold row): counted with the rest. */
+    public void storedElsewhere() {
+        stored.increment();
+    }
+
     public long stored() {
         return stored.sum();
     }

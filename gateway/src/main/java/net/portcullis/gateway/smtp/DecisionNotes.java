@@ -70,8 +70,8 @@ public final class DecisionNotes {
         return ofClient ? o.verdict() : null;
     }
 
-    /** The transaction's signals and time into the record, then the record to the log; the metrics count it. */
-    public static void write(GatewayContext ctx, DecisionRecord record, PolicyTransaction policy, SignalMap dataSignals, long startNanos) {
+    /** The transaction's signals into the record: what a release decides again on, and what log show explains. */
+    public static void signals(DecisionRecord record, PolicyTransaction policy, SignalMap dataSignals) {
         Map<String, Object> sig = new LinkedHashMap<>();
         if (policy != null) {
             sig.putAll(policy.early().toJson());
@@ -80,6 +80,11 @@ public final class DecisionNotes {
             sig.putAll(dataSignals.toJson());
         }
         record.signals = sig;
+    }
+
+    /** The transaction's signals and time into the record, then the record to the log; the metrics count it. */
+    public static void write(GatewayContext ctx, DecisionRecord record, PolicyTransaction policy, SignalMap dataSignals, long startNanos) {
+        signals(record, policy, dataSignals);
         long took = System.nanoTime() - startNanos;
         record.latencyMs = took / 1_000_000;
         ctx.metrics().transaction(record.verdict, java.time.Duration.ofNanos(took));

@@ -315,15 +315,19 @@ final class Transaction implements MessageHandler {
         var h = new net.portcullis.policy.store.HoldStore.Held(record.ref, now, client().address().getHostAddress(), client().helo(),
                 sender, List.copyOf(accepted), got.size(), v.decidedBy(), v.reason(),
                 now.plus(ctx.config().hold().retention()), "held", null);
+        record.verdict = "held";
+        record.decidedBy = v.decidedBy();
+        record.reason = v.reason();
+        // the decision goes into the store with the hold row, before the 250: as durable as the message
+        DecisionNotes.signals(record, policy, dataSignals);
+        var decision = ctx.log().stores() ? net.portcullis.gateway.log.DecisionLog.rowNow(record) : null;
         try (InputStream body = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(prefix()), outgoing(spool, got.header()))) {
-            ctx.holds().hold(h, body);
+            ctx.holds().hold(h, body, decision);
+            record.stored = decision != null;
         } catch (IOException | java.sql.SQLException e) {
             throw reject(new Reply(451, "4.3.0", "Message could not be stored, try again later"), "hold",
                     "holding failed: " + e.getMessage());
         }
-        record.verdict = "held";
-        record.decidedBy = v.decidedBy();
-        record.reason = v.reason();
         return "2.0.0 Held for review [ref " + record.ref + "]";
     }
 

@@ -189,8 +189,13 @@ class HoldEndToEndTest {
             }
             assertThat(gateway.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             assertThat(DecisionStoreEndToEndTest.cli("hold", "list", "--config", conf.toString()).out()).contains(ref);
+            // its decision too: written with the hold row, before the 250, not by the batch writer after it
+            var decision = DecisionStoreEndToEndTest.cli("log", "show", ref, "--config", conf.toString());
+            assertThat(decision.exit()).as(decision.err()).isZero();
+            assertThat(decision.out()).contains("HELD", "by rule hold-for-review");
             var released = DecisionStoreEndToEndTest.cli("hold", "release", ref, "--config", conf.toString());
             assertThat(released.exit()).as(released.out() + released.err()).isZero();
+            assertThat(released.err()).doesNotContain("no stored decision");
             assertThat(ds.getMessages()).singleElement().satisfies(m -> assertThat(new String(m.getData(), StandardCharsets.ISO_8859_1))
                     .endsWith(MESSAGE));
         } finally {

@@ -57,37 +57,44 @@ public final class DecisionStore {
         }
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
-            try (PreparedStatement d = c.prepareStatement("INSERT INTO decision (ref, at, event, client, sender, verdict, decided_by, "
-                    + "record, queue_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
-                 PreparedStatement r = c.prepareStatement("INSERT INTO decision_rcpt (decision_id, address) VALUES (?, ?)")) {
-                for (Row row : rows) {
-                    d.setString(1, row.ref());
-                    d.setLong(2, row.at().toEpochMilli());
-                    d.setString(3, row.event());
-                    d.setString(4, row.client());
-                    d.setString(5, lower(row.sender()));
-                    d.setString(6, row.verdict());
-                    d.setString(7, row.decidedBy());
-                    d.setString(8, row.json());
-                    d.setString(9, row.queueId());
-                    d.executeUpdate();
-                    long id;
-                    try (ResultSet k = d.getGeneratedKeys()) {
-                        k.next();
-                        id = k.getLong(1);
-                    }
-                    for (String a : row.recipients()) {
-                        r.setLong(1, id);
-                        r.setString(2, lower(net.portcullis.policy.MailAddress.bare(a)));
-                        r.addBatch();
-                    }
-                }
-                r.executeBatch();
+            try {
+                insert(c, rows);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    /** The rows on the caller's connection, in the caller's database transaction (a hold writes its decision with its row). */
+    static void insert(Connection c, List<Row> rows) throws SQLException {
+        try (PreparedStatement d = c.prepareStatement("INSERT INTO decision (ref, at, event, client, sender, verdict, decided_by, "
+                + "record, queue_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"});
+             PreparedStatement r = c.prepareStatement("INSERT INTO decision_rcpt (decision_id, address) VALUES (?, ?)")) {
+            for (Row row : rows) {
+                d.setString(1, row.ref());
+                d.setLong(2, row.at().toEpochMilli());
+                d.setString(3, row.event());
+                d.setString(4, row.client());
+                d.setString(5, lower(row.sender()));
+                d.setString(6, row.verdict());
+                d.setString(7, row.decidedBy());
+                d.setString(8, row.json());
+                d.setString(9, row.queueId());
+                d.executeUpdate();
+                long id;
+                try (ResultSet k = d.getGeneratedKeys()) {
+                    k.next();
+                    id = k.getLong(1);
+                }
+                for (String a : row.recipients()) {
+                    r.setLong(1, id);
+                    r.setString(2, lower(net.portcullis.policy.MailAddress.bare(a)));
+                    r.addBatch();
+                }
+            }
+            r.executeBatch();
         }
     }
 

@@ -79,6 +79,16 @@ public final class HoldStore {
      * this returns may the client hear 250.
      */
     public void hold(Held h, InputStream message) throws IOException, SQLException {
+        hold(h, message, null);
+    }
+
+    /**
+     * As {@link #hold(Held, InputStream)}, with the message's decision written in the same database
+     * transaction as its row: a held message is never listed without the decision that holds it.
+     *
+     * @param decision null when decisions are not stored (log.store: false)
+     */
+    public void hold(Held h, InputStream message, DecisionStore.Row decision) throws IOException, SQLException {
         Path file = file(h.ref());
         Path tmp = dir.resolve("." + h.ref() + ".tmp");
         byte[] iv = new byte[12];
@@ -104,19 +114,29 @@ public final class HoldStore {
         } catch (IOException ignored) {
             // some file systems cannot open a directory for syncing; the file's own data is forced
         }
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("INSERT INTO held_message (ref, held_at, client, "
-                + "helo, sender, recipients, size, rule, reason, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held')")) {
-            s.setString(1, h.ref());
-            s.setLong(2, h.heldAt().toEpochMilli());
-            s.setString(3, h.client());
-            s.setString(4, h.helo());
-            s.setString(5, h.sender());
-            s.setString(6, String.join(" ", h.recipients()));
-            s.setLong(7, h.size());
-            s.setString(8, h.rule());
-            s.setString(9, h.reason());
-            s.setLong(10, h.expiresAt().toEpochMilli());
-            s.executeUpdate();
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO held_message (ref, held_at, client, "
+                    + "helo, sender, recipients, size, rule, reason, expires_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'held')")) {
+                s.setString(1, h.ref());
+                s.setLong(2, h.heldAt().toEpochMilli());
+                s.setString(3, h.client());
+                s.setString(4, h.helo());
+                s.setString(5, h.sender());
+                s.setString(6, String.join(" ", h.recipients()));
+                s.setLong(7, h.size());
+                s.setString(8, h.rule());
+                s.setString(9, h.reason());
+                s.setLong(10, h.expiresAt().toEpochMilli());
+                s.executeUpdate();
+                if (decision != null) {
+                    DecisionStore.insert(c, List.of(decision));
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             Files.deleteIfExists(file);
             throw e;
