@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code portcullis}: the command admins run. Each subcommand is its own class. Standard output
  * carries only a command's output; logs go to standard error, and for every command but
- * {@code serve} only warnings and errors unless {@code -v} is given.
+ * {@code serve} and {@code milter} only warnings and errors unless {@code -v} is given.
  */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "Portcullis 0.1.0",
         description = "SMTP gateway filter: an in-line proxy in front of your mail server.",
@@ -44,7 +44,8 @@ public final class Main implements Runnable {
                 }
                 leaf = leaf.subcommand();
             }
-            boolean serve = parsed.hasSubcommand() && parsed.subcommand().commandSpec().name().equals("serve");
+            // the serving commands log what they do (listeners, reloads, drains); the others only warnings
+            boolean serve = parsed.hasSubcommand() && java.util.Set.of("serve", "milter").contains(parsed.subcommand().commandSpec().name());
             Level before = setLevel(v >= 2 ? Level.DEBUG : v == 1 || serve ? Level.INFO : Level.WARN);
             try {
                 return new CommandLine.RunLast().execute(parsed);
