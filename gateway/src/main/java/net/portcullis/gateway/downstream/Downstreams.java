@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * that does not answer (connection refused or timed out, a greeting or EHLO that is not 2xx, a
  * 421) is passed over for {@code downstream_options.mark_down}, so a dead server costs one
  * attempt, not one per transaction. When every server of a route is marked down the transaction
- * fails at once with a 451 until the first mark ends; the health check ({@link #readiness})
- * tries them all and lifts a mark as soon as a server answers. One connection pool per server,
+ * fails at once with a 451 until the first mark ends, but for one transaction a second per
+ * server that tries a marked server anyway (half-open: a lone server back after a two-second
+ * restart must not keep every sender at 451 for the whole mark, since senders then retry only
+ * after many minutes); and a watcher asks every marked server once a second whether it answers,
+ * lifting the mark as soon as it does, as the health check ({@link #readiness}) does too. One connection pool per server,
  * shared by the routes that name it.
  */
 public final class Downstreams implements AutoCloseable {
@@ -31,6 +34,7 @@ public final class Downstreams implements AutoCloseable {
         private final HostPort address;
         private final DownstreamPool pool;
         private volatile long downUntil;
+        private final java.util.concurrent.atomic.AtomicLong nextTrial = new java.util.concurrent.atomic.AtomicLong();
         private volatile String lastError;
         private volatile boolean everFailed;
 
@@ -57,8 +61,16 @@ public final class Downstreams implements AutoCloseable {
             return lastError;
         }
 
+        /** One caller a {@link #TRIAL_EVERY} may try a marked server anyway (half-open); false for the others. */
+        boolean mayTry() {
+            long now = System.nanoTime();
+            long next = nextTrial.get();
+            return now - next >= 0 && nextTrial.compareAndSet(next, now + TRIAL_EVERY.toNanos());
+        }
+
         void down(String why, Duration markDown) {
             downUntil = System.nanoTime() + markDown.toNanos();
+            nextTrial.set(System.nanoTime() + TRIAL_EVERY.toNanos());
             if (!everFailed || !why.equals(lastError)) {
                 LOG.warn("mail server {} marked down for {}: {}", address, markDown, why);
             }
@@ -121,6 +133,23 @@ public final class Downstreams implements AutoCloseable {
                     last = e;
                 }
             }
+            // every server is marked down: try one anyway, at most once a second each (half-open)
+            for (Server s : servers) {
+                if (!s.markedDown() || !s.mayTry()) {
+                    continue;
+                }
+                try {
+                    DownstreamPool.Lease l = fresh ? s.pool.fresh(who) : s.pool.acquire(who);
+                    s.up();
+                    return l;
+                } catch (DownstreamException e) {
+                    if (!e.unavailable()) {
+                        throw e;
+                    }
+                    s.down(e.getMessage(), table.options.markDown());
+                    last = e;
+                }
+            }
             if (last != null) {
                 throw last;
             }
@@ -139,10 +168,34 @@ public final class Downstreams implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder opened = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder reused = new java.util.concurrent.atomic.LongAdder();
 
+    /** How often a marked server is tried: by one transaction (half-open) and by the watcher. */
+    static final Duration TRIAL_EVERY = Duration.ofSeconds(1);
+
+    private final java.util.concurrent.ScheduledExecutorService watcher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "downstream-watcher");
+        t.setDaemon(true);
+        return t;
+    });
+
     public Downstreams(List<HostPort> defaults, Map<String, List<HostPort>> byDomain, GatewayConfig.DownstreamOptions options,
                        String heloName) {
         this.heloName = heloName;
         this.table = table(defaults, byDomain, options, Map.of());
+        watcher.scheduleWithFixedDelay(this::probeMarked, TRIAL_EVERY.toMillis(), TRIAL_EVERY.toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks each marked server whether it answers again: a mark is lifted within a second of the server's return. */
+    private void probeMarked() {
+        try {
+            for (Server s : table.servers.values()) {
+                if (s.markedDown() && s.pool.readiness() == null) {
+                    s.up();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("downstream watcher: {}", e.toString()); // the next round tries again
+        }
     }
 
     private Table table(List<HostPort> defaults, Map<String, List<HostPort>> byDomain, GatewayConfig.DownstreamOptions options,
@@ -298,6 +351,7 @@ public final class Downstreams implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        watcher.shutdownNow();
         table.servers.values().forEach(s -> s.pool.close());
     }
 }

@@ -100,6 +100,41 @@ class RoutesTest {
         }
     }
 
+    /**
+     * A lone server restarted: marked down for 30 s when it went, it takes mail again within a couple
+     * of seconds of its return (the watcher, and one transaction a second trying it anyway), not 30 s later.
+     */
+    @Test
+    void aLoneServerBackFromARestartIsUsedAtOnceNotAfterItsMark() throws Exception {
+        Wiser server = GatewayHarness.wiser((f, r) -> true);
+        int port = GatewayHarness.port(server);
+        Wiser again = null;
+        try (GatewayHarness gw = new GatewayHarness(port, var, "downstream_options: {timeout: 3s, connect_timeout: 1s, mark_down: 30s}\n")) {
+            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "before")).startsWith("250 ");
+            server.stop();
+            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "while down")).startsWith("451 4.4.1");
+            again = Wiser.accepter((f, r) -> true).server(org.subethamail.smtp.server.SMTPServer.port(port)
+                    .bindAddress(java.net.InetAddress.getLoopbackAddress()).hostName("internal.example.net").insertReceivedHeaders(false));
+            again.start();
+            long back = System.nanoTime();
+            String reply = "";
+            while (!reply.startsWith("250") && System.nanoTime() - back < 10_000_000_000L) {
+                reply = RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "after");
+                if (!reply.startsWith("250")) {
+                    Thread.sleep(200);
+                }
+            }
+            long tookMillis = (System.nanoTime() - back) / 1_000_000;
+            assertThat(reply).startsWith("250 ");
+            assertThat(tookMillis).as("back within seconds of the restart, not at the end of the 30 s mark").isLessThan(10_000);
+            assertThat(again.getMessages()).hasSize(1);
+        } finally {
+            if (again != null) {
+                again.stop();
+            }
+        }
+    }
+
     /** The first server stops between messages; the real Postfix behind it takes the rest. */
     @Test
     void aServerKilledDuringARunLosesNothingAndDuplicatesNothing() throws Exception {
