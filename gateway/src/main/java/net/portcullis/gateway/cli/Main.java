@@ -32,7 +32,13 @@ public final class Main implements Runnable {
 
     /** The command line with its log level set per command before it runs. */
     public static CommandLine commandLine() {
+        return commandLine(System::getenv);
+    }
+
+    /** The same, reading PORTCULLIS_CONFIG from {@code env} (tests cannot set the process's environment). */
+    static CommandLine commandLine(java.util.function.UnaryOperator<String> env) {
         CommandLine cl = new CommandLine(new Main());
+        cl.setDefaultValueProvider(new ConfigDefault(env));
         cl.setExecutionExceptionHandler((e, command, parsed) -> failed(e));
         cl.setExecutionStrategy(parsed -> {
             CommandLine.ParseResult leaf = parsed;

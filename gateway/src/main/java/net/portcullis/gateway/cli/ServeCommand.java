@@ -84,6 +84,14 @@ final class ServeCommand implements Callable<Integer> {
             return 78;
         }
         gateway.loadedFrom(config);
+        Path running = null;
+        try {
+            running = RunningGateway.announce(cfg, config);
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot write {} in {}: admin commands will not warn about a store other than ours ({})", RunningGateway.FILE,
+                    cfg.varDir(), e.getMessage());
+        }
+        Path announced = running;
         gateway.rules().watch();
         Reload.onSighup(gateway, config);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -93,6 +101,13 @@ final class ServeCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                if (announced != null) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(announced);
+                    } catch (java.io.IOException ignored) {
+                        // a stale file names a dead process: the commands ignore it
+                    }
+                }
                 LOG.info("Portcullis stopped");
                 // Logback is stopped here, last, so the decision lines of the transactions that
                 // finished during the drain are flushed and this hook's own lines are written.
