@@ -71,6 +71,11 @@ public final class ConfigLoader {
         }
     }
 
+    /** Every key the loader reads for this file, with its value there and its default (config show). */
+    public static Map<String, ConfigSection.Read> reads(Path file) throws ConfigException {
+        return ConfigSection.recording(() -> load(file));
+    }
+
     public static GatewayConfig parse(String yaml) throws ConfigException {
         return parse(new java.io.StringReader(yaml), "(inline)");
     }

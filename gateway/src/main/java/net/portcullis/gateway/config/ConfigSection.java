@@ -11,6 +11,36 @@ import java.util.regex.Pattern;
 
 /** One mapping of the document, with the dotted path of its keys for error messages. */
 public final class ConfigSection {
+    /** A key the loader read: its value in the file (null: not set) and the default it used otherwise. */
+    public record Read(String key, Object inFile, Object dflt) { }
+
+    /** What the loader reads, key by key, while {@link #recording} is on in this thread (config show). */
+    private static final ThreadLocal<Map<String, Read>> READS = new ThreadLocal<>();
+
+    /** Runs {@code load} and returns every key it read, in the order read; keys read twice keep the last reading. */
+    public static <T> Map<String, Read> recording(Loader<T> load) throws ConfigException {
+        Map<String, Read> reads = new java.util.LinkedHashMap<>();
+        READS.set(reads);
+        try {
+            load.load();
+            return reads;
+        } finally {
+            READS.remove();
+        }
+    }
+
+    @FunctionalInterface
+    public interface Loader<T> {
+        T load() throws ConfigException;
+    }
+
+    private void note(String k, Object dflt) {
+        Map<String, Read> reads = READS.get();
+        if (reads != null) {
+            reads.put(key(k), new Read(key(k), map.get(k), dflt));
+        }
+    }
+
     private static final Duration MAX_DURATION = Duration.ofDays(3650);
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)");
@@ -58,10 +88,14 @@ public final class ConfigSection {
     }
 
     public Object raw(String k) {
+        if (!(map.get(k) instanceof Map)) {
+            note(k, null);
+        }
         return map.get(k);
     }
 
     public String string(String k, String dflt) throws ConfigException {
+        note(k, dflt);
         Object v = map.get(k);
         if (v == null) {
             return dflt;
@@ -76,6 +110,7 @@ public final class ConfigSection {
     }
 
     public List<String> strings(String k) throws ConfigException {
+        note(k, List.of());
         Object v = map.get(k);
         if (v == null) {
             return List.of();
@@ -95,6 +130,7 @@ public final class ConfigSection {
 
     public int integer(String k, int dflt, int min, int max) throws ConfigException {
         String s = string(k, null);
+        note(k, dflt);
         if (s == null) {
             return dflt;
         }
@@ -109,6 +145,7 @@ public final class ConfigSection {
     }
 
     public boolean bool(String k, boolean dflt) throws ConfigException {
+        note(k, dflt);
         Object v = map.get(k);
         if (v == null) {
             return dflt;
@@ -121,6 +158,7 @@ public final class ConfigSection {
 
     public Duration duration(String k, Duration dflt) throws ConfigException {
         String s = string(k, null);
+        note(k, dflt == null ? null : Durations.text(dflt));
         if (s == null) {
             return dflt;
         }
@@ -147,6 +185,7 @@ public final class ConfigSection {
 
     public long size(String k, long dflt, long min) throws ConfigException {
         String s = string(k, null);
+        note(k, dflt % (1 << 20) == 0 && dflt > 0 ? dflt / (1 << 20) + "M" : dflt % 1024 == 0 && dflt > 0 ? dflt / 1024 + "K" : dflt);
         if (s == null) {
             return dflt;
         }
@@ -164,6 +203,23 @@ public final class ConfigSection {
             throw ConfigException.of(key(k), s, "is outside " + min + ".." + Integer.MAX_VALUE + " bytes");
         }
         return v;
+    }
+
+    /** Durations as the file writes them (30s, 5m, 1h, 14d), for config show. */
+    static final class Durations {
+        private Durations() {
+        }
+
+        static String text(Duration d) {
+            long ms = d.toMillis();
+            for (Object[] u : new Object[][] {{86_400_000L, "d"}, {3_600_000L, "h"}, {60_000L, "m"}, {1_000L, "s"}}) {
+                long n = (Long) u[0];
+                if (ms % n == 0) {
+                    return ms / n + (String) u[1];
+                }
+            }
+            return ms + "ms";
+        }
     }
 
     /** n of a unit: ms, s (also ""), m, h, d. @throws ArithmeticException past Duration's range */
