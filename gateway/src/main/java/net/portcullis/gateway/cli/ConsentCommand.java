@@ -102,8 +102,8 @@ final class ConsentCommand {
 
     @Command(name = "show", description = "Where consent stands for a recipient and a sender.")
     static final class Show extends Base {
-        @Option(names = "--recipient", required = true) String recipient;
-        @Option(names = "--sender", required = true) String sender;
+        @Option(names = "--recipient", required = true, description = "the recipient's address") String recipient;
+        @Option(names = "--sender", required = true, description = "the sender: an address, or a domain for all its addresses") String sender;
 
         @Override
         int run() throws Exception {
@@ -119,8 +119,8 @@ final class ConsentCommand {
 
     @Command(name = "history", description = "Every recorded event, oldest first: the evidence in a dispute.")
     static final class History extends Base {
-        @Option(names = "--recipient") String recipient;
-        @Option(names = "--sender") String sender;
+        @Option(names = "--recipient", description = "only this recipient's records") String recipient;
+        @Option(names = "--sender", description = "only the records for this sender (an address or a domain)") String sender;
 
         @Override
         int run() throws Exception {
@@ -138,7 +138,7 @@ final class ConsentCommand {
     @Command(name = "import", description = "Import events from CSV (header: " + CSV_HEADER + "); a bad line names its number and "
             + "nothing of the file is applied.")
     static final class Import extends Base {
-        @Parameters(paramLabel = "FILE") Path file;
+        @Parameters(paramLabel = "FILE", description = "a CSV file as consent export writes it") Path file;
 
         @Override
         int run() throws Exception {

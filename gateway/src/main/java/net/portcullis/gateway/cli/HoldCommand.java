@@ -82,7 +82,7 @@ final class HoldCommand extends CommandGroup {
 
     @Command(name = "show", description = "One held message: who sent it to whom, why it was held, and its header.")
     static final class Show extends Base {
-        @Parameters(paramLabel = "REF")
+        @Parameters(paramLabel = "REF", description = "the held message's reference id (hold list shows them)")
         String ref;
 
         @Override
@@ -106,7 +106,7 @@ final class HoldCommand extends CommandGroup {
 
     @Command(name = "release", description = "Relay a held message to the mail server with its original envelope.")
     static final class Release extends Base {
-        @Parameters(paramLabel = "REF")
+        @Parameters(paramLabel = "REF", description = "the held message's reference id (hold list shows them)")
         String ref;
         @Option(names = "--by", defaultValue = "admin", description = "who releases it, for the record (default: ${DEFAULT-VALUE})")
         String by;
@@ -155,7 +155,7 @@ final class HoldCommand extends CommandGroup {
 
     @Command(name = "delete", description = "Delete a held message without relaying it.")
     static final class Delete extends Base {
-        @Parameters(paramLabel = "REF")
+        @Parameters(paramLabel = "REF", description = "the held message's reference id (hold list shows them)")
         String ref;
         @Option(names = "--by", defaultValue = "admin", description = "who deletes it, for the record (default: ${DEFAULT-VALUE})")
         String by;

@@ -128,7 +128,7 @@ final class ListCommand {
     @Command(name = "import", description = "Import a CSV file (header: " + ListExport.CSV_HEADER
             + "); a bad line names its number and nothing of the file is applied.")
     static final class Import extends Base {
-        @Parameters(paramLabel = "FILE") Path file;
+        @Parameters(paramLabel = "FILE", description = "a CSV file as list export writes it") Path file;
 
         @Override
         int run() throws Exception {

@@ -43,9 +43,6 @@ final class LogCommand extends CommandGroup {
         String queueId;
         @Option(names = "--limit", defaultValue = "50", description = "at most this many (default: ${DEFAULT-VALUE})")
         int limit;
-        @Option(names = "--json", description = "JSON: the decision lines as an array")
-        boolean json;
-
         DecisionStore.Filter filter() {
             return net.portcullis.gateway.log.DecisionFilters.of("--", since, until, client, sender, rcpt, verdict, rule, limit)
                     .withQueueId(queueId);
@@ -86,6 +83,9 @@ final class LogCommand extends CommandGroup {
 
     @Command(name = "query", description = "Decisions matching the filters, newest first.")
     static final class Query extends Filtered {
+        @Option(names = "--json", description = "the matching decision lines, as stored, in one JSON array")
+        boolean json;
+
         @Override
         int run() throws Exception {
             List<String> lines = store().query(filter());
@@ -105,6 +105,9 @@ final class LogCommand extends CommandGroup {
 
     @Command(name = "stats", description = "Counts of the matching decisions: by verdict, by rule, per hour.")
     static final class Stats extends Filtered {
+        @Option(names = "--json", description = "the counts as one JSON object: by verdict, by rule, per hour")
+        boolean json;
+
         @Override
         int run() throws Exception {
             Map<String, Map<String, Long>> s = store().stats(filter());

@@ -26,7 +26,7 @@ final class ReportCommand {
         @Option(names = "--config", defaultValue = "conf/gateway.yaml", description = "(default: ${DEFAULT-VALUE})")
         Path config;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE")
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "spam reports: ARF (RFC 5965) or forwarded messages, one a file")
         List<Path> files;
 
         @Override

@@ -24,7 +24,7 @@ final class ReviewersCommand extends CommandGroup {
         Path file;
         @Option(names = "--role", required = true, description = "viewer or admin")
         String role;
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "the account name")
         String name;
 
         @Override
@@ -77,7 +77,7 @@ final class ReviewersCommand extends CommandGroup {
     static final class Remove implements Callable<Integer> {
         @Option(names = "--file", description = "accounts file (default: ${DEFAULT-VALUE})", defaultValue = "conf/reviewers")
         Path file;
-        @Parameters(paramLabel = "NAME")
+        @Parameters(paramLabel = "NAME", description = "the account name")
         String name;
 
         @Override

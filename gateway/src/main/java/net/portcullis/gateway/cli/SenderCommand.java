@@ -20,9 +20,9 @@ final class SenderCommand {
 
     @Command(name = "register", description = "Register a domain as a bulk sender: its mail needs opt-in per recipient.")
     static final class Register implements Callable<Integer> {
-        @Option(names = "--config", defaultValue = "conf/gateway.yaml") Path config;
-        @Option(names = "--note", defaultValue = "") String note;
-        @Parameters(paramLabel = "DOMAIN") String domain;
+        @Option(names = "--config", defaultValue = "conf/gateway.yaml", description = "(default: ${DEFAULT-VALUE})") Path config;
+        @Option(names = "--note", defaultValue = "", description = "why, or who asked (shown by sender list)") String note;
+        @Parameters(paramLabel = "DOMAIN", description = "the sender's domain, as in MAIL FROM") String domain;
 
         public Integer call() throws Exception {
             String d;
@@ -43,8 +43,8 @@ final class SenderCommand {
 
     @Command(name = "unregister", description = "Remove a domain from the bulk sender registry.")
     static final class Unregister implements Callable<Integer> {
-        @Option(names = "--config", defaultValue = "conf/gateway.yaml") Path config;
-        @Parameters(paramLabel = "DOMAIN") String domain;
+        @Option(names = "--config", defaultValue = "conf/gateway.yaml", description = "(default: ${DEFAULT-VALUE})") Path config;
+        @Parameters(paramLabel = "DOMAIN", description = "a registered domain") String domain;
 
         public Integer call() throws Exception {
             boolean gone = store(config).unregisterSender(domain.toLowerCase());
@@ -55,10 +55,13 @@ final class SenderCommand {
 
     @Command(name = "list", description = "List the registered bulk senders.")
     static final class ListAll implements Callable<Integer> {
-        @Option(names = "--config", defaultValue = "conf/gateway.yaml") Path config;
+        @Option(names = "--config", defaultValue = "conf/gateway.yaml", description = "(default: ${DEFAULT-VALUE})") Path config;
 
         public Integer call() throws Exception {
-            store(config).bulkSenders().forEach(System.out::println);
+            for (var b : store(config).bulkSenderEntries()) {
+                System.out.println(b.domain() + "  registered " + Times.show(b.registeredAt()) + " by " + b.registeredBy()
+                        + (b.note() == null || b.note().isBlank() ? "" : ": " + b.note()));
+            }
             return 0;
         }
     }

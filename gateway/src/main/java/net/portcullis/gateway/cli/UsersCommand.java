@@ -21,7 +21,7 @@ final class UsersCommand extends CommandGroup {
         @Option(names = "--file", description = "password file (default: ${DEFAULT-VALUE})", defaultValue = "conf/users")
         Path file;
 
-        @Parameters(paramLabel = "USER")
+        @Parameters(paramLabel = "USER", description = "the login name")
         String user;
 
         @Override

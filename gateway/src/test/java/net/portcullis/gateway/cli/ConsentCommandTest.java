@@ -66,8 +66,13 @@ class ConsentCommandTest {
 
     @Test
     void senderRegistry() {
-        assertThat(Cli.run("sender", "register", "--config", conf, "Shop.Example").out()).contains("registered bulk sender shop.example");
-        assertThat(Cli.run("sender", "list", "--config", conf).out()).isEqualTo("shop.example\n");
+        assertThat(Cli.run("sender", "register", "--config", conf, "Shop.Example", "--note", "contract 2026-14").out())
+                .contains("registered bulk sender shop.example");
+        assertThat(Cli.run("sender", "register", "--config", conf, "news.example").exit()).isZero();
+        // the note is shown, not only stored
+        assertThat(Cli.run("sender", "list", "--config", conf).out()).matches(
+                "news\\.example  registered \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ by admin\n"
+                + "shop\\.example  registered \\S+ by admin: contract 2026-14\n");
         assertThat(Cli.run("sender", "register", "--config", conf, "a@shop.example").err()).contains("is an address: register its domain");
     }
 }

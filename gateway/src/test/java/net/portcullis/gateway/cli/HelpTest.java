@@ -31,4 +31,26 @@ class HelpTest {
             assertThat(r.out()).as("usage of %s", args).startsWith("Usage: portcullis" + (path.isEmpty() ? "" : " " + String.join(" ", path)));
         }
     }
+
+    /** Every option and parameter of every command says what it is: --help is the reference a newcomer reads. */
+    @Test
+    void everyOptionAndParameterIsDescribed() {
+        List<String> bare = new ArrayList<>();
+        walk(Main.commandLine(), "portcullis", bare);
+        assertThat(bare).as("options and parameters without a description").isEmpty();
+    }
+
+    static void walk(CommandLine cl, String name, List<String> bare) {
+        for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+            if (String.join("", o.description()).isBlank()) {
+                bare.add(name + " " + o.longestName());
+            }
+        }
+        for (CommandLine.Model.PositionalParamSpec p : cl.getCommandSpec().positionalParameters()) {
+            if (String.join("", p.description()).isBlank()) {
+                bare.add(name + " " + p.paramLabel());
+            }
+        }
+        cl.getSubcommands().forEach((k, v) -> walk(v, name + " " + k, bare));
+    }
 }

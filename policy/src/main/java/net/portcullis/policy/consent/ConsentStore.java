@@ -170,6 +170,20 @@ public final class ConsentStore {
         }
     }
 
+    /** A registered bulk sender, with who registered it, when and why. */
+    public record BulkSender(String domain, String note, Instant registeredAt, String registeredBy) { }
+
+    public List<BulkSender> bulkSenderEntries() throws SQLException {
+        List<BulkSender> out = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT domain, note, registered_at, registered_by FROM bulk_sender ORDER BY domain"); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.add(new BulkSender(r.getString(1), r.getString(2), Instant.ofEpochMilli(r.getLong(3)), r.getString(4)));
+            }
+        }
+        return out;
+    }
+
     public List<String> bulkSenders() throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT domain FROM bulk_sender ORDER BY domain");
