@@ -158,11 +158,19 @@ public final class DecisionRecord {
 
     /** A rule that matched, ran in monitor mode or failed; each once. */
     public boolean rule(String stage, String rule, String outcome, String detail) {
+        return rule(stage, rule, outcome, detail, java.util.Set.of());
+    }
+
+    /** @param reads the signals the rule's condition reads: log show puts them first, as what decided */
+    public boolean rule(String stage, String rule, String outcome, String detail, java.util.Set<String> reads) {
         Map<String, Object> hit = new LinkedHashMap<>();
         hit.put("stage", stage);
         hit.put("rule", rule);
         hit.put("outcome", outcome);
         hit.put("detail", detail == null ? null : cut(detail));
+        if (!reads.isEmpty()) {
+            hit.put("reads", new java.util.TreeSet<>(reads).stream().toList());
+        }
         if (rules.contains(hit) || rules.size() >= MAX_RECIPIENTS) {
             return false;
         }

@@ -99,10 +99,10 @@ public final class RuleSet {
             }
             Action a = r.action();
             if (r.monitor()) {
-                trace.add(new StageResult.Trace(r.name(), "monitor", "would have: " + describe(a, withScore)));
+                trace.add(new StageResult.Trace(r.name(), "monitor", "would have: " + describe(a, withScore), r.signals()));
                 continue;
             }
-            trace.add(new StageResult.Trace(r.name(), "matched", describe(a, withScore)));
+            trace.add(new StageResult.Trace(r.name(), "matched", describe(a, withScore), r.signals()));
             if (a instanceof Action.Score sc) {
                 score[0] += sc.points();
             } else if (a instanceof Action.Tag t) {

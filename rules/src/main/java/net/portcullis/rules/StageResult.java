@@ -11,5 +11,10 @@ public record StageResult(Stage stage, Verdict verdict, List<Tag> tags, long sco
     public record Tag(String header, String value, String rule) { }
 
     /** outcome: matched, not-matched, skipped (out of scope or stage already decided), monitor, error. */
-    public record Trace(String rule, String outcome, String detail) { }
+    /** @param reads the signals the rule's condition reads (for a rule that matched: what decided, for log show) */
+    public record Trace(String rule, String outcome, String detail, java.util.Set<String> reads) {
+        public Trace(String rule, String outcome, String detail) {
+            this(rule, outcome, detail, java.util.Set.of());
+        }
+    }
 }

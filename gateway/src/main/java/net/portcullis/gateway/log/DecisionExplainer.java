@@ -20,7 +20,7 @@ public final class DecisionExplainer {
         }
         DecisionRecord r = DecisionRecord.fromMap(raw);
         StringBuilder b = new StringBuilder();
-        b.append("ref ").append(r.ref).append("  ").append(raw.get("time")).append("  ").append(String.valueOf(r.verdict).toUpperCase())
+        b.append("ref ").append(r.ref).append("  ").append(time(raw.get("time"))).append("  ").append(String.valueOf(r.verdict).toUpperCase())
                 .append('\n');
         b.append("  client    ").append(r.client).append(r.clientName == null ? " (no reverse name)" : " (" + r.clientName + ")")
                 .append(", HELO ").append(r.helo).append(r.tls == null ? ", no TLS" : ", " + r.tls)
@@ -61,11 +61,7 @@ public final class DecisionExplainer {
             b.append("  rule      ").append(hit.get("stage")).append('/').append(hit.get("rule")).append(' ').append(hit.get("outcome"))
                     .append(hit.get("detail") == null ? "" : ": " + hit.get("detail")).append('\n');
         }
-        if (!r.signals.isEmpty()) {
-            b.append("  signals  ");
-            r.signals.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
-            b.append('\n');
-        }
+        signals(b, r);
         String by = r.decider();
         String queueId = r.queueId == null ? "QUEUEID" : r.queueId;
         String now = milter && "held".equals(r.verdict)
@@ -75,10 +71,95 @@ public final class DecisionExplainer {
             case "accepted" -> milter ? "nothing: the MTA took the message for delivery" : "nothing: the mail server took the message";
             case "held" -> "held for review by rule " + by + ": release it with `bin/portcullis hold release " + r.ref
                     + "`, or delete it with `bin/portcullis hold delete " + r.ref + "`";
-            default -> advice(String.valueOf(by), r.signals);
+            default -> advice(String.valueOf(by), withEnvelope(r));
         };
-        b.append("  what now  ").append(now).append('\n');
+        wrap(b, "  what now  ", now);
         return b.toString();
+    }
+
+    /** A record's time to the second: what an operator compares with other logs. */
+    static String time(Object t) {
+        try {
+            return java.time.Instant.parse(String.valueOf(t)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return String.valueOf(t);
+        }
+    }
+
+    static final int WIDTH = 100;
+
+    /** The signals, with the envelope's sender and client where the record has them and the signals not. */
+    private static Map<String, Object> withEnvelope(DecisionRecord r) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(r.signals);
+        if (r.sender != null && !r.sender.isEmpty()) {
+            m.putIfAbsent("mail.from", r.sender);
+        }
+        if (r.client != null) {
+            m.putIfAbsent("client.ip", r.client);
+        }
+        return m;
+    }
+
+    /** Text folded at word boundaries to {@link #WIDTH} columns; a `command` is never split. */
+    static void wrap(StringBuilder b, String label, String text) {
+        List<String> words = new java.util.ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        for (char c : text.toCharArray()) {
+            if (c == '`') {
+                quoted = !quoted;
+            }
+            if (c == ' ' && !quoted) {
+                words.add(w.toString());
+                w.setLength(0);
+            } else {
+                w.append(c);
+            }
+        }
+        words.add(w.toString());
+        fold(b, label, words);
+    }
+
+    /**
+     * The signals: first those the rules that matched read (marked *), then the rest, folded to
+     * {@link #WIDTH} columns. A transaction has some 80; the few that decided must not hide among them.
+     */
+    @SuppressWarnings("unchecked")
+    static void signals(StringBuilder b, DecisionRecord r) {
+        if (r.signals.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> decided = new java.util.LinkedHashSet<>();
+        for (Map<String, Object> hit : r.rules()) {
+            if (hit.get("reads") instanceof List<?> l) {
+                l.forEach(x -> decided.add(String.valueOf(x)));
+            }
+        }
+        List<String> first = new java.util.ArrayList<>();
+        List<String> rest = new java.util.ArrayList<>();
+        r.signals.forEach((k, v) -> (decided.contains(k) ? first : rest).add(decided.contains(k) ? k + "=" + v + "*" : k + "=" + v));
+        if (!first.isEmpty()) {
+            fold(b, "  signals   ", first);
+        }
+        fold(b, first.isEmpty() ? "  signals   " : "  others    ", rest);
+        if (!first.isEmpty()) {
+            b.append("            (* read by the rules that matched)\n");
+        }
+    }
+
+    private static void fold(StringBuilder b, String label, List<String> items) {
+        if (items.isEmpty()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder(label);
+        for (String item : items) {
+            if (line.length() > label.length() && line.length() + 1 + item.length() > WIDTH) {
+                b.append(line).append('\n');
+                line = new StringBuilder(" ".repeat(label.length()));
+            }
+            line.append(line.length() > label.length() ? " " : "").append(item);
+        }
+        b.append(line).append('\n');
     }
 
     /** One recipient's entry of a decision line (its reason and reply), or an empty map. */
@@ -179,14 +260,15 @@ public final class DecisionExplainer {
         StringBuilder a = new StringBuilder();
         Object spf = signals.get("spf.result");
         if ("fail".equals(spf) || "softfail".equals(spf)) {
-            a.append("; SPF ").append(spf).append(" for ").append(signals.get("spf.domain")).append(" from ")
-                    .append(signals.get("client.ip")).append(": the sender's domain does not list this address");
+            a.append("; SPF ").append(spf).append(signals.get("spf.domain") == null ? "" : " for " + signals.get("spf.domain"))
+                    .append(signals.get("client.ip") == null ? "" : " from " + signals.get("client.ip"))
+                    .append(": the sender's domain does not list this address");
         }
         if (Boolean.TRUE.equals(signals.get("dnsbl.listed"))) {
             a.append("; the client address is listed on ").append(signals.get("dnsbl.zone")).append(": the sender asks that list to delist it");
         }
         if ("fail".equals(signals.get("dmarc.result"))) {
-            a.append("; DMARC failed for ").append(signals.get("dmarc.domain"))
+            a.append("; DMARC failed").append(signals.get("dmarc.domain") == null ? "" : " for " + signals.get("dmarc.domain"))
                     .append(": the From domain's owner must authenticate its mail (SPF or DKIM aligned with From)");
         }
         return a.toString();

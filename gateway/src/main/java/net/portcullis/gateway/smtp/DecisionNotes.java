@@ -25,7 +25,7 @@ public final class DecisionNotes {
         for (StageResult r : stages) {
             for (StageResult.Trace t : r.trace()) {
                 if (t.outcome().equals("matched") || t.outcome().equals("monitor") || t.outcome().equals("error")) {
-                    boolean fresh = record.rule(r.stage().keyword(), t.rule(), t.outcome(), t.detail());
+                    boolean fresh = record.rule(r.stage().keyword(), t.rule(), t.outcome(), t.detail(), t.reads());
                     if (fresh && t.outcome().equals("monitor")) {
                         MONITOR.info("[ref {}] monitor rule {} {}", record.ref, t.rule(), t.detail());
                     }

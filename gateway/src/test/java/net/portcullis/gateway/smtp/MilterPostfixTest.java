@@ -270,7 +270,7 @@ class MilterPostfixTest {
                 .as("the MTA's log line leads to the decision").contains("\"ref\":\"" + ref + "\"").contains("\"held\"");
         assertThat(DecisionStoreEndToEndTest.cli("log", "query", "--queue-id", "NOSUCHID", "--json", "--config", conf.toString()).out().strip())
                 .isEqualTo("[]");
-        assertThat(shown.out()).contains("via       milter, the MTA's queue id " + queueId,
+        assertThat(shown.out().replaceAll("\n +", " ")).contains("via       milter, the MTA's queue id " + queueId,
                 "what now  held in the MTA's hold queue by rule hold-for-review: release it there (Postfix: postsuper -H " + queueId + ")");
         long end = System.currentTimeMillis() + 10_000;
         while (!postfix.log().contains("milter triggers HOLD action") && System.currentTimeMillis() < end) {
