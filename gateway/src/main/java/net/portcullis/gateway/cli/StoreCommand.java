@@ -27,6 +27,9 @@ abstract class StoreCommand implements Callable<Integer> {
         } catch (SQLException e) {
             System.err.println("portcullis: store error: " + e.getMessage());
             return 74; // EX_IOERR
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException e) {
+            // an input file named on the command line: a bad argument (2), not an I/O failure
+            return Main.failed(e);
         } catch (java.io.IOException e) {
             System.err.println("portcullis: " + e.getMessage());
             return 74;
