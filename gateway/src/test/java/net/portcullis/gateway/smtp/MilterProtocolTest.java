@@ -455,10 +455,14 @@ class MilterProtocolTest {
         // as `portcullis milter` reads a gateway.yaml that also names SMTP listeners
         Path file = Files.writeString(var.resolve("gateway.yaml"), gw.yaml.replace("listen: \"off\"", "listen: 127.0.0.1:0")
                 .replace("trusted_networks: [127.0.0.2/32]", "trusted_networks: [127.0.0.2/32, 127.0.0.9/32]"));
-        Gateway.Reload r = gw.gateway.reload(file);
-        assertThat(r.applied()).as(r.error()).isTrue();
-        assertThat(r.restartNeeded()).isEmpty();
-        assertThat(gw.gateway.ports()).isEmpty();
+        try (MilterTestClient open = session("127.0.0.9", "x.example", "a@other.org")) {
+            Gateway.Reload r = gw.gateway.reload(file);
+            assertThat(r.applied()).as(r.error()).isTrue();
+            assertThat(r.restartNeeded()).isEmpty();
+            assertThat(gw.gateway.ports()).isEmpty();
+            // the MTA's connection from before the reload is not dropped: its session goes on under the rules it began with
+            MilterTestClient.assertCode(open.command('R', "<v@elsewhere.test>"), 'y');
+        }
         try (MilterTestClient m = session("127.0.0.9", "x.example", "a@other.org")) {
             MilterTestClient.assertCode(m.command('R', "<v@elsewhere.test>"), 'c');
         }
