@@ -90,6 +90,8 @@ class ConfigReloadTest {
             Gateway.Reload r = gw.gateway.reload(file);
             assertThat(r.applied()).isFalse();
             assertThat(r.error()).contains("no longer sets trusted_networks", "limits", "a reload does not drop sections");
+            assertThat(net.portcullis.policy.testing.CapturedLog.lines()).anySatisfy(l -> assertThat(l)
+                    .contains("ERROR", "reload refused, the running configuration stays", "no longer sets trusted_networks"));
             assertThat(rcpt(gw, "127.0.0.2", "x@elsewhere.org")).as("trusted_networks still in force").startsWith("250 ");
             // the whole file again reloads; adding a section is fine too
             Files.writeString(file, whole + "soft_bounce: false\n");

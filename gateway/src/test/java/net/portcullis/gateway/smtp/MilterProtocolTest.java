@@ -370,6 +370,10 @@ class MilterProtocolTest {
             MilterTestClient.assertCode(m.command('R', "<user@example.net>"), 'c');
         }
         assertThat(gw.gateway.metrics().scrape()).contains("portcullis_milter_protocol_errors_total 18.0");
+        // each one a single warning line naming what was wrong, never a stack trace
+        assertThat(net.portcullis.policy.testing.CapturedLog.lines()).filteredOn(l -> l.contains("milter: closing the connection from the MTA"))
+                .hasSize(18).anySatisfy(l -> assertThat(l).contains("over milter.max_packet"))
+                .allSatisfy(l -> assertThat(l).doesNotContain("\tat "));
     }
 
     /** Macros cannot fill the heap: only the protocol's stages are kept, and all kept ones together are bounded. */

@@ -142,7 +142,15 @@ class ReviewBrowserTest {
     }
 
     /** Debian's Chromium, headless, with no network of its own beyond the page (the flags the machine notes ask for). */
+    /**
+     * Selenium logs through java.util.logging, around our capture: its "no CDP implementation for
+     * Chromium N" warning is about DevTools, which these tests do not use. Held here because JUL keeps
+     * its loggers weakly.
+     */
+    private static final java.util.logging.Logger SELENIUM = java.util.logging.Logger.getLogger("org.openqa.selenium");
+
     static WebDriver chromium() {
+        SELENIUM.setLevel(java.util.logging.Level.SEVERE);
         File chromium = new File("/usr/bin/chromium");
         File driver = new File("/usr/bin/chromedriver");
         assertThat(chromium).as("Debian package chromium (bin/test installs it)").canRead();
