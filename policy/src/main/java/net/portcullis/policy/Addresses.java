@@ -163,8 +163,17 @@ public final class Addresses {
     }
 
     private static int lastOutsideQuotes(String s, char target) {
+        return outsideQuotes(s, target, true);
+    }
+
+    private static int indexOutsideQuotes(String s, char target) {
+        return outsideQuotes(s, target, false);
+    }
+
+    /** The first (or last) {@code target} outside quoted strings, or -1; a backslash escapes the next character. */
+    private static int outsideQuotes(String s, char target, boolean last) {
         boolean quoted = false;
-        int last = -1;
+        int found = -1;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '\\') {
@@ -172,22 +181,12 @@ public final class Addresses {
             } else if (c == '"') {
                 quoted = !quoted;
             } else if (!quoted && c == target) {
-                last = i;
+                if (!last) {
+                    return i;
+                }
+                found = i;
             }
         }
-        return last;
-    }
-
-    private static int indexOutsideQuotes(String s, char target) {
-        boolean quoted = false;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (!quoted && c == target) {
-                return i;
-            }
-        }
-        return -1;
+        return found;
     }
 }

@@ -99,10 +99,10 @@ public final class RuleSet {
             }
             Action a = r.action();
             if (r.monitor()) {
-                trace.add(new StageResult.Trace(r.name(), "monitor", "would have: " + describe(a, withScore), r.signals()));
+                trace.add(new StageResult.Trace(r.name(), "monitor", "would have: " + describe(a, withScore), reads(r)));
                 continue;
             }
-            trace.add(new StageResult.Trace(r.name(), "matched", describe(a, withScore), r.signals()));
+            trace.add(new StageResult.Trace(r.name(), "matched", describe(a, withScore), reads(r)));
             if (a instanceof Action.Score sc) {
                 score[0] += sc.points();
             } else if (a instanceof Action.Tag t) {
@@ -117,6 +117,13 @@ public final class RuleSet {
             }
         }
         return new StageResult(stage, verdict, tags, score[0] - scoreSoFar, trace);
+    }
+
+    /** The signals a rule's condition read (not its reply's placeholders): what decided, for the decision log. */
+    private static Set<String> reads(Rule r) {
+        Set<String> into = new java.util.TreeSet<>();
+        r.when().signals(into);
+        return into;
     }
 
     private static String describe(Action a, Signals s) {

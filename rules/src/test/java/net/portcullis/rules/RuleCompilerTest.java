@@ -219,7 +219,7 @@ class RuleCompilerTest {
         StageResult r = rs.evaluate(Stage.CONNECT, null, signals("dnsbl.listed", true, "dnsbl.zone", "z.example"), 0);
         assertThat(r.verdict().kind()).isEqualTo(Verdict.Kind.CONTINUE);
         assertThat(r.trace().get(0)).isEqualTo(new StageResult.Trace("new-rule", "monitor",
-                "would have: reject 554 5.7.1 \"listed by z.example\""));
+                "would have: reject 554 5.7.1 \"listed by z.example\"", java.util.Set.of("dnsbl.listed")));
     }
 
     @Test

@@ -116,45 +116,41 @@ public final class Downstreams implements AutoCloseable {
         }
 
         private DownstreamPool.Lease lease(XClient who, boolean fresh) throws DownstreamException {
-            DownstreamException last = null;
+            DownstreamException[] last = {null};
             for (Server s : servers) {
-                if (s.markedDown()) {
-                    continue;
-                }
-                try {
-                    DownstreamPool.Lease l = fresh ? s.pool.fresh(who) : s.pool.acquire(who);
-                    s.up();
+                DownstreamPool.Lease l = s.markedDown() ? null : attempt(s, who, fresh, last);
+                if (l != null) {
                     return l;
-                } catch (DownstreamException e) {
-                    if (!e.unavailable()) {
-                        throw e;
-                    }
-                    s.down(e.getMessage(), table.options.markDown());
-                    last = e;
                 }
             }
             // every server is marked down: try one anyway, at most once a second each (half-open)
             for (Server s : servers) {
-                if (!s.markedDown() || !s.mayTry()) {
-                    continue;
-                }
-                try {
-                    DownstreamPool.Lease l = fresh ? s.pool.fresh(who) : s.pool.acquire(who);
-                    s.up();
+                DownstreamPool.Lease l = s.markedDown() && s.mayTry() ? attempt(s, who, fresh, last) : null;
+                if (l != null) {
                     return l;
-                } catch (DownstreamException e) {
-                    if (!e.unavailable()) {
-                        throw e;
-                    }
-                    s.down(e.getMessage(), table.options.markDown());
-                    last = e;
                 }
             }
-            if (last != null) {
-                throw last;
+            if (last[0] != null) {
+                throw last[0];
             }
             throw DownstreamException.unavailable("every mail server for " + name + " is marked down: "
                     + servers.stream().map(s -> s.address + " (" + s.lastError + ")").toList(), null);
+        }
+
+        /** A connection to {@code s}, or null when it does not answer (then marked down, and the failure kept in {@code last}). */
+        private DownstreamPool.Lease attempt(Server s, XClient who, boolean fresh, DownstreamException[] last) throws DownstreamException {
+            try {
+                DownstreamPool.Lease l = fresh ? s.pool.fresh(who) : s.pool.acquire(who);
+                s.up();
+                return l;
+            } catch (DownstreamException e) {
+                if (!e.unavailable()) {
+                    throw e;
+                }
+                s.down(e.getMessage(), table.options.markDown());
+                last[0] = e;
+                return null;
+            }
         }
     }
 

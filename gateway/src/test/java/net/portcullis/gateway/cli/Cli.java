@@ -9,7 +9,11 @@ import picocli.CommandLine;
 final class Cli {
     record Result(int exit, String out, String err) { }
 
-    static synchronized Result run(Object command, String... args) {
+    static Result run(Object command, String... args) {
+        return run(command instanceof Main ? Main.commandLine() : new CommandLine(command), args);
+    }
+
+    static synchronized Result run(CommandLine cl, String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -17,7 +21,7 @@ final class Cli {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = (command instanceof Main ? Main.commandLine() : new CommandLine(command)).execute(args);
+            int code = cl.execute(args);
             return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);
