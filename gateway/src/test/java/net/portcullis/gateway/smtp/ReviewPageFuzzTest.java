@@ -27,7 +27,7 @@ class ReviewPageFuzzTest {
             "/review/logout", "/review/static/review.css", "/review/nope");
     private static final List<String> PIECES = List.of("%", "%G1", "%00", "%ZZ", "&", "=", "==", "&&", "é", "\u202e", "<script>", "'", "\"",
             "..", "/", "csrf", "ref", "since", "before", "verdict", "kind", "value", "reason", "expires", "force", "back", "next",
-            "99999999999999999999", "-1", "0", "7d", "ip", "address", "domain", "white", "black", "192.0.2.1", "a@b.example", " ", "+");
+            "99999999999999999999", "-1", "0", "%0D%0A", "%0A", "%0D", "/review/%0D%0ASet-Cookie:x=1", "7d", "ip", "address", "domain", "white", "black", "192.0.2.1", "a@b.example", " ", "+");
 
     @Test
     void randomAndMutatedRequestsGetADocumentedAnswerAndChangeNothing() throws Exception {

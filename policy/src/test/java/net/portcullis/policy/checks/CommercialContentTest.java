@@ -89,8 +89,6 @@ class CommercialContentTest {
                 }
             }
         }
-        System.err.printf("commercial-content on ham: %d of %d taken for commercial, %d labelled: %s%n",
-                hamCommercial, ham, hamLabelled, which);
         assertThat(ham).isEqualTo(61);
         assertThat(hamLabelled).isZero();
         assertThat(hamCommercial).as("the figure in docs/consent.md: " + which).isLessThanOrEqualTo(1);
