@@ -97,12 +97,17 @@ final class ListCommand {
         @Option(names = "--white", description = "only the whitelist") boolean white;
         @Option(names = "--black", description = "only the blacklist") boolean black;
 
+        /** The entries of the list asked for. */
         List<ListEntry> entries() throws ConfigException, java.sql.SQLException {
+            return all().stream().filter(e -> white == black || e.color() == (white ? ListEntry.Color.WHITE : ListEntry.Color.BLACK)).toList();
+        }
+
+        /** Every entry of both lists, the flags checked. */
+        List<ListEntry> all() throws ConfigException, java.sql.SQLException {
             if (white && black) {
                 throw new IllegalArgumentException("give --white or --black, not both (neither: both lists)");
             }
-            return ListsAccess.store(ConfigLoader.load(config)).all().stream()
-                    .filter(e -> white == black || e.color() == (white ? ListEntry.Color.WHITE : ListEntry.Color.BLACK)).toList();
+            return ListsAccess.store(ConfigLoader.load(config)).all();
         }
     }
 
@@ -177,16 +182,21 @@ final class ListCommand {
             switch (format) {
                 case "csv" -> write(out, ListExport.csv(entries()));
                 case "rbldnsd" -> {
-                    // the blacklist zone needs the whitelist too: its entries are the zone's exceptions
-                    List<ListEntry> all = white ? entries() : ListsAccess.store(ConfigLoader.load(config)).all();
-                    write(out, white ? ListExport.rbldnsdWhite(all, false, now) : ListExport.rbldnsd(all, false, now));
+                    // every entry: the blacklist zone's exceptions are the whitelist's, and the whitelist zone picks its own
+                    List<ListEntry> all = all();
+                    write(out, zone(all, false, now));
                     if (out != null) {
-                        write(Path.of(out + ".ip6"), white ? ListExport.rbldnsdWhite(all, true, now) : ListExport.rbldnsd(all, true, now));
+                        write(Path.of(out + ".ip6"), zone(all, true, now));
                     }
                 }
                 default -> throw new IllegalArgumentException("--format " + format + ": expected csv or rbldnsd");
             }
             return 0;
+        }
+
+        /** The rbldnsd dataset: the whitelist as a DNSWL with --white, else the blacklist with its exceptions. */
+        private String zone(List<ListEntry> all, boolean ipv6, Instant now) {
+            return white ? ListExport.rbldnsdWhite(all, ipv6, now) : ListExport.rbldnsd(all, ipv6, now);
         }
 
         private static void write(Path file, String text) throws IOException {

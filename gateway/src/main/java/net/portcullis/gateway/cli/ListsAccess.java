@@ -16,10 +16,7 @@ final class ListsAccess {
 
     static ListStore store(GatewayConfig cfg) throws ConfigException {
         GatewayConfig.Store s = cfg.store();
-        String mismatch = RunningGateway.storeMismatch(cfg);
-        if (mismatch != null) {
-            System.err.println(mismatch);
-        }
+        RunningGateway.warnIfOtherStore(cfg);
         try {
             return new ListStore(Database.open(s.url(), s.user(), s.password(), s.schema()));
         } catch (SQLException e) {

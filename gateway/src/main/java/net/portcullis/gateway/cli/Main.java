@@ -53,6 +53,7 @@ public final class Main implements Runnable {
             // the serving commands log what they do (listeners, reloads, drains); the others only warnings
             boolean serve = parsed.hasSubcommand() && java.util.Set.of("serve", "milter").contains(parsed.subcommand().commandSpec().name());
             Level before = setLevel(v >= 2 ? Level.DEBUG : v == 1 || serve ? Level.INFO : Level.WARN);
+            RunningGateway.newCommand();
             try {
                 return new CommandLine.RunLast().execute(parsed);
             } finally {
@@ -64,12 +65,16 @@ public final class Main implements Runnable {
 
     /**
      * What escaped a command, in one line on standard error and the exit code of README's convention:
-     * 1 not found, 2 a bad argument or input file, 74 an I/O or store error, 70 anything else (a bug:
-     * its stack trace goes to the log at debug level, -vv).
+     * 1 not found, 2 a bad argument or input file, 74 an I/O or store error, 78 a configuration error,
+     * 70 anything else (a bug: its stack trace goes to the log at debug level, -vv).
      */
     static int failed(Exception e) {
         LoggerFactory.getLogger(Main.class).debug("command failed", e);
         String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof net.portcullis.gateway.config.ConfigException) {
+            System.err.println("portcullis: configuration error: " + what);
+            return 78; // EX_CONFIG
+        }
         if (e instanceof NotFound) {
             System.err.println("portcullis: " + what);
             return 1;
@@ -86,7 +91,11 @@ public final class Main implements Runnable {
             System.err.println("portcullis: " + what);
             return 2;
         }
-        if (e instanceof java.io.IOException || e instanceof java.sql.SQLException) {
+        if (e instanceof java.sql.SQLException) {
+            System.err.println("portcullis: store error: " + what);
+            return 74; // EX_IOERR
+        }
+        if (e instanceof java.io.IOException) {
             System.err.println("portcullis: " + what);
             return 74;
         }

@@ -20,6 +20,22 @@ final class RunningGateway {
 
     record Facts(long pid, String config, String store) { }
 
+    /** Whether this command warned already: it opens the store more than once (hold release, rules test). */
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** A new command begins (Main, before each): it may warn once. */
+    static void newCommand() {
+        WARNED.set(false);
+    }
+
+    /** The warning of {@link #storeMismatch} on standard error, once per command. */
+    static void warnIfOtherStore(GatewayConfig cfg) {
+        String mismatch = storeMismatch(cfg);
+        if (mismatch != null && WARNED.compareAndSet(false, true)) {
+            System.err.println(mismatch);
+        }
+    }
+
     private RunningGateway() {
     }
 

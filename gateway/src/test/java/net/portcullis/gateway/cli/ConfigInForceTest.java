@@ -52,6 +52,10 @@ class ConfigInForceTest {
         assertThat(r.err()).contains("warning: the running gateway (pid " + ProcessHandle.current().pid(), running.toString(),
                 "uses the store jdbc:sqlite:" + dir.resolve("milter.db"), "this command jdbc:sqlite:" + dir.resolve("gateway.db"));
         assertThat(r.out()).doesNotContain("warning");
+        // once per command, though this one opens the store twice (the held messages, then their decisions)
+        Cli.Result twice = Cli.run("hold", "release", "NOSUCH12", "--config", mine.toString());
+        assertThat(twice.exit()).isEqualTo(1);
+        assertThat(twice.err().split("warning: the running gateway", -1)).hasSize(2);
         // the running gateway's own file: no warning
         assertThat(Cli.run("list", "show", "--config", running.toString()).err()).doesNotContain("warning");
         // a gateway that is gone says nothing
