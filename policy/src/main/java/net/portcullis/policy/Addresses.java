@@ -79,10 +79,9 @@ public final class Addresses {
             int gt = lastOutsideQuotes(p, '>');
             if (lt >= 0 && gt > lt) {
                 out.add(new Mailbox(unquote(p.substring(0, lt).strip()), p.substring(lt + 1, gt).strip()));
-            } else if (p.startsWith("\"") && quoteEnd(p) > 0 && quoteEnd(p) + 1 < p.length()
-                    && Character.isWhitespace(p.charAt(quoteEnd(p) + 1))) {
+            } else if (displayEnd(p) > 0) {
                 // "display name" addr-spec, without angle brackets: lenient readers (and users' clients) see the name
-                int end = quoteEnd(p);
+                int end = displayEnd(p);
                 out.add(new Mailbox(p.substring(1, end), p.substring(end + 1).strip()));
             } else {
                 out.add(new Mailbox("", p));
@@ -147,6 +146,12 @@ public final class Addresses {
     private static String unquote(String display) {
         return display.startsWith("\"") && display.endsWith("\"") && display.length() >= 2
                 ? display.substring(1, display.length() - 1) : display;
+    }
+
+    /** The closing quote of a quoted display name followed by white space and more ({@code "Name" a@b}), or -1. */
+    private static int displayEnd(String s) {
+        int end = s.startsWith("\"") ? quoteEnd(s) : -1;
+        return end > 0 && end + 1 < s.length() && Character.isWhitespace(s.charAt(end + 1)) ? end : -1;
     }
 
     /** The index of the quote that closes the quoted string {@code s} starts with, or -1. */

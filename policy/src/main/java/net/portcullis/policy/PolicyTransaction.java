@@ -49,30 +49,32 @@ public final class PolicyTransaction {
         return early;
     }
 
+    /** A recipient that tries to route mail through us: refused for everyone, before any rule. */
+    private StageOutcome routingTrick(String path, String why) {
+        SignalMap m = new SignalMap(early());
+        m.put(Signal.of("rcpt.routing_trick", why, path));
+        return outcome(Verdict.refuse(Reply.sanitized(550, "5.7.1", "Relay access denied: " + why), "relay.routing_trick", why),
+                0, List.of(), List.of(), m);
+    }
+
     /** Decides one RCPT, given the path text as the client sent it. */
     public StageOutcome recipient(String path) {
         MailAddress rcpt;
         try {
             rcpt = MailAddress.parse(path);
         } catch (MailAddress.InvalidAddress e) {
-            SignalMap m = new SignalMap(early());
             MailAddress.Problem p = e.problem();
             if (p.kind() == MailAddress.Problem.Kind.ROUTING_TRICK) {
-                m.put(Signal.of("rcpt.routing_trick", p.reason(), path));
-                return outcome(Verdict.refuse(Reply.sanitized(550, "5.7.1", "Relay access denied: " + p.reason()),
-                        "relay.routing_trick", p.reason()), 0, List.of(), List.of(), m);
+                return routingTrick(path, p.reason());
             }
+            SignalMap m = new SignalMap(early());
             m.put(Signal.of("rcpt.syntax_error", p.reason(), path));
             return outcome(Verdict.refuse(Reply.sanitized(501, "5.1.3", "Bad recipient address syntax: " + p.reason()),
                     "rcpt.syntax", p.reason()), 0, List.of(), List.of(), m);
         }
         if (rcpt.isAddressLiteral()) {
             // valid syntax, but mail for a host named by its address is not mail for our domains
-            SignalMap m = new SignalMap(early());
-            String why = "address literals (user@[192.0.2.1]) are not accepted";
-            m.put(Signal.of("rcpt.routing_trick", why, path));
-            return outcome(Verdict.refuse(Reply.sanitized(550, "5.7.1", "Relay access denied: " + why), "relay.routing_trick", why),
-                    0, List.of(), List.of(), m);
+            return routingTrick(path, "address literals (user@[192.0.2.1]) are not accepted");
         }
         boolean local = engine.recipientCheck().isLocal(rcpt);
         if (!local) {
