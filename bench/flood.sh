@@ -14,4 +14,4 @@ mvn -q -B -o -pl gateway dependency:build-classpath -Dmdep.includeScope=test -Dm
 java=java
 for j in /usr/lib/jvm/*/bin/java; do [ -x "$j" ] && java=$j; done
 cd gateway
-"$java" -cp "target/classes:target/test-classes:$(cat "$cp")" net.portcullis.gateway.smtp.FloodBench "${1:-20}" 2> >(grep -v WARN >&2)
+"$java" -cp "target/classes:target/test-classes:$(cat "$cp")" net.portcullis.gateway.proxy.FloodBench "${1:-20}" 2> >(grep -v WARN >&2)

@@ -1,5 +1,6 @@
 package net.portcullis.gateway.admin;
 
+import net.portcullis.gateway.metrics.Metrics;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;

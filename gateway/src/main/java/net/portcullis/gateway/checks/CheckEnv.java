@@ -17,7 +17,7 @@ import net.portcullis.policy.store.Lists;
  * @param consent null where no store is at hand (the signal catalogue)
  */
 public record CheckEnv(GatewayConfig config, Dns dns, Supplier<Lists.Snapshots> lists, ConsentBook consent, Executor executor,
-                       RateLimits rates, net.portcullis.policy.greylist.Greylist greylist) {
+                       RateLimits rates, net.portcullis.policy.greylist.Greylist greylist, Tarpit tarpit) {
     /** The parsed section of a module (its {@link CheckModule#parse} result). */
     public <C> C section(CheckModule<C> module) {
         return module.section() == null ? null : module.configType().cast(config.checkSections().get(module.section()));

@@ -3,6 +3,7 @@ package net.portcullis.gateway.checks;
 import java.util.List;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigSection;
+import net.portcullis.gateway.session.TransactionObserver;
 import net.portcullis.policy.Check;
 
 /**
@@ -32,6 +33,14 @@ public interface CheckModule<C> {
 
     List<Check> build(CheckEnv env) throws ConfigException;
 
+    /**
+     * What the module hears of the traffic beside its signals (counting, learning): called by
+     * {@link net.portcullis.gateway.session.MailTransaction} in both shapes. None by default.
+     */
+    default List<TransactionObserver> observers(CheckEnv env) {
+        return List.of();
+    }
+
     /** A module without a section of its own, for the checks whose settings predate the registry. */
     interface Simple extends CheckModule<Void> {
         static Simple of(String name, Builder b) {
@@ -52,5 +61,13 @@ public interface CheckModule<C> {
     @FunctionalInterface
     interface Builder {
         List<Check> build(CheckEnv env) throws ConfigException;
+
+    /**
+     * What the module hears of the traffic beside its signals (counting, learning): called by
+     * {@link net.portcullis.gateway.session.MailTransaction} in both shapes. None by default.
+     */
+    default List<TransactionObserver> observers(CheckEnv env) {
+        return List.of();
+    }
     }
 }

@@ -35,7 +35,7 @@ import net.portcullis.rules.Stage;
 /**
  * Every check the gateway can run, in the order they run within a stage: the one list the
  * gateway, `rules test`, `rules replay` and `portcullis signals` build their checks from, and
- * the one list {@link net.portcullis.gateway.config.ConfigLoader} asks for the sections checks
+ * the one list {@link net.portcullis.gateway.app.ConfigLoader} asks for the sections checks
  * own. To add a check: write it (policy/checks), give it a module here, a section in
  * conf/gateway.yaml, a rule file, a doc section and a test class.
  */
@@ -97,6 +97,15 @@ public final class CheckRegistry {
     }
 
     /** The checks of every module, in order. */
+    /** The modules' observers, in registry order, for the transactions of a configuration. */
+    public static net.portcullis.gateway.session.Observers observers(CheckEnv env) {
+        List<net.portcullis.gateway.session.TransactionObserver> out = new ArrayList<>();
+        for (CheckModule<?> m : MODULES) {
+            out.addAll(m.observers(env));
+        }
+        return new net.portcullis.gateway.session.Observers(out);
+    }
+
     public static List<Check> build(CheckEnv env) throws ConfigException {
         List<Check> out = new ArrayList<>();
         for (CheckModule<?> m : MODULES) {

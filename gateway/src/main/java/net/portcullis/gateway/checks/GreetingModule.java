@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Set;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigSection;
-import net.portcullis.gateway.smtp.GreetingPause;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.checks.GreetingCheck;
 
@@ -18,7 +17,14 @@ import net.portcullis.policy.checks.GreetingCheck;
  *   remember: 1d     # a client that waited is not paused again for this long
  * </pre>
  */
-public final class GreetingModule implements CheckModule<GreetingPause.Config> {
+public final class GreetingModule implements CheckModule<GreetingModule.Config> {
+    /** @param pause null: off */
+    public record Config(Duration pause, Duration remember) {
+        public static Config off() {
+            return new Config(null, Duration.ofDays(1));
+        }
+    }
+
     @Override
     public String name() {
         return "greeting";
@@ -30,19 +36,19 @@ public final class GreetingModule implements CheckModule<GreetingPause.Config> {
     }
 
     @Override
-    public Class<GreetingPause.Config> configType() {
-        return GreetingPause.Config.class;
+    public Class<GreetingModule.Config> configType() {
+        return GreetingModule.Config.class;
     }
 
     @Override
-    public GreetingPause.Config parse(ConfigSection s) throws ConfigException {
+    public GreetingModule.Config parse(ConfigSection s) throws ConfigException {
         s.allow(Set.of("pause", "remember"));
         String pause = s.string("pause", "off");
         Duration p = s.off("pause") || pause.equals("off") ? null : s.duration("pause", null);
         if (p != null && p.compareTo(Duration.ofSeconds(30)) > 0) {
             throw ConfigException.of(s.key("pause"), pause, "is longer than 30s: clients give up on a silent server");
         }
-        return new GreetingPause.Config(p, s.duration("remember", Duration.ofDays(1)));
+        return new GreetingModule.Config(p, s.duration("remember", Duration.ofDays(1)));
     }
 
     @Override

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigSection;
+import net.portcullis.gateway.session.Party;
+import net.portcullis.gateway.session.TransactionObserver;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.checks.GreylistCheck;
 import net.portcullis.policy.greylist.Greylist;
@@ -86,5 +88,17 @@ public final class GreylistModule implements CheckModule<GreylistModule.Settings
             file = Files.exists(local) ? local : env.config().rules().lists().resolve("greylist_providers.txt");
         }
         return List.of(new GreylistCheck(env.greylist(), providers("greylist.providers", file)));
+    }
+
+    /** Learns from delivered mail: a client and sender whose mail went through pass the next time without waiting. */
+    @Override
+    public List<TransactionObserver> observers(CheckEnv env) {
+        net.portcullis.policy.greylist.Greylist greylist = env.greylist();
+        return List.of(new TransactionObserver() {
+            @Override
+            public void onDelivered(Party p, List<String> recipients, long octets) {
+                greylist.delivered(p.client(), p.sender());
+            }
+        });
     }
 }

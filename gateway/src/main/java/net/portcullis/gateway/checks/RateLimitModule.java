@@ -10,6 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigSection;
+import net.portcullis.gateway.session.Party;
+import net.portcullis.gateway.session.TransactionObserver;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.checks.RateCheck;
 import net.portcullis.policy.rate.RateLimits;
@@ -120,5 +122,46 @@ public final class RateLimitModule implements CheckModule<RateLimits.Config> {
             out.add(new RateCheck(env.rates(), s));
         }
         return out;
+    }
+
+    /** Counts what the limits count: connections, messages, recipients (refused ones too), bytes, delivered mail. */
+    @Override
+    public List<TransactionObserver> observers(CheckEnv env) {
+        RateLimits rates = env.rates();
+        return List.of(new TransactionObserver() {
+            @Override
+            public void onConnect(java.net.InetAddress client) {
+                rates.connection(client);
+            }
+
+            @Override
+            public void onMail(Party p) {
+                rates.mail(who(p));
+            }
+
+            @Override
+            public void onRecipient(Party p) {
+                rates.recipient(who(p));
+            }
+
+            @Override
+            public void onRefused(Party p) {
+                rates.refused(who(p));
+            }
+
+            @Override
+            public void onData(Party p, long octets) {
+                rates.bytes(who(p), octets);
+            }
+
+            @Override
+            public void onDelivered(Party p, List<String> recipients, long octets) {
+                rates.delivered(who(p), recipients, octets);
+            }
+        });
+    }
+
+    private static RateLimits.Who who(Party p) {
+        return new RateLimits.Who(p.client(), p.sender(), p.authUser(), p.recipient());
     }
 }

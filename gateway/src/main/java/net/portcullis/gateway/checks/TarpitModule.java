@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigSection;
-import net.portcullis.gateway.smtp.Tarpit;
+import net.portcullis.gateway.session.TransactionObserver;
 import net.portcullis.policy.Check;
 
 /**
@@ -55,5 +55,17 @@ public final class TarpitModule implements CheckModule<Tarpit.Config> {
     @Override
     public List<Check> build(CheckEnv env) {
         return List.of();
+    }
+
+    /** Each stage's score: a high one waits tarpit.delay before its reply goes out. */
+    @Override
+    public List<TransactionObserver> observers(CheckEnv env) {
+        Tarpit t = env.tarpit();
+        return t == null ? List.of() : List.of(new TransactionObserver() {
+            @Override
+            public void onScored(long score) {
+                t.delay(score);
+            }
+        });
     }
 }

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import net.portcullis.gateway.config.ConfigException;
-import net.portcullis.gateway.config.ConfigLoader;
+import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.policy.consent.ConsentBook;
 import net.portcullis.policy.consent.ConsentEvent;
 import net.portcullis.policy.consent.ConsentStore;

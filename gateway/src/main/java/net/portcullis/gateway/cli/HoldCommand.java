@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.portcullis.gateway.config.ConfigException;
-import net.portcullis.gateway.config.ConfigLoader;
+import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.downstream.Downstreams;
 import net.portcullis.gateway.hold.HoldRelease;
@@ -123,7 +123,7 @@ final class HoldCommand extends CommandGroup {
                 System.err.println("portcullis: no stored decision for " + ref.toUpperCase(java.util.Locale.ROOT)
                         + " (log.store off?): rules not checked again");
             }
-            var catalogue = net.portcullis.gateway.smtp.PolicyWiring.catalogue();
+            var catalogue = net.portcullis.gateway.app.PolicyWiring.catalogue();
             GatewayConfig.Rules r = cfg.rules();
             try (Downstreams pool = Downstreams.of(cfg)) {
                 HoldRelease.Result res = new HoldRelease(s, decisions, () -> net.portcullis.rules.RuleLoader.load(

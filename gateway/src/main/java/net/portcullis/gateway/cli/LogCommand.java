@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import net.portcullis.gateway.config.ConfigException;
-import net.portcullis.gateway.config.ConfigLoader;
+import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.policy.store.DecisionStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,7 +1,7 @@
 package net.portcullis.gateway.cli;
 
 import java.nio.file.Path;
-import net.portcullis.gateway.smtp.Gateway;
+import net.portcullis.gateway.app.Gateway;
 import org.slf4j.LoggerFactory;
 
 /**

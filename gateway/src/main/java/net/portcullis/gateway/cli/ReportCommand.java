@@ -6,7 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import net.portcullis.gateway.config.ConfigException;
-import net.portcullis.gateway.config.ConfigLoader;
+import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.policy.reports.ReportIntake;
 import net.portcullis.policy.reports.ReportParser;

@@ -14,10 +14,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import net.portcullis.gateway.config.ConfigException;
-import net.portcullis.gateway.config.ConfigLoader;
+import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.config.GatewayConfig;
-import net.portcullis.gateway.smtp.Gateway;
-import net.portcullis.gateway.smtp.PolicyWiring;
+import net.portcullis.gateway.app.Gateway;
+import net.portcullis.gateway.app.PolicyWiring;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.MessageFacts;
 import net.portcullis.policy.PolicyEngine;
@@ -150,7 +150,7 @@ final class RulesTestCommand implements Callable<Integer> {
                     Set.of(), true);
             DnsAnswer ptr = dns.ptr(ip);
             // the greeting as the gateway would have seen it: a pause only when greeting.pause is on
-            var pause = (net.portcullis.gateway.smtp.GreetingPause.Config) cfg.checkSections().get(
+            var pause = (net.portcullis.gateway.checks.GreetingModule.Config) cfg.checkSections().get(
                     net.portcullis.gateway.checks.CheckRegistry.GREETING.section());
             Client.Greeting greeting = pause.pause() == null ? Client.Greeting.OFF
                     : cfg.trustedNetworks().match(ip).isPresent() ? new Client.Greeting("exempt", 0)

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import net.portcullis.gateway.config.ConfigException;
-import net.portcullis.gateway.config.ConfigLoader;
+import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.policy.consent.ConsentEvent;
 import net.portcullis.policy.consent.ConsentStore;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package net.portcullis.gateway.cli;
 
 import java.util.concurrent.Callable;
-import net.portcullis.gateway.smtp.PolicyWiring;
+import net.portcullis.gateway.app.PolicyWiring;
 import net.portcullis.rules.SignalSpec;
 import picocli.CommandLine.Command;
 

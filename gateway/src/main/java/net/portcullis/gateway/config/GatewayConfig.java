@@ -9,7 +9,7 @@ import net.portcullis.rules.Networks;
 
 /**
  * The whole of gateway.yaml, validated. Every key and its default is documented in
- * conf/gateway.yaml; {@link ConfigLoader} is the only place that reads the file. The sections
+ * conf/gateway.yaml; {@link net.portcullis.gateway.app.ConfigLoader} is the only place that reads the file. The sections
  * that checks own ({@code checkSections}, by top-level key) are parsed by their modules
  * (gateway.checks.CheckRegistry).
  */

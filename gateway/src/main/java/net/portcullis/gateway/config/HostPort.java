@@ -2,7 +2,7 @@ package net.portcullis.gateway.config;
 
 /** An "address:port" pair; IPv6 addresses in brackets: "[::1]:2525". */
 public record HostPort(String host, int port) {
-    static HostPort parse(String key, String text, boolean allowZeroPort) throws ConfigException {
+    public static HostPort parse(String key, String text, boolean allowZeroPort) throws ConfigException {
         String host;
         String port;
         if (text.startsWith("[")) {

@@ -13,9 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import net.portcullis.gateway.session.MailSession;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import net.portcullis.gateway.smtp.GatewayContext;
+import net.portcullis.gateway.session.GatewayContext;
 import net.portcullis.policy.dns.DnsAnswer;
 import net.portcullis.rules.Network;
 import net.portcullis.rules.Reply;
@@ -65,7 +66,7 @@ final class MilterConnection implements Runnable {
     private int actions;
     private int protocol;
     private GatewayContext ctx;
-    private MilterClient client;
+    private MailSession client;
     private boolean accepted; // the client is not ours to judge (a local submission): every callback continues
     private MilterTransaction tx;
 
@@ -282,17 +283,17 @@ final class MilterConnection implements Runnable {
         }
         accepted = false;
         CompletableFuture<DnsAnswer> reverse = server.reverse(address);
-        client = new MilterClient(address, reverse);
+        client = new MailSession(address, 0, reverse);
         // Sendmail names the address the client reached {if_addr}, Postfix {daemon_addr}
-        client.mta(macro("j"), macro("daemon_name"), macro("if_addr") != null ? macro("if_addr") : macro("daemon_addr"));
-        ctx.rates().connection(address);
+        client.mta(mta(macro("j"), macro("daemon_name"), macro("if_addr") != null ? macro("if_addr") : macro("daemon_addr")));
+        ctx.observers().onConnect(address);
         reply(MilterPacket.CONTINUE);
     }
 
     private void helo(MilterPacket p) throws IOException {
         if (!accepted) {
             List<String> s = p.strings();
-            client().helo(s.isEmpty() ? "" : s.get(0));
+            client().helo(s.isEmpty() ? "" : s.get(0), false);
             client().tls(macro("tls_version"));
         }
         reply(MilterPacket.CONTINUE);
@@ -310,13 +311,13 @@ final class MilterConnection implements Runnable {
         if (args.isEmpty()) {
             throw new MilterPacket.Malformed("MAIL without a sender");
         }
-        MilterClient c = client();
+        MailSession c = client();
         if (c.tls() == null) {
             c.tls(macro("tls_version"));
         }
         c.authUser(macro("auth_authen"));
-        tx = new MilterTransaction(ctx, c, path(args.get(0)), hasParameter(args, "SMTPUTF8"));
-        answer(tx.mail());
+        tx = new MilterTransaction(ctx, c);
+        answer(tx.mail(path(args.get(0)), hasParameter(args, "SMTPUTF8")));
     }
 
     private void rcpt(MilterPacket p) throws IOException {
@@ -375,7 +376,22 @@ final class MilterConnection implements Runnable {
         }
     }
 
-    private MilterClient client() throws MilterPacket.Malformed {
+    /** Which MTA asked, from its connect macros, for the decision record (absent values left out). */
+    private static java.util.Map<String, String> mta(String host, String daemon, String iface) {
+        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+        if (host != null) {
+            m.put("host", host);
+        }
+        if (daemon != null) {
+            m.put("daemon", daemon);
+        }
+        if (iface != null) {
+            m.put("interface", iface);
+        }
+        return m;
+    }
+
+    private MailSession client() throws MilterPacket.Malformed {
         if (client == null) {
             throw new MilterPacket.Malformed("a command for a client before its connect packet");
         }

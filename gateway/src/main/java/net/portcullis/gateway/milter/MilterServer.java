@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import net.portcullis.gateway.config.GatewayConfig;
-import net.portcullis.gateway.smtp.GatewayContext;
+import net.portcullis.gateway.session.GatewayContext;
 import net.portcullis.policy.dns.Dns;
 import net.portcullis.policy.dns.DnsAnswer;
 import org.slf4j.Logger;

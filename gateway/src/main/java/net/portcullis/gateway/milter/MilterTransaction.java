@@ -6,54 +6,38 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import net.portcullis.gateway.smtp.AuthResultsHeaders;
-import net.portcullis.gateway.smtp.DecisionNotes;
-import net.portcullis.gateway.smtp.GatewayContext;
-import net.portcullis.gateway.smtp.MessageIds;
-import net.portcullis.gateway.smtp.RefIds;
-import net.portcullis.gateway.smtp.RefNote;
-import net.portcullis.gateway.smtp.ReportMailbox;
-import net.portcullis.gateway.smtp.Spool;
-import net.portcullis.gateway.smtp.TagValues;
-import net.portcullis.policy.Client;
-import net.portcullis.policy.DecisionRecord;
-import net.portcullis.policy.MailAddress;
-import net.portcullis.policy.MessageFacts;
-import net.portcullis.policy.PolicyTransaction;
-import net.portcullis.policy.Signal;
-import net.portcullis.policy.SignalMap;
-import net.portcullis.policy.StageOutcome;
-import net.portcullis.policy.rate.RateLimits;
+import net.portcullis.gateway.session.AuthResultsHeaders;
+import net.portcullis.gateway.session.GatewayContext;
+import net.portcullis.gateway.session.HeaderLimit;
+import net.portcullis.gateway.session.MailSession;
+import net.portcullis.gateway.session.MailTransaction;
+import net.portcullis.gateway.session.Onward;
+import net.portcullis.gateway.session.Refusal;
+import net.portcullis.gateway.session.Refusals;
+import net.portcullis.gateway.session.Spool;
+import net.portcullis.gateway.session.Step;
+import net.portcullis.gateway.session.TagValues;
 import net.portcullis.rules.Reply;
 import net.portcullis.rules.StageResult;
-import net.portcullis.rules.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One mail transaction as the MTA reports it over milter: the same policy stages as the in-line
- * proxy's (connect, HELO and MAIL decided at each RCPT, the data stage at the end of the
- * message), answered as milter replies. The MTA queues and delivers; what was decided goes into
- * the same {@link DecisionRecord}, with the MTA's queue id, written once when the transaction
- * ends (end of message, abort, or the MTA's connection closing).
+ * One mail transaction as the MTA reports it over milter: its packets decoded into
+ * {@link MailTransaction} calls (the same steps as the in-line proxy's), each {@link Step} said
+ * back as milter replies and modifications. The MTA queues and delivers; the decision record
+ * carries the MTA's queue id and is written once when the transaction ends (end of message,
+ * abort, or the MTA's connection closing).
  */
 final class MilterTransaction {
     private static final Logger LOG = LoggerFactory.getLogger(MilterTransaction.class);
     /** The header block kept for the checks, as the proxy's DataReader keeps it; a larger one is refused, as there. */
-    static final int HEADER_LIMIT = net.portcullis.gateway.smtp.HeaderLimit.BYTES;
+    static final int HEADER_LIMIT = HeaderLimit.BYTES;
     /** Forged Authentication-Results removed at most: a message with more is refused rather than passed with some left. */
     static final int MAX_FORGED = 1000;
 
-
     private final GatewayContext ctx;
-    private final MilterClient client;
-    private final DecisionRecord record = new DecisionRecord(RefIds.next());
-    private final long startNanos = System.nanoTime();
-    private final String sender;
-    private final boolean smtputf8;
-    private final ReportMailbox reports;
-    private final List<String> accepted = new ArrayList<>();
-    private final List<StageResult.Tag> tags = new ArrayList<>();
+    private final MailTransaction tx;
     /** How many Authentication-Results headers came, and the positions (1-based, CHGHEADER's index) of those claiming our authserv-id. */
     private int authResultsSeen;
     private final List<Integer> forgedAuthResults = new ArrayList<>();
@@ -62,31 +46,15 @@ final class MilterTransaction {
     private long size;
     private long headerBytes;
     private boolean headerEnded;
-    private PolicyTransaction policy;
-    private SignalMap dataSignals;
-    private boolean reportMode;
-    private boolean written;
 
-    MilterTransaction(GatewayContext ctx, MilterClient client, String sender, boolean smtputf8) {
+    MilterTransaction(GatewayContext ctx, MailSession client) {
         this.ctx = ctx;
-        this.client = client;
-        this.sender = sender;
-        this.smtputf8 = smtputf8;
-        this.reports = new ReportMailbox(ctx.config().reports().address(), ctx.reports());
-        ctx.inflight().enter();
+        this.tx = new MailTransaction(ctx, client, "milter");
     }
 
-    /** The MAIL stage: what the proxy checks of the sender itself; null to go on, else the refusal. */
-    Reply mail() {
-        if (ctx.gate().draining()) {
-            return refusal(new Reply(421, "4.3.2", "Service shutting down, try again later"), "shutdown", "gateway is draining");
-        }
-        ctx.rates().mail(who(null));
-        if (sender.isEmpty()) {
-            return null;
-        }
-        net.portcullis.policy.EnvelopeSyntax.Refusal bad = net.portcullis.policy.EnvelopeSyntax.sender(sender, smtputf8);
-        return bad == null ? null : refusal(bad.reply(), bad.decidedBy(), bad.reason());
+    /** The MAIL stage: null to go on, else the refusal. */
+    Reply mail(String sender, boolean smtputf8) {
+        return reply(tx.mail(sender, smtputf8));
     }
 
     /**
@@ -94,50 +62,16 @@ final class MilterTransaction {
      * client is refused even where the MTA would relay), then the rules. Null: accepted.
      */
     Reply recipient(String path, boolean utf8Parameter) {
-        DecisionRecord.Recipient entry = record.recipient(path);
-        ctx.rates().recipient(who(path));
-        int max = ctx.config().limits().recipients();
-        if (accepted.size() >= max) {
-            return refuseRecipient(entry, new Reply(452, "4.5.3", "Too many recipients"), "limits.recipients",
-                    "more than " + max + " recipients");
-        }
-        boolean forReports = reports.isFor(path);
-        if (forReports || reportMode) {
-            if (!forReports || (!reportMode && !accepted.isEmpty())) {
-                return refuseRecipient(entry, new Reply(452, "4.5.3", "Send spam reports in a transaction of their own"),
-                        "reports", "report address mixed with other recipients");
-            }
-            reportMode = true;
-            entry.accepted("reports");
-            accepted.add(path);
-            return null;
-        }
-        Verdict earlier = client.sessionRefusal();
-        if (earlier != null) {
-            return refuseRecipient(entry, earlier.reply(), earlier.decidedBy(), "refused earlier in this session: " + earlier.reason());
-        }
-        if (!utf8Parameter && !smtputf8 && !MailAddress.isAscii(path)) {
-            return refuseRecipient(entry, new Reply(553, "5.6.7", "Non-ASCII address needs the SMTPUTF8 parameter"),
-                    "rcpt.syntax", "UTF-8 recipient without SMTPUTF8");
-        }
-        StageOutcome o = DecisionNotes.recipient(ctx, policy(), record, entry, path);
-        Verdict v = o.verdict();
-        if (v.refused()) {
-            Verdict ofClient = DecisionNotes.clientRefusal(o);
-            if (ofClient != null) {
-                client.refuseSession(ofClient);
-            }
-            return refuseRecipient(entry, v.reply(), v.decidedBy(), v.reason());
-        }
-        entry.accepted(v.decidedBy());
-        accepted.add(path);
-        DecisionNotes.addTags(tags, o.tags());
-        return null;
+        return reply(tx.recipient(path, utf8Parameter, Onward.NONE));
+    }
+
+    private static Reply reply(Step s) {
+        return s.refused() ? s.reply() : null;
     }
 
     /** Whether any recipient was accepted: without one the MTA sends no message. */
     boolean anyAccepted() {
-        return !accepted.isEmpty();
+        return tx.anyAccepted();
     }
 
     /**
@@ -191,51 +125,33 @@ final class MilterTransaction {
     List<MilterPacket> endOfMessage(int actions, boolean leadingSpace) throws IOException {
         endOfHeader();
         byte[] header = headerBlock.toByteArray();
-        record.size = size;
-        record.messageId = MessageIds.find(header);
-        ctx.rates().bytes(who(null), size);
-        long max = ctx.config().limits().messageSize();
-        if (size > max) {
-            return List.of(replyCode(refusal(new Reply(552, "5.3.4", "Message size exceeds fixed limit of " + max + " bytes"),
-                    "limits.message_size", size + " bytes")));
+        Step got = tx.received(size, header, headerBytes);
+        if (got.refused()) {
+            return List.of(replyCode(got.reply()));
         }
-        if (headerBytes >= HEADER_LIMIT) {
-            return List.of(replyCode(refusal(net.portcullis.gateway.smtp.HeaderLimit.TOO_LARGE, "limits.header_size",
-                    "header of " + headerBytes + " bytes")));
-        }
-        if (reportMode) {
+        if (tx.reportMode()) {
             return List.of(report(header));
         }
         if (forgedAuthResults.size() > MAX_FORGED) {
-            return List.of(replyCode(refusal(new Reply(554, "5.7.1", "Message refused: too many Authentication-Results fields under our name"),
-                    "data.forged_auth_results", forgedAuthResults.size() + " forged Authentication-Results fields")));
+            return List.of(replyCode(tx.refuse(new Refusal(Refusals.TOO_MANY_FORGED, "data.forged_auth_results",
+                    forgedAuthResults.size() + " forged Authentication-Results fields"))));
         }
-        StageOutcome d = policy().data(MessageFacts.parse(header, size, this::bodyOnly), List.copyOf(accepted), Client.Conduct.CLEAN);
-        dataSignals = d.signals();
-        note(d.stages());
-        ctx.tarpit().delay(d.score());
-        if (d.verdict().refused()) {
-            Reply r = d.verdict().reply();
-            return List.of(replyCode(refusal(r, d.verdict().decidedBy(), d.verdict().reason())));
+        Step d = tx.data(header, size, this::bodyOnly);
+        if (d.refused()) {
+            return List.of(replyCode(d.reply()));
         }
-        DecisionNotes.addTags(tags, d.tags());
-        List<MilterPacket> out = new ArrayList<>(headerChanges(d.signals(), actions, leadingSpace));
-        if (d.verdict().kind() == Verdict.Kind.HOLD) {
+        List<MilterPacket> out = new ArrayList<>(headerChanges(d, actions, leadingSpace));
+        if (d.kind() == Step.Kind.HOLD) {
             if ((actions & MilterPacket.QUARANTINE_ACTION) == 0) {
                 // the MTA will not hold it for us, and passing held mail on would ignore the rule
-                return List.of(replyCode(refusal(new Reply(451, "4.7.0", "Message held for review, try again later"),
-                        d.verdict().decidedBy(), d.verdict().reason() + " (the MTA does not allow quarantine)")));
+                return List.of(replyCode(tx.refuse(new Refusal(Refusals.HELD_NO_QUARANTINE, d.verdict().decidedBy(),
+                        d.verdict().reason() + " (the MTA does not allow quarantine)"))));
             }
-            out.add(MilterPacket.of(MilterPacket.QUARANTINE, TagValues.clean("Portcullis [ref " + record.ref + "] "
+            out.add(MilterPacket.of(MilterPacket.QUARANTINE, TagValues.clean("Portcullis [ref " + tx.ref() + "] "
                     + d.verdict().decidedBy() + ": " + d.verdict().reason())));
-            record.verdict = "held";
-            record.decidedBy = d.verdict().decidedBy();
-            record.reason = d.verdict().reason() + " (in the MTA's hold queue)";
+            tx.heldBy(d.verdict(), "in the MTA's hold queue");
         } else {
-            record.verdict = "accepted";
-            record.decidedBy = d.verdict().decidedBy() == null ? "policy" : d.verdict().decidedBy();
-            ctx.rates().delivered(who(null), List.copyOf(accepted), size);
-            ctx.greylist().delivered(client.address(), sender);
+            tx.delivered(d.verdict().decidedBy() == null ? "policy" : d.verdict().decidedBy(), null);
         }
         out.add(new MilterPacket(MilterPacket.CONTINUE, new byte[0]));
         return out;
@@ -245,8 +161,9 @@ final class MilterTransaction {
      * Our Authentication-Results in front of the headers, the ones forged under our authserv-id
      * removed, the headers rules added (tag): what the proxy writes in front of the message.
      */
-    private List<MilterPacket> headerChanges(SignalMap signals, int actions, boolean leadingSpace) {
+    private List<MilterPacket> headerChanges(Step d, int actions, boolean leadingSpace) {
         List<MilterPacket> out = new ArrayList<>();
+        List<StageResult.Tag> tags = d.tags();
         String id = ctx.config().checks().authservId();
         String space = leadingSpace ? " " : "";
         if ((actions & MilterPacket.CHGHDRS) != 0) {
@@ -256,7 +173,7 @@ final class MilterTransaction {
         }
         if ((actions & MilterPacket.ADDHDRS) == 0) {
             if (id != null || !tags.isEmpty()) {
-                LOG.warn("[ref {}] the MTA does not let us add headers (SMFIF_ADDHDRS): Authentication-Results and tags left out", record.ref);
+                LOG.warn("[ref {}] the MTA does not let us add headers (SMFIF_ADDHDRS): Authentication-Results and tags left out", tx.ref());
             }
             return out;
         }
@@ -266,8 +183,7 @@ final class MilterTransaction {
             out.add(MilterPacket.indexed(MilterPacket.INSHEADER, 0, t.header(), space + TagValues.clean(t.value())));
         }
         if (id != null) {
-            Signal ar = signals.signal("auth.results");
-            String resinfo = ar == null || String.valueOf(ar.value()).isBlank() ? "none" : String.valueOf(ar.value());
+            String resinfo = d.authResults() == null || d.authResults().isBlank() ? "none" : d.authResults();
             // one line: folding inside a milter header value is not written the same way by every MTA
             out.add(MilterPacket.indexed(MilterPacket.INSHEADER, 0, "Authentication-Results",
                     space + TagValues.clean(id + "; " + resinfo.replaceAll("\\s*\\r?\\n\\s*", " "))));
@@ -287,44 +203,13 @@ final class MilterTransaction {
                     }
                 }
             }
-            reports.take(whole, size, record);
-            return new MilterPacket(MilterPacket.DISCARD, new byte[0]);
-        } catch (ReportMailbox.Refusal e) {
-            return replyCode(refusal(e.reply, "reports", e.getMessage()));
+            Step taken = tx.report(whole, size);
+            return taken.refused() ? replyCode(taken.reply()) : new MilterPacket(MilterPacket.DISCARD, new byte[0]);
         }
     }
 
     private InputStream bodyOnly() throws IOException {
         return body == null ? InputStream.nullInputStream() : body.open();
-    }
-
-    private PolicyTransaction policy() {
-        if (policy == null) {
-            policy = ctx.policy().begin(client.policyClient(ctx), sender);
-        }
-        return policy;
-    }
-
-    private void note(List<StageResult> stages) {
-        DecisionNotes.rules(record, stages);
-    }
-
-    private Reply refuseRecipient(DecisionRecord.Recipient entry, Reply reply, String by, String why) {
-        entry.refused(reply.permanent(), by, why, reply.line(record.ref));
-        ctx.rates().refused(who(entry.address()));
-        return withNote(reply);
-    }
-
-    /** The transaction's refusal: recorded, and the reply the MTA gives its client. */
-    private Reply refusal(Reply reply, String by, String why) {
-        record.verdict = reply.permanent() ? "rejected" : "tempfail";
-        record.decidedBy = by;
-        record.reason = why;
-        return withNote(reply);
-    }
-
-    private Reply withNote(Reply r) {
-        return new Reply(r.code(), r.status(), r.text() + " " + RefNote.of(record.ref, ctx.config().review().refUrl()));
     }
 
     /** SMFIR_REPLYCODE: our code, enhanced status and text (with the reference), as the MTA's reply. */
@@ -333,30 +218,12 @@ final class MilterTransaction {
         return MilterPacket.of(MilterPacket.REPLYCODE, text);
     }
 
-    private RateLimits.Who who(String recipient) {
-        return new RateLimits.Who(client.address(), sender, client.authUser(), recipient);
-    }
-
     /** Writes the decision once: at the end of the message, or when the MTA aborts or goes. */
     void end(String queueId) {
-        if (written) {
-            return;
-        }
-        written = true;
-        ctx.inflight().leave();
         if (body != null) {
             body.close();
+            body = null;
         }
-        record.settleWithoutData(!accepted.isEmpty());
-        record.client = client.address().getHostAddress();
-        record.clientName = client.reverseName();
-        record.helo = client.helo();
-        record.tls = client.tls();
-        record.authUser = client.authUser();
-        record.sender = sender;
-        record.queueId = queueId;
-        record.via = "milter";
-        record.mta = client.mta();
-        DecisionNotes.write(ctx, record, policy, dataSignals, startNanos);
+        tx.end(queueId);
     }
 }

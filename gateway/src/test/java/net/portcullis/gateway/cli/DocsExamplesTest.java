@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.portcullis.gateway.smtp.PolicyWiring;
+import net.portcullis.gateway.app.PolicyWiring;
 import net.portcullis.rules.RuleCompiler;
 import net.portcullis.rules.RuleErrors;
 import org.junit.jupiter.api.Test;

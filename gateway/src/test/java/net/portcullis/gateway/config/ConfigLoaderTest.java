@@ -1,5 +1,6 @@
 package net.portcullis.gateway.config;
 
+import net.portcullis.gateway.app.ConfigLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -133,8 +134,8 @@ class ConfigLoaderTest {
         var rates = (net.portcullis.policy.rate.RateLimits.Config) c.checkSections().get("ratelimit");
         assertThat(rates.limits()).extracting(l -> l.subject().word() + "." + l.count().word())
                 .doesNotContain("client.messages", "client.bytes").contains("client.connections");
-        assertThat(((net.portcullis.gateway.smtp.GreetingPause.Config) c.checkSections().get("greeting")).pause()).isNull();
-        assertThat(((net.portcullis.gateway.smtp.Tarpit.Config) c.checkSections().get("tarpit")).score()).isNull();
+        assertThat(((net.portcullis.gateway.checks.GreetingModule.Config) c.checkSections().get("greeting")).pause()).isNull();
+        assertThat(((net.portcullis.gateway.checks.Tarpit.Config) c.checkSections().get("tarpit")).score()).isNull();
         assertThat(c.adminListen()).isNull();
         assertThat(c.review().publicListen()).isNull();
     }

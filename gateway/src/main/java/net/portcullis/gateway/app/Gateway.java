@@ -1,0 +1,567 @@
+package net.portcullis.gateway.app;
+
+import net.portcullis.gateway.checks.GreetingMemory;
+import net.portcullis.gateway.proxy.ConnectionGate;
+import net.portcullis.gateway.proxy.GreetingPause;
+import net.portcullis.gateway.proxy.SmtpListener;
+import net.portcullis.gateway.session.Drain;
+import net.portcullis.gateway.session.GatewayContext;
+import net.portcullis.policy.rate.RateLimits;
+import net.portcullis.gateway.session.InFlight;
+import net.portcullis.gateway.checks.Tarpit;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import net.portcullis.gateway.admin.AdminServer;
+import net.portcullis.gateway.metrics.Metrics;
+import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.gateway.config.HostPort;
+import net.portcullis.gateway.downstream.Downstreams;
+import net.portcullis.gateway.log.DecisionLog;
+import net.portcullis.gateway.tls.TlsContexts;
+import net.portcullis.policy.PasswordFile;
+import net.portcullis.policy.PolicyEngine;
+import net.portcullis.policy.RuleStore;
+import net.portcullis.policy.dns.Dns;
+import net.portcullis.policy.consent.ConsentBook;
+import net.portcullis.policy.consent.ConsentStore;
+import net.portcullis.policy.store.Database;
+import net.portcullis.policy.store.ListStore;
+import net.portcullis.policy.store.Lists;
+import net.portcullis.rules.RuleErrors;
+import net.portcullis.rules.RuleLoader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
+import org.subethamail.smtp.auth.LoginFailedException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/** The running gateway: SubEthaSMTP inbound, the policy, the protected servers (routes, pools). */
+public final class Gateway implements AutoCloseable {
+    private final GreetingPause greetingPause;
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    /** The configuration the gateway started with: what cannot change without a restart comes from it. */
+    private final GatewayConfig config;
+    /** What transactions use now: the started configuration, or the last one reloaded. */
+    private volatile GatewayContext live;
+    private volatile Dns dns;
+    private final DecisionLog log;
+    private final net.portcullis.policy.reports.ReportIntake intake;
+    private final Tarpit tarpit;
+    private final java.util.concurrent.atomic.LongAdder configReloads = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder configReloadFailures = new java.util.concurrent.atomic.LongAdder();
+    private final List<SMTPServer> servers;
+    /** The milter server (milter.listen), or null when off. */
+    private final net.portcullis.gateway.milter.MilterServer milter;
+    /** The one connection to Redis that the rate levels, the greylist and the greeting cache share; null when off. */
+    private final net.portcullis.policy.redis.RedisLink redis;
+    private final Downstreams pool;
+    private final ConnectionGate gate;
+    private final InFlight inflight = new InFlight();
+    private final Drain drain = new Drain();
+    private final Metrics metrics = new Metrics();
+    private AdminServer admin;
+    private net.portcullis.gateway.log.DecisionWriter decisions;
+    private net.portcullis.gateway.admin.RefPage refPage;
+    private final net.portcullis.policy.store.HoldStore holds;
+    private final java.util.concurrent.ScheduledExecutorService housekeeping =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "hold-housekeeping");
+                t.setDaemon(true);
+                return t;
+            });
+    private java.util.concurrent.CompletableFuture<Void> probe = java.util.concurrent.CompletableFuture.completedFuture(null);
+    private net.portcullis.gateway.admin.ConsentApi consentApi;
+    private final ExecutorService sessions;
+    private final ExecutorService lookups;
+
+    private final RuleStore rules;
+    private final ListStore listStore;
+    private final ConsentStore consentStore;
+    private final ConsentBook consent;
+    private final Lists lists;
+    private final net.portcullis.policy.rate.RateLimits rates;
+    private final net.portcullis.policy.greylist.Greylist greylist;
+
+    /**
+     * @throws RuleErrors when the rule files do not load: the gateway does not start on a
+     *                    policy it cannot read
+     */
+    public Gateway(GatewayConfig config, Dns dns, DecisionLog log)
+            throws IOException, GeneralSecurityException, RuleErrors, net.portcullis.gateway.config.ConfigException {
+        this.config = config;
+        this.dns = dns;
+        this.log = log;
+        this.sessions = sessionExecutor(config.limits().connections());
+        this.lookups = sessionExecutor(64);
+        this.redis = PolicyWiring.redisLink(config);
+        this.rates = PolicyWiring.rateLimits(config, redis);
+        if (rates.counters() instanceof net.portcullis.policy.rate.RedisRateCounters redis) {
+            metrics.counter("portcullis.redis.failures", "rate events not counted or levels not read: Redis unreachable", redis,
+                    net.portcullis.policy.rate.RedisRateCounters::failures);
+        }
+        this.pool = Downstreams.of(config);
+        try {
+            GatewayConfig.Store st = config.store();
+            this.listStore = new ListStore(Database.open(st.url(), st.user(), st.password(), st.schema()));
+            this.lists = new Lists(listStore, java.time.Clock.systemUTC());
+        } catch (java.sql.SQLException e) {
+            throw new IOException("store " + config.store().url() + ": " + e.getMessage(), e);
+        }
+        lists.refreshEvery(config.store().refresh());
+        net.portcullis.gateway.checks.GreetingModule.Config pause = (net.portcullis.gateway.checks.GreetingModule.Config) config.checkSections().get(
+                net.portcullis.gateway.checks.CheckRegistry.GREETING.section());
+        this.greetingPause = new GreetingPause(pause, config.trustedNetworks(), lists::get, config.redis().url() == null
+                ? GreetingMemory.inMemory(pause.remember())
+                : new GreetingMemory.InRedis(redis, config.redis().prefix() + "greet:", pause.remember()));
+        if (greetingPause.memory() instanceof GreetingMemory.InRedis r) {
+            metrics.counter("portcullis.greeting.redis.failures", "greeting cache look-ups that failed in Redis (client paused again)",
+                    r, GreetingMemory.InRedis::failures);
+        }
+        RateLimits.Config width = rates.config();
+        this.gate = new ConnectionGate(config.limits().connectionsPerClient(), config.limits().connectionsPerNetwork(), config.trustedNetworks(),
+                dns, lookups, log, metrics, config.review().refUrl(), drain,
+                addr -> net.portcullis.policy.rate.ClientNetwork.of(addr, width.v4Prefix(), width.v6Prefix()),
+                () -> live.observers(), greetingPause);
+        if (config.log().store()) {
+            decisions = new net.portcullis.gateway.log.DecisionWriter(new net.portcullis.policy.store.DecisionStore(listStore.database()),
+                    config.log().queue(), config.log().retention(), java.time.Clock.systemUTC());
+            log.storeTo(decisions);
+            metrics.counter("portcullis.decisions.stored", "decisions written to the store", decisions,
+                    net.portcullis.gateway.log.DecisionWriter::stored);
+            metrics.counter("portcullis.decisions.store.failures", "decisions not stored (store failure or full queue)", decisions,
+                    net.portcullis.gateway.log.DecisionWriter::failed);
+        }
+        this.consentStore = new ConsentStore(listStore.database());
+        this.consent = new ConsentBook(consentStore, config.consent().refresh(), java.time.Clock.systemUTC());
+        this.greylist = PolicyWiring.greylist(config, redis);
+        metrics.counter("portcullis.greylist.store.failures", "greylist looks and counts that failed: store unreachable", greylist,
+                net.portcullis.policy.greylist.Greylist::failures);
+        this.tarpit = new Tarpit((Tarpit.Config) config.checkSections().get(net.portcullis.gateway.checks.CheckRegistry.TARPIT.section()));
+        PolicyWiring.Checks checks = checks(config, dns);
+        GatewayConfig.Rules r = config.rules();
+        this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
+                PolicyEngine.catalogueOf(checks.all()));
+        PolicyEngine policy = engine(config, checks);
+        GatewayConfig.Reports rep = config.reports();
+        this.intake = rep.address() == null ? null
+                : new net.portcullis.policy.reports.ReportIntake(new net.portcullis.policy.reports.ReportParser(config.trustedNetworks(), config.ourHosts()),
+                        new net.portcullis.policy.reports.ReportStore(listStore.database()), listStore, lists::get, rep.reporters(),
+                        rep.window(), rep.listingTtl(), java.time.Clock.systemUTC(), rep.weights());
+        this.holds = new net.portcullis.policy.store.HoldStore(listStore.database(), config.hold().directory(), config.hold().keyFile());
+        metrics.counter("portcullis.tarpit.delayed", "replies delayed for a high score (tarpit)", tarpit, Tarpit::delayed);
+        metrics.counter("portcullis.tarpit.full", "replies not delayed: tarpit.max_sessions were waiting", tarpit, Tarpit::full);
+        GatewayContext ctx = new GatewayContext(config, policy, log, drain, inflight, metrics, intake, holds, checks.observers());
+        this.live = ctx;
+        metrics.counter("portcullis.config.reloads", "gateway.yaml reloads applied (SIGHUP)", configReloads, java.util.concurrent.atomic.LongAdder::doubleValue);
+        metrics.counter("portcullis.config.reload.failures", "gateway.yaml reloads refused (the running configuration stayed)",
+                configReloadFailures, java.util.concurrent.atomic.LongAdder::doubleValue);
+        metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
+        metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);
+        metrics.counter("portcullis.downstream.connections.opened", "connections opened to the downstream", pool, Downstreams::opened);
+        metrics.counter("portcullis.downstream.connections.reused", "transactions on a reused downstream connection", pool, Downstreams::reused);
+        serverGauges();
+        metrics.gauge("portcullis.sessions.open", "client sessions open now", gate::open);
+        metrics.gauge("portcullis.transactions.inflight", "transactions in progress", inflight::count);
+        if (dns instanceof net.portcullis.policy.dns.DnsJavaResolver res) {
+            metrics.counter("portcullis.dns.queries", "DNS look-ups asked", res, x -> x.queries());
+            metrics.counter("portcullis.dns.cache.hits", "DNS look-ups answered from the cache", res, x -> x.cacheHits());
+            metrics.counter("portcullis.dns.failures", "DNS look-ups that failed temporarily", res, x -> x.failures());
+            metrics.counter("portcullis.dns.wait.seconds", "time spent waiting for DNS servers", res, x -> x.nanosWaiting() / 1e9);
+        }
+
+        // a milter-only gateway has no SMTP listener: the MTA does TLS
+        SSLContext tls = !config.tls().enabled() || config.listeners().isEmpty() ? null : config.tls().keystore() != null
+                ? TlsContexts.server(config.tls().keystore(), config.tls().password())
+                : TlsContexts.selfSigned(config.varDir(), config.hostname());
+        PasswordFile users = config.usersFile() == null ? null : PasswordFile.load(config.usersFile());
+        List<SMTPServer> built = new ArrayList<>();
+        SmtpListener.Shared shared = new SmtpListener.Shared(config, () -> live, pool, gate, sessions, tls, users);
+        for (GatewayConfig.Listener l : config.listeners()) {
+            built.add(SmtpListener.build(l, shared));
+        }
+        this.servers = List.copyOf(built);
+        this.milter = !config.milter().on() ? null : new net.portcullis.gateway.milter.MilterServer(config.milter(),
+                config.limits().connections(), new net.portcullis.gateway.milter.MilterServer.Shared(() -> live, () -> this.dns, lookups, sessions));
+        if (milter != null) {
+            metrics.counter("portcullis.milter.connections", "connections from the MTA taken (milter)", milter,
+                    net.portcullis.gateway.milter.MilterServer::connections);
+            metrics.counter("portcullis.milter.refused", "connections from the MTA refused: limits.connections were open", milter,
+                    net.portcullis.gateway.milter.MilterServer::refused);
+            metrics.counter("portcullis.milter.protocol.errors", "connections from the MTA closed for a protocol error", milter,
+                    net.portcullis.gateway.milter.MilterServer::protocolErrors);
+            metrics.gauge("portcullis.milter.open", "connections from the MTA open now", milter::open);
+        }
+    }
+
+    /** A gauge per mail server, read from the routes in force (registered once per address). */
+    private void serverGauges() {
+        for (Downstreams.Server s : pool.all()) {
+            HostPort address = s.address();
+            metrics.gauge("portcullis.downstream.up", "1 when the mail server answers, 0 while it is marked down (downstream_options.mark_down)",
+                    "server", address.toString(), () -> pool.up(address));
+        }
+    }
+
+    /** The checks of a configuration, over this gateway's stores and shared state. */
+    private PolicyWiring.Checks checks(GatewayConfig cfg, Dns resolver) throws net.portcullis.gateway.config.ConfigException {
+        return PolicyWiring.checks(new net.portcullis.gateway.checks.CheckEnv(cfg, resolver, lists::get, consent, lookups, rates, greylist, tarpit));
+    }
+
+    /** The policy of a configuration: its checks and this gateway's rules. */
+    private PolicyEngine engine(GatewayConfig cfg, PolicyWiring.Checks checks) {
+        return new PolicyEngine(checks.all(), checks.recipients(), rules, cfg.softBounce(), cfg.rules().checkDeadline(), lookups,
+                cfg.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
+    }
+
+    /** The top-level keys of the file the running configuration came from; null when it came from no file (tests). */
+    private volatile Set<String> fileKeys;
+
+    /** Names the file the gateway was started from: a reload then refuses one that lost any of its top-level keys. */
+    public void loadedFrom(java.nio.file.Path file) {
+        fileKeys = net.portcullis.gateway.app.ConfigLoader.fileKeys(file);
+    }
+
+    /** What a reload did: applied (and what of it waits for a restart), or refused and why. */
+    public record Reload(boolean applied, List<String> restartNeeded, String error) { }
+
+    /**
+     * Reads {@code gateway.yaml} again (SIGHUP) and applies what can change while mail flows:
+     * soft_bounce, limits (but those below), domains, trusted_networks, downstream, routes,
+     * downstream_options, dns, dnsbl, rhsbl, checks. Transactions already started finish under the
+     * configuration they began with. What needs a restart is named in the log and the answer; a
+     * file with an error is refused whole and the running configuration stays.
+     */
+    public Reload reload(java.nio.file.Path file) {
+        GatewayConfig next;
+        try {
+            next = net.portcullis.gateway.app.ConfigLoader.load(file);
+            Set<String> keys = net.portcullis.gateway.app.ConfigLoader.fileKeys(file);
+            Set<String> kept = fileKeys;
+            if (kept != null && !keys.containsAll(kept)) {
+                List<String> gone = kept.stream().filter(k -> !keys.contains(k)).toList();
+                throw new net.portcullis.gateway.config.ConfigException(file + " no longer sets " + String.join(", ", gone)
+                        + " (cut short while being written?): a reload does not drop sections; to drop them on purpose, restart");
+            }
+            fileKeys = keys;
+            if (config.listeners().isEmpty() && next.milter().on()) {
+                next = next.milterOnly(); // `portcullis milter`: the SMTP listeners stay closed, whatever the file says
+            }
+            net.portcullis.gateway.config.Preflight.check(next);
+        } catch (net.portcullis.gateway.config.ConfigException e) {
+            configReloadFailures.increment();
+            LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
+            return new Reload(false, List.of(), e.getMessage());
+        }
+        return reload(next);
+    }
+
+    public synchronized Reload reload(GatewayConfig next) {
+        List<String> restart = net.portcullis.gateway.config.ConfigChanges.restartNeeded(config, next);
+        try {
+            Dns nextDns = next.dns().equals(live.config().dns()) || !(dns instanceof net.portcullis.policy.dns.DnsJavaResolver)
+                    ? dns : new net.portcullis.policy.dns.DnsJavaResolver(next.dns().servers(), next.dns().timeout());
+            PolicyWiring.Checks nextChecks = checks(next, nextDns);
+            PolicyEngine engine = engine(next, nextChecks);
+            pool.update(next);
+            serverGauges();
+            GreetingPause greeting = new GreetingPause(greetingPause.config(), next.trustedNetworks(), lists::get, greetingPause.memory());
+            gate.update(next.limits().connectionsPerClient(), next.limits().connectionsPerNetwork(), next.trustedNetworks(), nextDns, greeting);
+            this.dns = nextDns;
+            this.live = new GatewayContext(next, engine, log, drain, inflight, metrics, intake, holds, nextChecks.observers());
+        } catch (net.portcullis.gateway.config.ConfigException | RuntimeException e) {
+            configReloadFailures.increment();
+            LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
+            return new Reload(false, restart, e.getMessage());
+        }
+        configReloads.increment();
+        LOG.info("configuration reloaded{}", restart.isEmpty() ? "" : "; these take effect at the next restart: " + String.join(", ", restart));
+        return new Reload(true, restart, null);
+    }
+
+    public void start() throws IOException {
+        for (int i = 0; i < servers.size(); i++) {
+            try {
+                servers.get(i).start();
+            } catch (RuntimeException e) {
+                for (int j = 0; j < i; j++) {
+                    servers.get(j).stop();
+                }
+                Throwable c = e.getCause() != null ? e.getCause() : e;
+                String key = servers.size() > 1 ? "listen[" + i + "]" : "listen";
+                throw new IOException(key + ": '" + config.listeners().get(i).address() + "' cannot be bound: " + c.getMessage(), e);
+            }
+        }
+        if (milter != null) {
+            try {
+                milter.start();
+            } catch (IOException e) {
+                for (SMTPServer s : servers) {
+                    s.stop();
+                }
+                milter.close();
+                throw new IOException(e.getMessage().startsWith("milter.listen") ? e.getMessage()
+                        : "milter.listen: '" + config.milter().listen() + "' cannot be bound: " + e.getMessage(), e);
+            }
+        }
+        housekeeping.scheduleWithFixedDelay(this::expireHeld, 0, 1, TimeUnit.HOURS);
+        java.time.Duration every = config.hold().digest().every();
+        if (every != null) {
+            housekeeping.scheduleWithFixedDelay(this::sendDigests, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        if (!config.downstreams().isEmpty()) {
+            probe = java.util.concurrent.CompletableFuture.runAsync(pool::probe, lookups);
+        }
+        if (config.consent().apiListen() != null) {
+            var l = config.consent().apiListen();
+            consentApi = new net.portcullis.gateway.admin.ConsentApi(new java.net.InetSocketAddress(l.host(), l.port()),
+                    config.consent().apiToken(), consentStore);
+            LOG.info("consent API on http://{}:{}/v1/consent", l.host(), consentApi.port());
+        }
+        if (config.review().publicListen() != null) {
+            var l = config.review().publicListen();
+            boolean digests = config.hold().digest().releaseUrl() != null; // every needs it (ConfigLoader)
+            refPage = new net.portcullis.gateway.admin.RefPage(new java.net.InetSocketAddress(l.host(), l.port()),
+                    new net.portcullis.policy.store.DecisionStore(listStore.database()), config.hostname(),
+                    digests ? holds : null, digests ? pool : null);
+            LOG.info("reference page on http://{}:{}/ref/", l.host(), refPage.port());
+        }
+        if (config.adminListen() != null) {
+            admin = new AdminServer(new java.net.InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics,
+                    () -> drain.draining() ? "shutting down" : pool.readiness(), pool::status, reviewApp());
+            LOG.info("metrics on http://{}:{}/metrics", config.adminListen().host(), admin.port());
+            if (config.review().accounts() != null) {
+                LOG.info("review page on http://{}:{}/review/", config.adminListen().host(), admin.port());
+            }
+        }
+        for (int i = 0; i < servers.size(); i++) {
+            GatewayConfig.Listener l = config.listeners().get(i);
+            LOG.info("Portcullis listening on {}:{}{} for {}, relaying to {}", l.address().host(), servers.get(i).getPortAllocated(),
+                    l.proxy() ? " (PROXY protocol from " + l.proxyFrom().ranges() + ")" : "", config.domains(), config.downstream());
+        }
+    }
+
+    /** The review page when review.accounts is set, else null. */
+    private net.portcullis.gateway.review.ReviewApp reviewApp() throws IOException {
+        GatewayConfig.Review r = config.review();
+        if (r.accounts() == null) {
+            return null;
+        }
+        var decisions = new net.portcullis.policy.store.DecisionStore(listStore.database());
+        var release = new net.portcullis.gateway.hold.HoldRelease(holds, decisions, rules::get, PolicyWiring.catalogue(), pool);
+        return new net.portcullis.gateway.review.ReviewApp(r.accounts(), r.behindTls(), r.sessionIdle(),
+                new net.portcullis.gateway.review.ReviewApp.Backend(decisions, listStore, this::reloadLists, holds, release,
+                        new net.portcullis.policy.store.ActionLog(listStore.database())));
+    }
+
+    /** After a change made here (the review page), the lists are read now rather than at the next store.refresh. */
+    private void reloadLists() {
+        try {
+            lists.load();
+        } catch (java.sql.SQLException e) {
+            LOG.warn("reading the lists again failed, the change counts from the next refresh: {}", e.getMessage());
+        }
+    }
+
+    /** Waits for the start-up probe of the downstream (what it offers), at most {@code wait}. */
+    public void awaitDownstreamProbe(Duration wait) {
+        try {
+            probe.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the probe only informs EHLO; its failure is logged by the pool
+        }
+    }
+
+    /** The first listener's port; -1 for a milter-only gateway. */
+    public int port() {
+        return servers.isEmpty() ? -1 : servers.get(0).getPortAllocated();
+    }
+
+    /** Connections from the MTA open now (0 when milter.listen is off). */
+    public int milterOpen() {
+        return milter == null ? 0 : milter.open();
+    }
+
+    /** The milter server's TCP port; -1 when milter.listen is off or a Unix socket. */
+    public int milterPort() {
+        return milter == null ? -1 : milter.port();
+    }
+
+    /** Every listener's port, in the order of {@code listen}. */
+    public List<Integer> ports() {
+        return servers.stream().map(SMTPServer::getPortAllocated).toList();
+    }
+
+    /** The rule set in force and its reloads. */
+    public RuleStore rules() {
+        return rules;
+    }
+
+    /** The policy in force (the last reloaded configuration's). */
+    public PolicyEngine policy() {
+        return live.policy();
+    }
+
+    /** The local lists the gateway reads (refreshed every store.refresh). */
+    public Lists lists() {
+        return lists;
+    }
+
+    public ConsentStore consentStore() {
+        return consentStore;
+    }
+
+    public ListStore listStore() {
+        return listStore;
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /** The consent API port, or -1 when consent.api_listen is off. */
+    public int consentApiPort() {
+        return consentApi == null ? -1 : consentApi.port();
+    }
+
+    /** Held messages past hold.retention go; a failure is logged and tried again next hour. */
+    private void expireHeld() {
+        try {
+            int n = holds.expire(java.time.Instant.now());
+            if (n > 0) {
+                LOG.info("{} held message(s) older than {} deleted", n, config.hold().retention());
+            }
+        } catch (java.sql.SQLException | IOException | RuntimeException e) {
+            LOG.warn("expiring held messages failed: {}", e.toString());
+        }
+    }
+
+    /** Sends the digests of newly held mail now; returns how many the mail server took. */
+    public int sendDigests() {
+        if (config.hold().digest().releaseUrl() == null) {
+            return 0;
+        }
+        return new net.portcullis.gateway.hold.HoldDigest(holds, pool, config.hold().digest(), config.hostname())
+                .sendDue(java.time.Instant.now());
+    }
+
+    public net.portcullis.policy.store.HoldStore holds() {
+        return holds;
+    }
+
+    /** The public reference page's port, or -1 when review.public_listen is off. */
+    public int refPagePort() {
+        return refPage == null ? -1 : refPage.port();
+    }
+
+    /** The admin HTTP port, or -1 when admin.listen is off. */
+    public int adminPort() {
+        return admin == null ? -1 : admin.port();
+    }
+
+    /** The writer of decisions to the store, or null when log.store is off. */
+    public net.portcullis.gateway.log.DecisionWriter decisionWriter() {
+        return decisions;
+    }
+
+    public Downstreams pool() {
+        return pool;
+    }
+
+    /**
+     * Graceful stop: refuse new connections and transactions (421), let transactions in flight
+     * finish within the grace time, then close every session and the downstream connections.
+     */
+    public void shutdown(Duration grace) throws InterruptedException {
+        drain.start();
+        LOG.info("draining: {} transaction(s) in flight, waiting up to {}", inflight.count(), grace);
+        if (!inflight.awaitIdle(grace)) {
+            LOG.warn("grace time over with {} transaction(s) in flight; their clients get no 250 and will retry",
+                    inflight.count());
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        for (SMTPServer server : servers) {
+            server.stop();
+        }
+        if (milter != null) {
+            milter.close();
+        }
+        housekeeping.shutdownNow();
+        if (admin != null) {
+            admin.close();
+        }
+        if (consentApi != null) {
+            consentApi.close();
+        }
+        if (refPage != null) {
+            refPage.close();
+        }
+        try {
+            rates.close();
+            if (greylist.store() instanceof AutoCloseable c) {
+                c.close();
+            }
+            greetingPause.memory().close();
+            if (redis != null) {
+                redis.close();
+            }
+        } catch (Exception e) {
+            LOG.warn("closing the shared state's store: {}", e.toString());
+        }
+        pool.close();
+        if (decisions != null) {
+            decisions.close(); // writes what is queued before the database closes
+        }
+        lists.close();
+        listStore.database().close();
+        try {
+            rules.close();
+        } catch (IOException e) {
+            LOG.warn("closing the rule watcher: {}", e.toString());
+        }
+        lookups.shutdownNow();
+    }
+
+    /** Virtual threads on Java 21+ (looked up reflectively: we compile for 17), a bounded pool before. */
+    public static ExecutorService sessionExecutor(int max) {
+        if ("platform".equals(System.getProperty("portcullis.threads"))) {
+            return new ThreadPoolExecutor(0, max + 16, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
+        }
+        try {
+            Method m = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+            return (ExecutorService) m.invoke(null);
+        } catch (ReflectiveOperationException e) {
+            return new ThreadPoolExecutor(0, max + 16, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
+        }
+    }
+
+    public static boolean virtualThreads() {
+        if ("platform".equals(System.getProperty("portcullis.threads"))) {
+            return false;
+        }
+        try {
+            java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+}

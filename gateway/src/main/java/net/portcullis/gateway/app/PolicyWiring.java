@@ -1,0 +1,98 @@
+package net.portcullis.gateway.app;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import net.portcullis.gateway.checks.CheckEnv;
+import net.portcullis.gateway.checks.CheckRegistry;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.app.ConfigLoader;
+import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.policy.Check;
+import net.portcullis.policy.PolicyEngine;
+import net.portcullis.policy.checks.RecipientCheck;
+import net.portcullis.policy.consent.ConsentBook;
+import net.portcullis.policy.dns.Dns;
+import net.portcullis.policy.dns.InMemoryDns;
+import net.portcullis.policy.rate.MemoryRateCounters;
+import net.portcullis.policy.rate.RateLimits;
+import net.portcullis.policy.store.Lists;
+import net.portcullis.rules.Catalogue;
+
+/** The checks of a configuration, from the one registry (CheckRegistry): used by serve, rules test, replay and signals. */
+public final class PolicyWiring {
+    private PolicyWiring() {
+    }
+
+    /** A configuration's checks, the relay check among them, and the modules' observers. */
+    public record Checks(List<Check> all, RecipientCheck recipients, net.portcullis.gateway.session.Observers observers) { }
+
+    /** Signals the gateway needs for its own Authentication-Results header. */
+    public static final Set<String> FOR_AUTH_RESULTS = Set.of("spf.result", "spf.domain", "auth.results");
+
+    static final Supplier<Lists.Snapshots> NO_LISTS = () -> Lists.of(List.of(), Clock.systemUTC());
+
+    /** A configuration sufficient to list every check and signal: the values do not change the catalogue. */
+    private static final String CATALOGUE_CONFIG = "hostname: mx.example.net\ndownstream: 127.0.0.1:2526\ndomains: [example.net]\n";
+
+    public static Checks checks(CheckEnv env) throws ConfigException {
+        List<Check> all = CheckRegistry.build(env);
+        RecipientCheck rc = all.stream().filter(c -> c instanceof RecipientCheck).map(c -> (RecipientCheck) c).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the registry has no recipient check"));
+        return new Checks(all, rc, CheckRegistry.observers(env));
+    }
+
+    /**
+     * The checks of a configuration for `rules test`: rate levels read (the fleet's in Redis, else a
+     * fresh process's), the greylist only looked at, so explaining a verdict changes no state.
+     */
+    public static Checks checks(GatewayConfig cfg, Dns dns, Supplier<Lists.Snapshots> lists, ConsentBook consent, Executor executor)
+            throws ConfigException {
+        net.portcullis.policy.redis.RedisLink redis = redisLink(cfg); // lives as long as this short-lived process
+        return checks(new CheckEnv(cfg, dns, lists, consent, executor, rateLimits(cfg, redis), greylist(cfg, redis).readOnly(),
+                null)); // no tarpit: explaining a verdict never waits
+    }
+
+    /** The one connection to the fleet's Redis for all the shared state, or null when redis.url is off. */
+    public static net.portcullis.policy.redis.RedisLink redisLink(GatewayConfig cfg) {
+        GatewayConfig.Redis r = cfg.redis();
+        return r.url() == null ? null : new net.portcullis.policy.redis.RedisLink(r.url(), r.timeout());
+    }
+
+    /** The greylist of a configuration, in Redis over {@code redis}, else (null) in this process's memory. */
+    public static net.portcullis.policy.greylist.Greylist greylist(GatewayConfig cfg, net.portcullis.policy.redis.RedisLink redis) {
+        var s = (net.portcullis.gateway.checks.GreylistModule.Settings) cfg.checkSections().get(CheckRegistry.GREYLIST.section());
+        if (redis == null) {
+            return new net.portcullis.policy.greylist.Greylist(s.greylist(), Clock.systemUTC());
+        }
+        GatewayConfig.Redis r = cfg.redis();
+        return new net.portcullis.policy.greylist.Greylist(s.greylist(), Clock.systemUTC(),
+                new net.portcullis.policy.greylist.RedisGreylistStore(redis, r.prefix() + "grey:"), r.failOpen());
+    }
+
+    /** Rate limits of a configuration, counted in Redis over {@code redis}, else (null) in this process's memory. */
+    public static RateLimits rateLimits(GatewayConfig cfg, net.portcullis.policy.redis.RedisLink redis) {
+        RateLimits.Config rc = (RateLimits.Config) cfg.checkSections().get(CheckRegistry.RATE_LIMITS.section());
+        GatewayConfig.Redis r = cfg.redis();
+        return new RateLimits(rc, redis == null ? new MemoryRateCounters(rc.maxTracked(), Duration.ofDays(31))
+                : new net.portcullis.policy.rate.RedisRateCounters(redis, r.prefix() + "rate:", r.failOpen()));
+    }
+
+    /** The checks of a configuration given as YAML text (tests). */
+    static Checks checks(String yaml, Dns dns, Supplier<Lists.Snapshots> lists, ConsentBook consent, Executor executor)
+            throws ConfigException {
+        return checks(ConfigLoader.parse(yaml), dns, lists, consent, executor);
+    }
+
+    /** The signal catalogue, which does not depend on configuration values. */
+    public static Catalogue catalogue() {
+        try {
+            return PolicyEngine.catalogueOf(checks(CATALOGUE_CONFIG, new InMemoryDns(), NO_LISTS, null, Runnable::run).all());
+        } catch (ConfigException e) {
+            throw new IllegalStateException("the catalogue's own configuration is invalid: " + e.getMessage(), e);
+        }
+    }
+}

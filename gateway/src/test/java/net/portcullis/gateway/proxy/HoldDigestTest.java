@@ -1,0 +1,81 @@
+package net.portcullis.gateway.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.subethamail.wiser.WiserMessage;
+
+/**
+ * Recipients learn of mail held for them: a digest through the mail server lists it with a
+ * signed link; opening the link asks, its button delivers to that recipient only, once.
+ */
+class HoldDigestTest {
+    @TempDir
+    Path var;
+
+    @Test
+    void aDigestTellsEachRecipientAndItsLinkDeliversOnceToThatRecipientOnly() throws Exception {
+        Files.createDirectories(var.resolve("local.d"));
+        Files.writeString(var.resolve("local.d/90-hold.rules"), HoldEndToEndTest.HOLD_RULE);
+        try (GatewayHarness gw = GatewayHarness.withWiser(var, """
+                review: {public_listen: 127.0.0.1:0}
+                hold: {digest: {every: 1d, release_url: "https://p.example.net/release/{token}"}}
+                """)) {
+            String ref = HoldEndToEndTest.deliver(gw);
+            assertThat(gw.gateway.sendDigests()).isEqualTo(2);
+            assertThat(gw.gateway.sendDigests()).as("each recipient is told once").isZero();
+            List<WiserMessage> digests = gw.downstream().getMessages();
+            assertThat(digests).extracting(WiserMessage::getEnvelopeReceiver).containsExactlyInAnyOrder("u1@example.net", "u2@example.net");
+            WiserMessage toU1 = digests.stream().filter(m -> m.getEnvelopeReceiver().equals("u1@example.net")).findFirst().orElseThrow();
+            String text = new String(toU1.getData(), StandardCharsets.UTF_8);
+            assertThat(text).contains("Subject: 1 message(s) held for you", "Auto-Submitted: auto-generated", "From:    a@held.example",
+                    "Subject: quarterly", "Why:     mail from held.example is reviewed first", "Reference " + ref);
+            Matcher m = Pattern.compile("https://p\\.example\\.net/release/(\\S+)").matcher(text);
+            assertThat(m.find()).isTrue();
+            String token = m.group(1);
+
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + gw.gateway.refPagePort() + "/release/";
+            HttpResponse<String> ask = http.send(HttpRequest.newBuilder(URI.create(base + token)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ask.statusCode()).isEqualTo(200);
+            assertThat(ask.body()).contains("<form method=\"post\">", "Deliver it to u1@example.net");
+            assertThat(gw.downstream().getMessages()).as("a GET delivers nothing").hasSize(2);
+
+            HttpResponse<String> done = http.send(HttpRequest.newBuilder(URI.create(base + token)).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+            assertThat(gw.downstream().getMessages()).hasSize(3);
+            WiserMessage released = gw.downstream().getMessages().get(2);
+            assertThat(released.getEnvelopeReceiver()).isEqualTo("u1@example.net");
+            assertThat(new String(released.getData(), StandardCharsets.ISO_8859_1)).endsWith(HoldEndToEndTest.MESSAGE);
+
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + token)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).as("once only").isEqualTo(409);
+            String forged = token.substring(0, token.indexOf('.')) + ".AAAA" + token.substring(token.indexOf('.') + 5);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + forged)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+            assertThat(gw.downstream().getMessages()).hasSize(3);
+            assertThat(gw.gateway.holds().find(ref).state()).as("still held for u2").isEqualTo("held");
+            // the admin's release now goes to u2 only: u1 has it already
+            Path conf = Files.writeString(var.resolve("g.yaml"), "hostname: mx.example.net\ndownstream: 127.0.0.1:"
+                    + GatewayHarness.port(gw.downstream()) + "\ndomains: [example.net]\nvar_dir: " + var + "\n"
+                    + "rules: {directory: ../conf/rules, local: " + var.resolve("local.d") + ", lists: ../conf/lists}\n");
+            var admin = DecisionStoreEndToEndTest.cli("hold", "release", ref, "--config", conf.toString());
+            assertThat(admin.exit()).as(admin.err()).isZero();
+            assertThat(gw.downstream().getMessages()).hasSize(4);
+            assertThat(gw.downstream().getMessages().get(3).getEnvelopeReceiver()).isEqualTo("u2@example.net");
+            assertThat(gw.gateway.holds().find(ref).state()).isEqualTo("released");
+        }
+    }
+}
