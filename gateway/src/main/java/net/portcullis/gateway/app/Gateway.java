@@ -1,6 +1,8 @@
 package net.portcullis.gateway.app;
 
-import net.portcullis.gateway.checks.GreetingMemory;
+import net.portcullis.gateway.checks.CheckEnv;
+import net.portcullis.gateway.checks.CheckRegistry;
+import net.portcullis.gateway.checks.SharedState;
 import net.portcullis.gateway.proxy.ConnectionGate;
 import net.portcullis.gateway.proxy.GreetingPause;
 import net.portcullis.gateway.proxy.SmtpListener;
@@ -8,7 +10,6 @@ import net.portcullis.gateway.session.Drain;
 import net.portcullis.gateway.session.GatewayContext;
 import net.portcullis.policy.rate.RateLimits;
 import net.portcullis.gateway.session.InFlight;
-import net.portcullis.gateway.checks.Tarpit;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.InetAddress;
@@ -59,7 +60,6 @@ public final class Gateway implements AutoCloseable {
     private volatile Dns dns;
     private final DecisionLog log;
     private final net.portcullis.policy.reports.ReportIntake intake;
-    private final Tarpit tarpit;
     private final java.util.concurrent.atomic.LongAdder configReloads = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder configReloadFailures = new java.util.concurrent.atomic.LongAdder();
     private final List<SMTPServer> servers;
@@ -92,8 +92,8 @@ public final class Gateway implements AutoCloseable {
     private final ConsentStore consentStore;
     private final ConsentBook consent;
     private final Lists lists;
-    private final net.portcullis.policy.rate.RateLimits rates;
-    private final net.portcullis.policy.greylist.Greylist greylist;
+    /** The state the check modules keep across reloads (rate counters, greylist, greeting memory, tarpit). */
+    private final SharedState shared = new SharedState();
 
     /**
      * @throws RuleErrors when the rule files do not load: the gateway does not start on a
@@ -107,11 +107,6 @@ public final class Gateway implements AutoCloseable {
         this.sessions = sessionExecutor(config.limits().connections());
         this.lookups = sessionExecutor(64);
         this.redis = PolicyWiring.redisLink(config);
-        this.rates = PolicyWiring.rateLimits(config, redis);
-        if (rates.counters() instanceof net.portcullis.policy.rate.RedisRateCounters redis) {
-            metrics.counter("portcullis.redis.failures", "rate events not counted or levels not read: Redis unreachable", redis,
-                    net.portcullis.policy.rate.RedisRateCounters::failures);
-        }
         this.pool = Downstreams.of(config);
         try {
             GatewayConfig.Store st = config.store();
@@ -121,16 +116,13 @@ public final class Gateway implements AutoCloseable {
             throw new IOException("store " + config.store().url() + ": " + e.getMessage(), e);
         }
         lists.refreshEvery(config.store().refresh());
-        net.portcullis.gateway.checks.GreetingModule.Config pause = (net.portcullis.gateway.checks.GreetingModule.Config) config.checkSections().get(
-                net.portcullis.gateway.checks.CheckRegistry.GREETING.section());
-        this.greetingPause = new GreetingPause(pause, config.trustedNetworks(), lists::get, config.redis().url() == null
-                ? GreetingMemory.inMemory(pause.remember())
-                : new GreetingMemory.InRedis(redis, config.redis().prefix() + "greet:", pause.remember()));
-        if (greetingPause.memory() instanceof GreetingMemory.InRedis r) {
-            metrics.counter("portcullis.greeting.redis.failures", "greeting cache look-ups that failed in Redis (client paused again)",
-                    r, GreetingMemory.InRedis::failures);
-        }
-        RateLimits.Config width = rates.config();
+        this.consentStore = new ConsentStore(listStore.database());
+        this.consent = new ConsentBook(consentStore, config.consent().refresh(), java.time.Clock.systemUTC());
+        CheckEnv env = env(config, dns);
+        this.greetingPause = new GreetingPause(env.section(CheckRegistry.GREETING), config.trustedNetworks(), lists::get,
+                CheckRegistry.GREETING.memory(env));
+        // the connection gate counts a network as wide as the rate limits do
+        RateLimits.Config width = CheckRegistry.RATE_LIMITS.rates(env).config();
         this.gate = new ConnectionGate(config.limits().connectionsPerClient(), config.limits().connectionsPerNetwork(), config.trustedNetworks(),
                 dns, lookups, log, metrics, config.review().refUrl(), drain,
                 addr -> net.portcullis.policy.rate.ClientNetwork.of(addr, width.v4Prefix(), width.v6Prefix()),
@@ -144,13 +136,7 @@ public final class Gateway implements AutoCloseable {
             metrics.counter("portcullis.decisions.store.failures", "decisions not stored (store failure or full queue)", decisions,
                     net.portcullis.gateway.log.DecisionWriter::failed);
         }
-        this.consentStore = new ConsentStore(listStore.database());
-        this.consent = new ConsentBook(consentStore, config.consent().refresh(), java.time.Clock.systemUTC());
-        this.greylist = PolicyWiring.greylist(config, redis);
-        metrics.counter("portcullis.greylist.store.failures", "greylist looks and counts that failed: store unreachable", greylist,
-                net.portcullis.policy.greylist.Greylist::failures);
-        this.tarpit = new Tarpit((Tarpit.Config) config.checkSections().get(net.portcullis.gateway.checks.CheckRegistry.TARPIT.section()));
-        PolicyWiring.Checks checks = checks(config, dns);
+        PolicyWiring.Checks checks = PolicyWiring.checks(env);
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
                 PolicyEngine.catalogueOf(checks.all()));
@@ -161,8 +147,6 @@ public final class Gateway implements AutoCloseable {
                         new net.portcullis.policy.reports.ReportStore(listStore.database()), listStore, lists::get, rep.reporters(),
                         rep.window(), rep.listingTtl(), java.time.Clock.systemUTC(), rep.weights());
         this.holds = new net.portcullis.policy.store.HoldStore(listStore.database(), config.hold().directory(), config.hold().keyFile());
-        metrics.counter("portcullis.tarpit.delayed", "replies delayed for a high score (tarpit)", tarpit, Tarpit::delayed);
-        metrics.counter("portcullis.tarpit.full", "replies not delayed: tarpit.max_sessions were waiting", tarpit, Tarpit::full);
         GatewayContext ctx = new GatewayContext(config, policy, log, drain, inflight, metrics, intake, holds, checks.observers());
         this.live = ctx;
         metrics.counter("portcullis.config.reloads", "gateway.yaml reloads applied (SIGHUP)", configReloads, java.util.concurrent.atomic.LongAdder::doubleValue);
@@ -215,9 +199,14 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** What the checks of a configuration are built from: this gateway's stores, Redis link, metrics and shared state. */
+    private CheckEnv env(GatewayConfig cfg, Dns resolver) {
+        return new CheckEnv(cfg, resolver, lists::get, consent, lookups, shared, redis, metrics, false);
+    }
+
     /** The checks of a configuration, over this gateway's stores and shared state. */
     private PolicyWiring.Checks checks(GatewayConfig cfg, Dns resolver) throws net.portcullis.gateway.config.ConfigException {
-        return PolicyWiring.checks(new net.portcullis.gateway.checks.CheckEnv(cfg, resolver, lists::get, consent, lookups, rates, greylist, tarpit));
+        return PolicyWiring.checks(env(cfg, resolver));
     }
 
     /** The policy of a configuration: its checks and this gateway's rules. */
@@ -515,11 +504,7 @@ public final class Gateway implements AutoCloseable {
             refPage.close();
         }
         try {
-            rates.close();
-            if (greylist.store() instanceof AutoCloseable c) {
-                c.close();
-            }
-            greetingPause.memory().close();
+            shared.close();
             if (redis != null) {
                 redis.close();
             }

@@ -1,13 +1,13 @@
 package net.portcullis.gateway.app;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import net.portcullis.gateway.checks.CheckEnv;
 import net.portcullis.gateway.checks.CheckRegistry;
+import net.portcullis.gateway.checks.SharedState;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.config.GatewayConfig;
@@ -17,8 +17,6 @@ import net.portcullis.policy.checks.RecipientCheck;
 import net.portcullis.policy.consent.ConsentBook;
 import net.portcullis.policy.dns.Dns;
 import net.portcullis.policy.dns.InMemoryDns;
-import net.portcullis.policy.rate.MemoryRateCounters;
-import net.portcullis.policy.rate.RateLimits;
 import net.portcullis.policy.store.Lists;
 import net.portcullis.rules.Catalogue;
 
@@ -47,38 +45,19 @@ public final class PolicyWiring {
 
     /**
      * The checks of a configuration for `rules test`: rate levels read (the fleet's in Redis, else a
-     * fresh process's), the greylist only looked at, so explaining a verdict changes no state.
+     * fresh process's), the greylist only looked at, no tarpit, so explaining a verdict changes no
+     * state and never waits.
      */
     public static Checks checks(GatewayConfig cfg, Dns dns, Supplier<Lists.Snapshots> lists, ConsentBook consent, Executor executor)
             throws ConfigException {
-        net.portcullis.policy.redis.RedisLink redis = redisLink(cfg); // lives as long as this short-lived process
-        return checks(new CheckEnv(cfg, dns, lists, consent, executor, rateLimits(cfg, redis), greylist(cfg, redis).readOnly(),
-                null)); // no tarpit: explaining a verdict never waits
+        // the Redis link lives as long as this short-lived process
+        return checks(new CheckEnv(cfg, dns, lists, consent, executor, new SharedState(), redisLink(cfg), null, true));
     }
 
     /** The one connection to the fleet's Redis for all the shared state, or null when redis.url is off. */
     public static net.portcullis.policy.redis.RedisLink redisLink(GatewayConfig cfg) {
         GatewayConfig.Redis r = cfg.redis();
         return r.url() == null ? null : new net.portcullis.policy.redis.RedisLink(r.url(), r.timeout());
-    }
-
-    /** The greylist of a configuration, in Redis over {@code redis}, else (null) in this process's memory. */
-    public static net.portcullis.policy.greylist.Greylist greylist(GatewayConfig cfg, net.portcullis.policy.redis.RedisLink redis) {
-        var s = (net.portcullis.gateway.checks.GreylistModule.Settings) cfg.checkSections().get(CheckRegistry.GREYLIST.section());
-        if (redis == null) {
-            return new net.portcullis.policy.greylist.Greylist(s.greylist(), Clock.systemUTC());
-        }
-        GatewayConfig.Redis r = cfg.redis();
-        return new net.portcullis.policy.greylist.Greylist(s.greylist(), Clock.systemUTC(),
-                new net.portcullis.policy.greylist.RedisGreylistStore(redis, r.prefix() + "grey:"), r.failOpen());
-    }
-
-    /** Rate limits of a configuration, counted in Redis over {@code redis}, else (null) in this process's memory. */
-    public static RateLimits rateLimits(GatewayConfig cfg, net.portcullis.policy.redis.RedisLink redis) {
-        RateLimits.Config rc = (RateLimits.Config) cfg.checkSections().get(CheckRegistry.RATE_LIMITS.section());
-        GatewayConfig.Redis r = cfg.redis();
-        return new RateLimits(rc, redis == null ? new MemoryRateCounters(rc.maxTracked(), Duration.ofDays(31))
-                : new net.portcullis.policy.rate.RedisRateCounters(redis, r.prefix() + "rate:", r.failOpen()));
     }
 
     /** The checks of a configuration given as YAML text (tests). */

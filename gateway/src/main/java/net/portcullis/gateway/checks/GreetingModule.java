@@ -55,4 +55,24 @@ public final class GreetingModule implements CheckModule<GreetingModule.Config> 
     public List<Check> build(CheckEnv env) {
         return List.of(new GreetingCheck());
     }
+
+    /**
+     * The clients that waited for the banner lately: in the fleet's Redis when redis.url is set
+     * (a client that waited at one gateway is not paused at the next), else in this process's
+     * memory; made once and kept across reloads.
+     */
+    public GreetingMemory memory(CheckEnv env) {
+        return env.shared().get("greeting-memory", GreetingMemory.class, () -> {
+            Config c = env.section(this);
+            if (env.redis() == null) {
+                return GreetingMemory.inMemory(c.remember());
+            }
+            GreetingMemory.InRedis r = new GreetingMemory.InRedis(env.redis(), env.redisPrefix("greet"), c.remember());
+            if (env.metrics() != null) {
+                env.metrics().counter("portcullis.greeting.redis.failures", "greeting cache look-ups that failed in Redis (client paused again)",
+                        r, GreetingMemory.InRedis::failures);
+            }
+            return r;
+        });
+    }
 }

@@ -12,7 +12,10 @@ import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigSection;
 import net.portcullis.gateway.session.Party;
 import net.portcullis.gateway.session.TransactionObserver;
+import java.time.Clock;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.greylist.Greylist;
+import net.portcullis.policy.greylist.RedisGreylistStore;
 import net.portcullis.policy.checks.GreylistCheck;
 import net.portcullis.policy.greylist.Greylist;
 
@@ -87,13 +90,36 @@ public final class GreylistModule implements CheckModule<GreylistModule.Settings
             Path local = env.config().rules().local().resolve("lists/greylist_providers.txt");
             file = Files.exists(local) ? local : env.config().rules().lists().resolve("greylist_providers.txt");
         }
-        return List.of(new GreylistCheck(env.greylist(), providers("greylist.providers", file)));
+        return List.of(new GreylistCheck(greylist(env), providers("greylist.providers", file)));
+    }
+
+    /**
+     * The greylist: in the fleet's Redis when redis.url is set, else in this process's memory;
+     * made once and kept across reloads. Only looking when the checks explain a verdict.
+     */
+    public Greylist greylist(CheckEnv env) {
+        return env.shared().get("greylist", Greylist.class, () -> {
+            Settings s = env.section(this);
+            Greylist g;
+            if (env.redis() == null) {
+                g = new Greylist(s.greylist(), Clock.systemUTC());
+            } else {
+                RedisGreylistStore store = new RedisGreylistStore(env.redis(), env.redisPrefix("grey"));
+                env.shared().closeLater(store);
+                g = new Greylist(s.greylist(), Clock.systemUTC(), store, env.config().redis().failOpen());
+            }
+            if (env.metrics() != null) {
+                env.metrics().counter("portcullis.greylist.store.failures", "greylist looks and counts that failed: store unreachable",
+                        g, Greylist::failures);
+            }
+            return env.explaining() ? g.readOnly() : g;
+        });
     }
 
     /** Learns from delivered mail: a client and sender whose mail went through pass the next time without waiting. */
     @Override
     public List<TransactionObserver> observers(CheckEnv env) {
-        net.portcullis.policy.greylist.Greylist greylist = env.greylist();
+        Greylist greylist = greylist(env);
         return List.of(new TransactionObserver() {
             @Override
             public void onDelivered(Party p, List<String> recipients, long octets) {

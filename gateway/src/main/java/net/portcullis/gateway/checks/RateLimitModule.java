@@ -14,7 +14,9 @@ import net.portcullis.gateway.session.Party;
 import net.portcullis.gateway.session.TransactionObserver;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.checks.RateCheck;
+import net.portcullis.policy.rate.MemoryRateCounters;
 import net.portcullis.policy.rate.RateLimits;
+import net.portcullis.policy.rate.RedisRateCounters;
 import net.portcullis.rules.Stage;
 
 /**
@@ -115,11 +117,31 @@ public final class RateLimitModule implements CheckModule<RateLimits.Config> {
         return new RateLimits.Limit(subject, count, max, window);
     }
 
+    /**
+     * The rate levels: counted in the fleet's Redis when redis.url is set, else in this process's
+     * memory; made once and kept across reloads (a reload does not reset a count).
+     */
+    public RateLimits rates(CheckEnv env) {
+        return env.shared().get("rate-limits", RateLimits.class, () -> {
+            RateLimits.Config rc = env.section(this);
+            if (env.redis() == null) {
+                return new RateLimits(rc, new MemoryRateCounters(rc.maxTracked(), Duration.ofDays(31)));
+            }
+            RedisRateCounters counters = new RedisRateCounters(env.redis(), env.redisPrefix("rate"), env.config().redis().failOpen());
+            if (env.metrics() != null) {
+                env.metrics().counter("portcullis.redis.failures", "rate events not counted or levels not read: Redis unreachable",
+                        counters, RedisRateCounters::failures);
+            }
+            return new RateLimits(rc, counters);
+        });
+    }
+
     @Override
     public List<Check> build(CheckEnv env) {
+        RateLimits rates = rates(env);
         List<Check> out = new ArrayList<>();
         for (Stage s : List.of(Stage.CONNECT, Stage.MAIL, Stage.RCPT, Stage.DATA)) {
-            out.add(new RateCheck(env.rates(), s));
+            out.add(new RateCheck(rates, s));
         }
         return out;
     }
@@ -127,7 +149,7 @@ public final class RateLimitModule implements CheckModule<RateLimits.Config> {
     /** Counts what the limits count: connections, messages, recipients (refused ones too), bytes, delivered mail. */
     @Override
     public List<TransactionObserver> observers(CheckEnv env) {
-        RateLimits rates = env.rates();
+        RateLimits rates = rates(env);
         return List.of(new TransactionObserver() {
             @Override
             public void onConnect(java.net.InetAddress client) {

@@ -57,11 +57,26 @@ public final class TarpitModule implements CheckModule<Tarpit.Config> {
         return List.of();
     }
 
+    /** The tarpit: made once, so tarpit.max_sessions counts the sessions waiting across reloads. */
+    public Tarpit tarpit(CheckEnv env) {
+        return env.shared().get("tarpit", Tarpit.class, () -> {
+            Tarpit t = new Tarpit(env.section(this));
+            if (env.metrics() != null) {
+                env.metrics().counter("portcullis.tarpit.delayed", "replies delayed for a high score (tarpit)", t, Tarpit::delayed);
+                env.metrics().counter("portcullis.tarpit.full", "replies not delayed: tarpit.max_sessions were waiting", t, Tarpit::full);
+            }
+            return t;
+        });
+    }
+
     /** Each stage's score: a high one waits tarpit.delay before its reply goes out. */
     @Override
     public List<TransactionObserver> observers(CheckEnv env) {
-        Tarpit t = env.tarpit();
-        return t == null ? List.of() : List.of(new TransactionObserver() {
+        if (env.explaining()) {
+            return List.of();
+        }
+        Tarpit t = tarpit(env);
+        return List.of(new TransactionObserver() {
             @Override
             public void onScored(long score) {
                 t.delay(score);
