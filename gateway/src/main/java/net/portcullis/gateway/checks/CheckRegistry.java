@@ -71,6 +71,7 @@ public final class CheckRegistry {
             RATE_LIMITS,
             TARPIT,
             GREYLIST,
+            new KnownSendersModule(),
             CheckModule.Simple.of("consent", env -> List.of(new ConsentChecks.BulkSender(env.consent()),
                     new ConsentChecks.Recipient(env.consent()), new ConsentChecks.Content(), new ConsentChecks.Message(env.consent()))));
 

@@ -1,0 +1,72 @@
+package net.portcullis.gateway.testing;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import net.portcullis.gateway.app.ConfigLoader;
+import net.portcullis.gateway.app.PolicyWiring;
+import net.portcullis.gateway.checks.CheckEnv;
+import net.portcullis.gateway.checks.SharedState;
+import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.gateway.log.DecisionLog;
+import net.portcullis.gateway.metrics.Metrics;
+import net.portcullis.gateway.session.Drain;
+import net.portcullis.gateway.session.GatewayContext;
+import net.portcullis.gateway.session.InFlight;
+import net.portcullis.policy.PolicyEngine;
+import net.portcullis.policy.dns.InMemoryDns;
+import net.portcullis.policy.store.Lists;
+import net.portcullis.rules.RuleLoader;
+import net.portcullis.rules.RuleSet;
+
+/**
+ * A gateway's transaction context without a socket, a database server or a DNS server: the
+ * shipped rules (conf/rules), the checks of a configuration built from the one registry, DNS
+ * answered from memory, the decision log kept in a list. What a transcript or a check's unit
+ * test drives {@link net.portcullis.gateway.session.MailTransaction} with. The shared state
+ * is the test's: put a check's state there (a greylist on a fixed clock) before building.
+ */
+public final class TestContext implements AutoCloseable {
+    /** Enough for a configuration to load; a test adds its own keys after it. */
+    public static final String BASE = "hostname: mx.example.net\ndownstream: 127.0.0.1:2526\ndomains: [example.net]\n";
+
+    public final InMemoryDns dns = new InMemoryDns();
+    public final SharedState shared = new SharedState();
+    /** Each decision record as the log writes it (one JSON object per line). */
+    public final List<String> decisions = new CopyOnWriteArrayList<>();
+    private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "test-checks");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** The context for {@link #BASE} plus {@code yaml} (top-level keys of gateway.yaml; later keys win). */
+    public GatewayContext context(String yaml) throws Exception {
+        GatewayConfig cfg = ConfigLoader.parse(BASE + yaml);
+        CheckEnv env = new CheckEnv(cfg, dns, () -> Lists.of(List.of(), Clock.systemUTC()), TestConsent.book(), pool, shared, null,
+                null, false);
+        PolicyWiring.Checks checks = PolicyWiring.checks(env);
+        RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), null, Path.of("../conf/lists")),
+                PolicyEngine.catalogueOf(checks.all()));
+        PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), () -> rules, cfg.softBounce(), Duration.ofSeconds(5),
+                pool, cfg.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
+        return new GatewayContext(cfg, engine, DecisionLog.to(decisions::add), new Drain(), new InFlight(), new Metrics(), null, null,
+                checks.observers());
+    }
+
+    /** The last decision record written, or null. */
+    public String lastDecision() {
+        return decisions.isEmpty() ? null : decisions.get(decisions.size() - 1);
+    }
+
+    @Override
+    public void close() {
+        shared.close();
+        pool.shutdownNow();
+    }
+}
