@@ -11,11 +11,22 @@ import org.junit.jupiter.api.Test;
 /**
  * The package boundaries of docs/architecture.md, checked on the compiled classes: the shared
  * transaction knows neither shape, only the composition root knows both, the checks know no
- * shape, and no two packages depend on each other.
+ * shape, no two packages depend on each other, and the policy engine knows no concrete check.
  */
 class ArchitectureTest {
     static final JavaClasses GATEWAY = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("net.portcullis.gateway");
+
+    static final JavaClasses POLICY = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("net.portcullis.policy");
+
+    @Test
+    void thePolicyEngineKnowsNoConcreteCheck() {
+        // by name: the policy test-jar is on this classpath, and its tests may build any check
+        noClasses().that().haveNameMatching("net\\.portcullis\\.policy\\.Policy(Engine|Transaction)(\\$.*)?")
+                .should().dependOnClassesThat().resideInAPackage("net.portcullis.policy.checks..")
+                .check(POLICY);
+    }
 
     @Test
     void noPackageCycles() {

@@ -9,7 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
-import net.portcullis.policy.checks.RecipientCheck;
 import net.portcullis.rules.Catalogue;
 import net.portcullis.rules.RuleSet;
 import net.portcullis.rules.SignalSpec;
@@ -26,7 +25,7 @@ public final class PolicyEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyEngine.class);
 
     private final List<Check> checks;
-    private final RecipientCheck recipients;
+    private final LocalDomains domains;
     private final Catalogue catalogue;
     private final Supplier<RuleSet> rules;
     private final boolean softBounce;
@@ -36,9 +35,9 @@ public final class PolicyEngine {
     private final boolean everything;
     private final Set<String> ioSignals;
 
-    public PolicyEngine(List<Check> checks, RecipientCheck recipients, Supplier<RuleSet> rules, boolean softBounce,
+    public PolicyEngine(List<Check> checks, LocalDomains domains, Supplier<RuleSet> rules, boolean softBounce,
                         Duration deadline, ExecutorService executor) {
-        this(checks, recipients, rules, softBounce, deadline, executor, Set.of(), false);
+        this(checks, domains, rules, softBounce, deadline, executor, Set.of(), false);
     }
 
     /**
@@ -46,19 +45,15 @@ public final class PolicyEngine {
      *                     Authentication-Results header needs SPF, DKIM and DMARC)
      * @param everything   run every check (`rules test` explains all signals)
      */
-    public PolicyEngine(List<Check> checks, RecipientCheck recipients, Supplier<RuleSet> rules, boolean softBounce,
+    public PolicyEngine(List<Check> checks, LocalDomains domains, Supplier<RuleSet> rules, boolean softBounce,
                         Duration deadline, ExecutorService executor, Set<String> alwaysNeeded, boolean everything) {
         this.alwaysNeeded = Set.copyOf(alwaysNeeded);
         Set<String> io = new java.util.HashSet<>();
         checks.stream().filter(Check::io).forEach(c -> c.produces().forEach(s -> io.add(s.name())));
         this.ioSignals = Set.copyOf(io);
         this.everything = everything;
-        List<Check> all = new ArrayList<>(checks);
-        if (!all.contains(recipients)) {
-            all.add(recipients);
-        }
-        this.checks = List.copyOf(all);
-        this.recipients = recipients;
+        this.checks = List.copyOf(checks);
+        this.domains = domains;
         this.catalogue = catalogueOf(this.checks);
         this.rules = rules;
         this.softBounce = softBounce;
@@ -80,8 +75,8 @@ public final class PolicyEngine {
         return checks;
     }
 
-    RecipientCheck recipientCheck() {
-        return recipients;
+    LocalDomains domains() {
+        return domains;
     }
 
     boolean softBounce() {

@@ -43,7 +43,7 @@ public final class PolicyTransaction {
         if (early == null) {
             early = new SignalMap(null);
             for (Stage s : List.of(Stage.CONNECT, Stage.HELO, Stage.MAIL)) {
-                engine.compute(s, new Event(s, client, sender, null, null, early), rules, early);
+                engine.compute(s, Event.envelope(s, client, sender, early), rules, early);
             }
         }
         return early;
@@ -76,7 +76,7 @@ public final class PolicyTransaction {
             // valid syntax, but mail for a host named by its address is not mail for our domains
             return routingTrick(path, "address literals (user@[192.0.2.1]) are not accepted");
         }
-        boolean local = engine.recipientCheck().isLocal(rcpt);
+        boolean local = engine.domains().isLocal(rcpt);
         if (!local) {
             StageOutcome refused = relayFirst(rcpt);
             if (refused != null) {
@@ -85,9 +85,9 @@ public final class PolicyTransaction {
         }
         SignalMap m = new SignalMap(early());
         for (Stage s : List.of(Stage.RELAY, Stage.RCPT)) {
-            engine.compute(s, new Event(s, client, sender, rcpt, null, m), rules, m);
+            engine.compute(s, Event.recipient(s, client, sender, rcpt, m), rules, m);
         }
-        StageOutcome o = decideRecipient(rules, m, rcpt.domain(), engine.recipientCheck().isLocal(rcpt), engine.softBounce());
+        StageOutcome o = decideRecipient(rules, m, rcpt.domain(), engine.domains().isLocal(rcpt), engine.softBounce());
         if (o.verdict().kind() == Verdict.Kind.ACCEPT) {
             scoreByDomain.merge(rcpt.domain() == null ? "" : rcpt.domain(), o.score(), Math::max);
         }
@@ -112,10 +112,10 @@ public final class PolicyTransaction {
         // the decision line records its own (relay) signals, the transaction's the earlier ones once
         SignalMap earlier = new SignalMap(null);
         for (Stage s : List.of(Stage.CONNECT, Stage.HELO, Stage.MAIL)) {
-            engine.computeCheap(s, new Event(s, client, sender, null, null, earlier), earlier);
+            engine.computeCheap(s, Event.envelope(s, client, sender, earlier), earlier);
         }
         SignalMap cheap = new SignalMap(earlier);
-        engine.computeCheap(Stage.RELAY, new Event(Stage.RELAY, client, sender, rcpt, null, cheap), cheap);
+        engine.computeCheap(Stage.RELAY, Event.recipient(Stage.RELAY, client, sender, rcpt, cheap), cheap);
         StageResult r = rules.evaluate(Stage.RELAY, rcpt.domain(), cheap, 0);
         if (r.verdict().refused()) {
             return outcome(r.verdict(), r.score(), r.tags(), List.of(r), cheap);
@@ -170,7 +170,7 @@ public final class PolicyTransaction {
             recipientDomains.add(r.contains("@") ? r.substring(r.lastIndexOf('@') + 1).toLowerCase(java.util.Locale.ROOT) : "");
         }
         SignalMap m = new SignalMap(early());
-        engine.compute(Stage.DATA, new Event(Stage.DATA, client.withConduct(conduct), sender, null, message, m, recipients), rules, m);
+        engine.compute(Stage.DATA, Event.data(client.withConduct(conduct), sender, message, m, recipients), rules, m);
         return decideData(rules, m, recipientDomains, scoreByDomain, engine.softBounce());
     }
 

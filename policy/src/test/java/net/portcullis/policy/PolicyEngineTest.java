@@ -69,12 +69,13 @@ class PolicyEngineTest {
     }
 
     PolicyEngine engine(List<Check> checks, String rules, Duration deadline) throws Exception {
-        RecipientCheck rc = new RecipientCheck(Set.of("example.net"));
+        LocalDomains ours = LocalDomains.of(Set.of("example.net"));
         List<Check> all = new java.util.ArrayList<>(checks);
         all.add(new ClientCheck(new Networks(List.of())));
+        all.add(new RecipientCheck(ours));
         RuleSet set = RuleCompiler.compile(List.of(new RuleCompiler.Source("t.rules", rules)), Map.of(),
-                PolicyEngine.catalogueOf(concat(all, rc)));
-        return new PolicyEngine(all, rc, () -> set, false, deadline, pool);
+                PolicyEngine.catalogueOf(all));
+        return new PolicyEngine(all, ours, () -> set, false, deadline, pool);
     }
 
     static List<Check> concat(List<Check> a, Check b) {

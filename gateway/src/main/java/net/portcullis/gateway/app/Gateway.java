@@ -211,7 +211,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The policy of a configuration: its checks and this gateway's rules. */
     private PolicyEngine engine(GatewayConfig cfg, PolicyWiring.Checks checks) {
-        return new PolicyEngine(checks.all(), checks.recipients(), rules, cfg.softBounce(), cfg.rules().checkDeadline(), lookups,
+        return new PolicyEngine(checks.all(), checks.domains(), rules, cfg.softBounce(), cfg.rules().checkDeadline(), lookups,
                 cfg.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
     }
 

@@ -13,7 +13,6 @@ import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.PolicyEngine;
-import net.portcullis.policy.checks.RecipientCheck;
 import net.portcullis.policy.consent.ConsentBook;
 import net.portcullis.policy.dns.Dns;
 import net.portcullis.policy.dns.InMemoryDns;
@@ -25,8 +24,8 @@ public final class PolicyWiring {
     private PolicyWiring() {
     }
 
-    /** A configuration's checks, the relay check among them, and the modules' observers. */
-    public record Checks(List<Check> all, RecipientCheck recipients, net.portcullis.gateway.session.Observers observers) { }
+    /** A configuration's checks, its own domains (the relay question), and the modules' observers. */
+    public record Checks(List<Check> all, net.portcullis.policy.LocalDomains domains, net.portcullis.gateway.session.Observers observers) { }
 
     /** Signals the gateway needs for its own Authentication-Results header. */
     public static final Set<String> FOR_AUTH_RESULTS = Set.of("spf.result", "spf.domain", "auth.results");
@@ -38,9 +37,7 @@ public final class PolicyWiring {
 
     public static Checks checks(CheckEnv env) throws ConfigException {
         List<Check> all = CheckRegistry.build(env);
-        RecipientCheck rc = all.stream().filter(c -> c instanceof RecipientCheck).map(c -> (RecipientCheck) c).findFirst()
-                .orElseThrow(() -> new IllegalStateException("the registry has no recipient check"));
-        return new Checks(all, rc, CheckRegistry.observers(env));
+        return new Checks(all, net.portcullis.policy.LocalDomains.of(env.config().domains()), CheckRegistry.observers(env));
     }
 
     /**

@@ -64,7 +64,7 @@ public final class CheckRegistry {
             CheckModule.Simple.of("rhsbl", env -> List.of(new DnsblCheck(env.dns(), env.config().rhsbl(), true, env.executor()),
                     new DnsblCheck(env.dns(), env.config().rhsbl(), DnsblCheck.Subject.FROM, env.executor()))),
             CheckModule.Simple.of("spf", env -> List.of(new SpfCheck(env.dns(), env.config().hostname(), SpfCheck.Identity.MAIL_FROM))),
-            CheckModule.Simple.of("recipient", env -> List.of(new RecipientCheck(env.config().domains()))),
+            CheckModule.Simple.of("recipient", env -> List.of(new RecipientCheck(net.portcullis.policy.LocalDomains.of(env.config().domains())))),
             CheckModule.Simple.of("message", env -> List.of(new MessageCheck(),
                     new HeaderCheck(env.config().hostname(), env.config().domains(), Clock.systemUTC()))),
             DMARC,

@@ -146,7 +146,7 @@ final class RulesTestCommand implements Callable<Integer> {
         }
         ExecutorService ex = Gateway.sessionExecutor(16);
         try {
-            PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), store, cfg.softBounce(), r.checkDeadline(), ex,
+            PolicyEngine engine = new PolicyEngine(checks.all(), checks.domains(), store, cfg.softBounce(), r.checkDeadline(), ex,
                     Set.of(), true);
             DnsAnswer ptr = dns.ptr(ip);
             // the greeting as the gateway would have seen it: a pause only when greeting.pause is on

@@ -105,7 +105,7 @@ public final class MailSession {
     }
 
     public void mta(Map<String, String> m) {
-        this.mta = Map.copyOf(m);
+        this.mta = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(m)); // in the order given, as the record writes it
     }
 
     /**

@@ -54,7 +54,7 @@ class DefaultBlacklistRulesTest {
                 """.formatted(trusted ? ip + "/32" : ""), dns, () -> Lists.of(entries, Clock.systemUTC()), TestConsent.book(), POOL);
         RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), null, Path.of("../conf/lists")),
                 PolicyEngine.catalogueOf(checks.all()));
-        PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), () -> rules, false, Duration.ofSeconds(5),
+        PolicyEngine engine = new PolicyEngine(checks.all(), checks.domains(), () -> rules, false, Duration.ofSeconds(5),
                 POOL, Set.of(), false);
         return engine.begin(new Client(InetAddress.getByName(ip), null, "mail.sender.example", false, null), sender)
                 .recipient("user@example.net");
@@ -95,7 +95,7 @@ class DefaultBlacklistRulesTest {
                 """, dns, () -> Lists.of(entries, Clock.systemUTC()), TestConsent.book(), POOL);
         RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), null, Path.of("../conf/lists")),
                 PolicyEngine.catalogueOf(checks.all()));
-        PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), () -> rules, false, Duration.ofSeconds(5),
+        PolicyEngine engine = new PolicyEngine(checks.all(), checks.domains(), () -> rules, false, Duration.ofSeconds(5),
                 POOL, Set.of(), false);
         var t = engine.begin(new Client(InetAddress.getByName("203.0.113.5"), "mail.sender.example", "mail.sender.example", false, null),
                 "a@sender.example");

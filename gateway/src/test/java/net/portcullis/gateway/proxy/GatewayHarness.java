@@ -123,4 +123,22 @@ final class GatewayHarness implements AutoCloseable {
             owned.stop();
         }
     }
+
+    /** One message over SMTP from {@code fromAddress} (a loopback address): the RCPT refusal, or the end-of-data reply. */
+    String message(String fromAddress, String sender, String rcpt, String body) throws Exception {
+        try (SmtpTestClient c = new SmtpTestClient(fromAddress, port())) {
+            c.expect(220);
+            c.send("EHLO client.other.org", 250);
+            c.send("MAIL FROM:<" + sender + ">", 250);
+            c.write("RCPT TO:<" + rcpt + ">\r\n");
+            String r = c.reply();
+            if (!r.startsWith("250")) {
+                return r;
+            }
+            c.send("DATA", 354);
+            c.write("From: " + sender + "\r\nSubject: hi\r\n\r\n" + body + "\r\n.\r\n");
+            return c.reply();
+        }
+    }
+
 }

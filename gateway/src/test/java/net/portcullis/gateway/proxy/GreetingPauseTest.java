@@ -29,13 +29,13 @@ class GreetingPauseTest {
             assertThat(gw.awaitDecisions(1)).anySatisfy(l -> assertThat(l).contains("\"decided_by\":\"talks-before-greeting\"",
                     "\"client.pregreet\":true"));
             // the bot is not remembered as good: it waits again next time, and a polite client passes
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             // (decision lines are written as sessions end, not in the order they began)
             assertThat(gw.awaitDecisions(2)).anySatisfy(l -> assertThat(l).contains("\"client.pregreet\":false",
                     "\"client.greet_wait\":\"waited\""));
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             assertThat(gw.awaitDecisions(3)).anySatisfy(l -> assertThat(l).contains("\"client.greet_wait\":\"remembered\""));
-            assertThat(RateLimitTest.message(gw, "127.0.0.2", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.2", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             assertThat(gw.awaitDecisions(4)).anySatisfy(l -> assertThat(l).contains("\"client.greet_wait\":\"exempt\""));
             assertThat(gw.downstream().getMessages()).hasSize(3);
         }

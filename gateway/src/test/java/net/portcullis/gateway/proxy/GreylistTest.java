@@ -34,15 +34,15 @@ class GreylistTest {
     @Test
     void aFirstAttemptIsDeferredAndARetryFromTheSameNetworkAfterTheDelayPasses() throws Exception {
         try (GatewayHarness gw = start("delay: 1s, window: 1h", true)) {
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi"))
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi"))
                     .startsWith("451 4.7.1 Greylisted: please try again in a few minutes [ref ");
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("451 4.7.1");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("451 4.7.1");
             Thread.sleep(1200);
             // the provider's pool: another address of the same /24 retries
-            assertThat(RateLimitTest.message(gw, "127.0.0.5", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.5", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             // another recipient is another triplet
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "v@example.net", "hi")).startsWith("451 4.7.1");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "v@example.net", "hi")).startsWith("451 4.7.1");
             // (decision lines are written as sessions end, not in the order they began)
             assertThat(gw.awaitDecisions(5)).filteredOn(l -> l.contains("\"greylist.result\":\"new\"")).hasSize(2);
             assertThat(gw.decisions).filteredOn(l -> l.contains("\"greylist.result\":\"early\"")).hasSize(1);
@@ -53,26 +53,26 @@ class GreylistTest {
     @Test
     void trustedClientsListedProvidersAndSendersThatDeliveredEnoughAreSpared() throws Exception {
         try (GatewayHarness gw = start("delay: 1s, window: 1h, auto_allow: 2", true)) {
-            assertThat(RateLimitTest.message(gw, "127.0.0.2", "a@other.org", "u@example.net", "hi")).as("trusted").startsWith("250 ");
+            assertThat(gw.message("127.0.0.2", "a@other.org", "u@example.net", "hi")).as("trusted").startsWith("250 ");
             Path providers = Files.writeString(var.resolve("providers.txt"), "# test providers\nprovider.example\n");
             // an SPF pass for a listed provider's domain: spared, its one-time code does not wait
             try (GatewayHarness gw2 = new GatewayHarness(GatewayHarness.port(gw.downstream()), var.resolve("two"),
                     "greylist: {delay: 1s, providers: " + providers + "}\nrules: {directory: ../conf/rules, local: " + var.resolve("local.d")
                             + ", lists: ../conf/lists}\n")) {
                 gw2.dns.add("provider.example", "TXT", "v=spf1 ip4:127.0.0.0/8 -all");
-                assertThat(RateLimitTest.message(gw2, "127.0.0.1", "otp@provider.example", "u@example.net", "code 1234"))
+                assertThat(gw2.message("127.0.0.1", "otp@provider.example", "u@example.net", "code 1234"))
                         .startsWith("250 ");
                 assertThat(gw2.awaitDecisions(1).get(0)).contains("\"greylist.provider\":true");
             }
             // two delivered from this network and domain, then new recipients pass at once
             for (String rcpt : new String[] {"x@example.net", "y@example.net"}) {
-                assertThat(RateLimitTest.message(gw, "127.0.0.1", "n@shop.example", rcpt, "hi")).startsWith("451");
+                assertThat(gw.message("127.0.0.1", "n@shop.example", rcpt, "hi")).startsWith("451");
             }
             Thread.sleep(1200);
             for (String rcpt : new String[] {"x@example.net", "y@example.net"}) {
-                assertThat(RateLimitTest.message(gw, "127.0.0.1", "n@shop.example", rcpt, "hi")).startsWith("250 ");
+                assertThat(gw.message("127.0.0.1", "n@shop.example", rcpt, "hi")).startsWith("250 ");
             }
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "n@shop.example", "z@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "n@shop.example", "z@example.net", "hi")).startsWith("250 ");
             assertThat(gw.awaitDecisions(6)).filteredOn(l -> l.contains("\"greylist.result\":\"allowed\"")).singleElement()
                     .asString().contains("z@example.net");
         }
@@ -81,7 +81,7 @@ class GreylistTest {
     @Test
     void asShippedItOnlyWatches() throws Exception {
         try (GatewayHarness gw = start("delay: 1s", false)) {
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             assertThat(gw.awaitDecisions(1).get(0)).contains("\"greylist.result\":\"new\"", "\"rule\":\"greylist\"", "\"outcome\":\"monitor\"");
         }
     }

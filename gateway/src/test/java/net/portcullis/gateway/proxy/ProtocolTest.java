@@ -123,7 +123,7 @@ class ProtocolTest {
     @Test
     void aCleanClientHasNeitherSignal() throws Exception {
         try (GatewayHarness gw = GatewayHarness.withWiser(var, null)) {
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             assertThat(gw.awaitDecisions(1)).anySatisfy(l -> assertThat(l).contains("\"client.pipelining\":false",
                     "\"client.bare_newline\":false"));
         }

@@ -25,35 +25,19 @@ class RateLimitTest {
     }
 
     /** One message; returns the reply to RCPT when it is refused, else to the end of data. */
-    static String message(GatewayHarness gw, String fromAddress, String sender, String rcpt, String body) throws Exception {
-        try (SmtpTestClient c = new SmtpTestClient(fromAddress, gw.port())) {
-            c.expect(220);
-            c.send("EHLO client.other.org", 250);
-            c.send("MAIL FROM:<" + sender + ">", 250);
-            c.write("RCPT TO:<" + rcpt + ">\r\n");
-            String r = c.reply();
-            if (!r.startsWith("250")) {
-                return r;
-            }
-            c.send("DATA", 354);
-            c.write("From: " + sender + "\r\nSubject: hi\r\n\r\n" + body + "\r\n.\r\n");
-            return c.reply();
-        }
-    }
-
     @Test
     void messagesPerClientFireAfterTheMaximumAndSpareTrustedClients() throws Exception {
         try (GatewayHarness gw = start("client.messages: 3/1h")) {
             for (int i = 0; i < 3; i++) {
-                assertThat(message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+                assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             }
-            String over = message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi");
+            String over = gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi");
             assertThat(over).startsWith("450 4.7.1 Too many messages from 127.0.0.1 (4 lately), try again later [ref ");
             assertThat(gw.downstream().getMessages()).hasSize(3);
             // another client, and a trusted one, are not held back by 127.0.0.1's count
-            assertThat(message(gw, "127.0.0.3", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.3", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             for (int i = 0; i < 4; i++) {
-                assertThat(message(gw, "127.0.0.2", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+                assertThat(gw.message("127.0.0.2", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             }
             assertThat(gw.awaitDecisions(9)).anySatisfy(l -> assertThat(l).contains("\"decided_by\":\"rate-client-messages\"",
                     "\"rate.client.messages.count\":4", "\"rate.client.messages.over\":true"));
@@ -63,8 +47,8 @@ class RateLimitTest {
     @Test
     void tooManyConnectionsGet421AndTheSessionIsClosed() throws Exception {
         try (GatewayHarness gw = start("client.connections: 2/1m")) {
-            assertThat(message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
-            assertThat(message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
                 c.expect(220);
                 c.send("EHLO client.other.org", 250);
@@ -72,7 +56,7 @@ class RateLimitTest {
                 assertThat(c.send("RCPT TO:<u@example.net>", 421)).startsWith("421 4.7.0 Too many connections from 127.0.0.1 (3 lately)");
                 assertThat(c.closedByPeer()).isTrue();
             }
-            assertThat(message(gw, "127.0.0.4", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.4", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
         }
     }
 
@@ -95,13 +79,13 @@ class RateLimitTest {
     @Test
     void messagesPerRecipientAndBytesPerClientHaveTheirOwnCounts() throws Exception {
         try (GatewayHarness gw = start("recipient.messages: 2/1h, client.bytes: 4K/1h")) {
-            assertThat(message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
-            assertThat(message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
-            assertThat(message(gw, "127.0.0.1", "a@other.org", "u@example.net", "hi"))
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi"))
                     .startsWith("450 4.7.1 Too many messages for u@example.net right now");
-            assertThat(message(gw, "127.0.0.1", "a@other.org", "v@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "v@example.net", "hi")).startsWith("250 ");
             String big = "x".repeat(70) + "\r\n";
-            assertThat(message(gw, "127.0.0.1", "a@other.org", "w@example.net", big.repeat(60)))
+            assertThat(gw.message("127.0.0.1", "a@other.org", "w@example.net", big.repeat(60)))
                     .startsWith("450 4.7.1 Too much mail from 127.0.0.1 lately");
             assertThat(gw.downstream().getMessages()).hasSize(3);
         }
@@ -111,12 +95,12 @@ class RateLimitTest {
     void aFloodForgingASenderDomainDoesNotUseUpThatDomainsLimitOnlyDeliveredMailDoes() throws Exception {
         try (GatewayHarness gw = start("client.messages: 2/1h, sender_domain.messages: 3/1h")) {
             for (int i = 0; i < 6; i++) {
-                String r = message(gw, "127.0.0.1", "news@shop.example", "u@example.net", "hi");
+                String r = gw.message("127.0.0.1", "news@shop.example", "u@example.net", "hi");
                 assertThat(r).startsWith(i < 2 ? "250 " : "450 4.7.1 Too many messages from 127.0.0.1");
             }
             // two delivered, four refused attempts: another client of shop.example has one left
-            assertThat(message(gw, "127.0.0.3", "news@shop.example", "u@example.net", "hi")).startsWith("250 ");
-            assertThat(message(gw, "127.0.0.3", "news@shop.example", "u@example.net", "hi"))
+            assertThat(gw.message("127.0.0.3", "news@shop.example", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.3", "news@shop.example", "u@example.net", "hi"))
                     .startsWith("450 4.7.1 Too many messages from shop.example right now");
         }
     }
@@ -125,7 +109,7 @@ class RateLimitTest {
     void withTheDefaultLimitsANormalClientIsNeverHeldBack() throws Exception {
         try (GatewayHarness gw = GatewayHarness.withWiser(var, store())) {
             for (int i = 0; i < 30; i++) {
-                assertThat(message(gw, "127.0.0.1", "a" + i + "@other.org", "u" + (i % 5) + "@example.net", "hi")).startsWith("250 ");
+                assertThat(gw.message("127.0.0.1", "a" + i + "@other.org", "u" + (i % 5) + "@example.net", "hi")).startsWith("250 ");
             }
         }
     }

@@ -31,7 +31,7 @@ class RedisOutageTest {
             awaitPort(port);
             try (GatewayHarness gw = GatewayHarness.withWiser(var.resolve("gw"), yaml);
                  SmtpTestClient early = new SmtpTestClient("127.0.0.30", gw.port())) {
-                assertThat(RateLimitTest.message(gw, "127.0.0.10", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+                assertThat(gw.message("127.0.0.10", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
                 early.expect(220);
                 early.send("EHLO client.other.org", 250);
                 assertThat(send(early, "a@other.org")).startsWith("250 ");
@@ -39,18 +39,18 @@ class RedisOutageTest {
                 signal(redis, "STOP");
                 try {
                     for (String sender : new String[] {"b@other.org", ""}) {
-                        String r = RateLimitTest.message(gw, "127.0.0.11", sender, "u@example.net", "hi");
+                        String r = gw.message("127.0.0.11", sender, "u@example.net", "hi");
                         assertThat(r).as("untrusted, sender <%s>", sender).matches("(?s)4\\d\\d .*");
                     }
                     assertThat(send(early, "c@other.org")).as("a session opened before the outage").matches("(?s)4\\d\\d .*");
-                    assertThat(RateLimitTest.message(gw, "127.0.0.2", "d@other.org", "u@example.net", "hi"))
+                    assertThat(gw.message("127.0.0.2", "d@other.org", "u@example.net", "hi"))
                             .as("trusted: exempt before any level is read").startsWith("250 ");
                 } finally {
                     signal(redis, "CONT");
                 }
                 String back = "";
                 for (int i = 0; i < 50 && !back.startsWith("250"); i++) {
-                    back = RateLimitTest.message(gw, "127.0.0.12", "e@other.org", "u@example.net", "hi");
+                    back = gw.message("127.0.0.12", "e@other.org", "u@example.net", "hi");
                     Thread.sleep(back.startsWith("250") ? 0 : 100);
                 }
                 assertThat(back).as("Redis answers again").startsWith("250 ");

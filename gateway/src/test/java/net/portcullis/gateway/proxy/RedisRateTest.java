@@ -25,12 +25,12 @@ class RedisRateTest {
                 + "ratelimit: {limits: {client.messages: 3/1h}}\n";
         try (GatewayHarness one = GatewayHarness.withWiser(var.resolve("one"), yaml);
              GatewayHarness two = GatewayHarness.withWiser(var.resolve("two"), yaml)) {
-            assertThat(RateLimitTest.message(one, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
-            assertThat(RateLimitTest.message(one, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
-            assertThat(RateLimitTest.message(two, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
-            assertThat(RateLimitTest.message(two, "127.0.0.1", "a@other.org", "u@example.net", "hi"))
+            assertThat(one.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(one.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(two.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(two.message("127.0.0.1", "a@other.org", "u@example.net", "hi"))
                     .startsWith("450 4.7.1 Too many messages from 127.0.0.1 (4 lately)");
-            assertThat(RateLimitTest.message(one, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("450 4.7.1");
+            assertThat(one.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("450 4.7.1");
         }
     }
 
@@ -42,13 +42,13 @@ class RedisRateTest {
         }
         String down = "redis: {url: \"redis://127.0.0.1:" + closed + "\", timeout: 200ms";
         try (GatewayHarness open = GatewayHarness.withWiser(var.resolve("open"), down + "}\n")) {
-            assertThat(RateLimitTest.message(open, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(open.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             assertThat(open.gateway.metrics().scrape()).containsPattern("portcullis_redis_failures_total [1-9]");
         }
         try (GatewayHarness shut = GatewayHarness.withWiser(var.resolve("closed"), down + ", fail: closed}\n")) {
-            assertThat(RateLimitTest.message(shut, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("451 4.3.0");
+            assertThat(shut.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("451 4.3.0");
             // trusted clients are exempt before any rate level is read: their mail flows
-            assertThat(RateLimitTest.message(shut, "127.0.0.2", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(shut.message("127.0.0.2", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
         }
     }
 
@@ -61,9 +61,9 @@ class RedisRateTest {
                 + "rules: {directory: ../conf/rules, local: " + var.resolve("local.d") + ", lists: ../conf/lists}\n";
         try (GatewayHarness one = GatewayHarness.withWiser(var.resolve("one"), yaml);
              GatewayHarness two = GatewayHarness.withWiser(var.resolve("two"), yaml)) {
-            assertThat(RateLimitTest.message(one, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("451 4.7.1 Greylisted");
+            assertThat(one.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("451 4.7.1 Greylisted");
             Thread.sleep(1200);
-            assertThat(RateLimitTest.message(two, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(two.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
         }
     }
 
@@ -72,9 +72,9 @@ class RedisRateTest {
         String yaml = "redis: {url: \"" + REDIS + "\", prefix: \"test:" + UUID.randomUUID() + ":\"}\ngreeting: {pause: 1s}\n";
         try (GatewayHarness one = GatewayHarness.withWiser(var.resolve("one"), yaml);
              GatewayHarness two = GatewayHarness.withWiser(var.resolve("two"), yaml)) {
-            assertThat(RateLimitTest.message(one, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(one.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             assertThat(one.awaitDecisions(1)).anySatisfy(l -> assertThat(l).contains("\"client.greet_wait\":\"waited\""));
-            assertThat(RateLimitTest.message(two, "127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
+            assertThat(two.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             assertThat(two.awaitDecisions(1)).anySatisfy(l -> assertThat(l).contains("\"client.greet_wait\":\"remembered\""));
         }
     }

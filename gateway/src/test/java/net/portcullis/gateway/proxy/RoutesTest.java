@@ -70,7 +70,7 @@ class RoutesTest {
         try (GatewayHarness gw = new GatewayHarness(0, var, "downstream: [\"127.0.0.1:" + dead + "\", \"127.0.0.1:"
                 + GatewayHarness.port(second) + "\"]\ndownstream_options: {timeout: 3s, connect_timeout: 2s, mark_down: 1h}\n")) {
             for (int i = 0; i < 3; i++) {
-                assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "m" + i)).startsWith("250 ");
+                assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "m" + i)).startsWith("250 ");
             }
             assertThat(second.getMessages()).hasSize(3);
             String metrics = gw.gateway.metrics().scrape();
@@ -90,11 +90,11 @@ class RoutesTest {
     void everyServerOfTheRouteDownIsATemporaryFailure() throws Exception {
         try (GatewayHarness gw = new GatewayHarness(0, var, "downstream: [\"127.0.0.1:" + FaultyDownstream.deadPort() + "\", \"127.0.0.1:"
                 + FaultyDownstream.deadPort() + "\"]\n")) {
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "x"))
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "x"))
                     .startsWith("451 4.4.1 Mail server temporarily unavailable, try again later");
             // marked down: the next transaction fails at once, without waiting on either server
             long start = System.nanoTime();
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "x")).startsWith("451 4.4.1");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "x")).startsWith("451 4.4.1");
             assertThat(gw.awaitDecisions(2)).anySatisfy(l -> assertThat(l).contains("is marked down"));
             assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(10_000);
         }
@@ -110,16 +110,16 @@ class RoutesTest {
         int port = GatewayHarness.port(server);
         Wiser again = null;
         try (GatewayHarness gw = new GatewayHarness(port, var, "downstream_options: {timeout: 3s, connect_timeout: 1s, mark_down: 30s}\n")) {
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "before")).startsWith("250 ");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "before")).startsWith("250 ");
             server.stop();
-            assertThat(RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "while down")).startsWith("451 4.4.1");
+            assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "while down")).startsWith("451 4.4.1");
             again = Wiser.accepter((f, r) -> true).server(org.subethamail.smtp.server.SMTPServer.port(port)
                     .bindAddress(java.net.InetAddress.getLoopbackAddress()).hostName("internal.example.net").insertReceivedHeaders(false));
             again.start();
             long back = System.nanoTime();
             String reply = "";
             while (!reply.startsWith("250") && System.nanoTime() - back < 10_000_000_000L) {
-                reply = RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", "after");
+                reply = gw.message("127.0.0.1", "a@other.org", "u@example.net", "after");
                 if (!reply.startsWith("250")) {
                     Thread.sleep(200);
                 }
@@ -150,7 +150,7 @@ class RoutesTest {
                     first.stop();
                 }
                 String subject = "run-" + i;
-                String r = RateLimitTest.message(gw, "127.0.0.1", "a@other.org", "u@example.net", subject);
+                String r = gw.message("127.0.0.1", "a@other.org", "u@example.net", subject);
                 if (r.startsWith("250 ")) {
                     accepted.add(subject);
                 }

@@ -53,7 +53,7 @@ public final class TestContext implements AutoCloseable {
         PolicyWiring.Checks checks = PolicyWiring.checks(env);
         RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), null, Path.of("../conf/lists")),
                 PolicyEngine.catalogueOf(checks.all()));
-        PolicyEngine engine = new PolicyEngine(checks.all(), checks.recipients(), () -> rules, cfg.softBounce(), Duration.ofSeconds(5),
+        PolicyEngine engine = new PolicyEngine(checks.all(), checks.domains(), () -> rules, cfg.softBounce(), Duration.ofSeconds(5),
                 pool, cfg.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
         return new GatewayContext(cfg, engine, DecisionLog.to(decisions::add), new Drain(), new InFlight(), new Metrics(), null, null,
                 checks.observers());

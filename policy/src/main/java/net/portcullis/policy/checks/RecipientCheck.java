@@ -1,11 +1,9 @@
 package net.portcullis.policy.checks;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.Event;
+import net.portcullis.policy.LocalDomains;
 import net.portcullis.policy.MailAddress;
 import net.portcullis.policy.Signal;
 import net.portcullis.rules.SignalSpec;
@@ -14,15 +12,10 @@ import net.portcullis.rules.Type;
 
 /** The recipient being decided, and whether its domain is one of ours (the relay stage's question). */
 public final class RecipientCheck implements Check {
-    private final Set<String> domains;
+    private final LocalDomains domains;
 
-    public RecipientCheck(Set<String> domains) {
-        // our domains are compared in A-label form, however gateway.yaml spells them
-        this.domains = domains.stream().map(d -> MailAddress.asciiDomain(d.toLowerCase(Locale.ROOT))).collect(Collectors.toUnmodifiableSet());
-    }
-
-    public boolean isLocal(MailAddress rcpt) {
-        return rcpt.isBarePostmaster() || domains.contains(rcpt.asciiDomain());
+    public RecipientCheck(LocalDomains domains) {
+        this.domains = domains;
     }
 
     @Override
@@ -46,7 +39,7 @@ public final class RecipientCheck implements Check {
     @Override
     public List<Signal> run(Event e) {
         MailAddress r = e.recipient();
-        boolean local = isLocal(r);
+        boolean local = domains.isLocal(r);
         return List.of(
                 Signal.of("rcpt.address", r.address(), "RCPT TO:<" + r.address() + ">"),
                 Signal.of("rcpt.domain", r.domain() == null ? "" : r.domain(), "domain of RCPT TO"),
