@@ -19,8 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import net.portcullis.rules.Network;
 import net.portcullis.rules.Networks;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -35,7 +33,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 public final class ConfigLoader {
     private static final Set<String> TOP = Set.of("listen", "hostname", "downstream", "domains", "trusted_networks",
-            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "dnsbl", "rhsbl", "store", "reports", "consent", "log", "review", "hold", "redis", "routes", "milter");
+            "limits", "downstream_options", "tls", "auth", "spool", "dns", "var_dir", "shutdown_grace", "rules", "soft_bounce", "admin", "checks", "store", "reports", "consent", "log", "review", "hold", "redis", "routes", "milter");
 
     /** The keys of the file: ours, and the sections the checks own. */
     private static Set<String> topKeys() {
@@ -252,7 +250,7 @@ public final class ConfigLoader {
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), trusted, limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
-                checksCfg, zones(top, "dnsbl"), zones(top, "rhsbl"), storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg,
+                checksCfg, storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg,
                 net.portcullis.gateway.checks.CheckRegistry.parse(top), redis(top), routes, milter);
     }
 
@@ -502,48 +500,5 @@ public final class ConfigLoader {
         return new GatewayConfig.Reports(address.isEmpty() ? null : address.toLowerCase(Locale.ROOT),
                 r.integer("reporters", 3, 1, 1000), r.duration("window", Duration.ofDays(7)),
                 r.duration("listing_ttl", Duration.ofDays(30)), Map.copyOf(weights));
-    }
-
-    /** dnsbl: {zones: [{zone: bl.example.org, codes: {"127.0.0.2": spam source}, weight: 1}]} */
-    private static List<net.portcullis.policy.checks.DnsblCheck.Zone> zones(ConfigSection top, String key) throws ConfigException {
-        ConfigSection s = top.section(key);
-        s.allow(Set.of("zones"));
-        Object raw = s.raw("zones");
-        List<net.portcullis.policy.checks.DnsblCheck.Zone> out = new ArrayList<>();
-        if (raw == null) {
-            return out;
-        }
-        if (!(raw instanceof List<?> list)) {
-            throw ConfigException.of(key + ".zones", raw, "must be a list of {zone: NAME, codes: {...}, weight: N}");
-        }
-        int i = 0;
-        for (Object o : list) {
-            String k = key + ".zones[" + i++ + "]";
-            if (!(o instanceof Map<?, ?> m)) {
-                throw ConfigException.of(k, o, "must be a mapping like {zone: bl.example.org}");
-            }
-            ConfigSection z = new ConfigSection(k, m);
-            z.allow(Set.of("zone", "codes", "weight"));
-            String zone = z.string("zone", null);
-            if (zone == null || !zone.matches("(?i)([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9-]+")) {
-                throw ConfigException.of(k + ".zone", zone, "must be a DNS zone name such as bl.example.org");
-            }
-            Map<String, String> codes = new LinkedHashMap<>();
-            Object c = z.raw("codes");
-            if (c instanceof Map<?, ?> cm) {
-                for (Map.Entry<?, ?> e : cm.entrySet()) {
-                    String code = String.valueOf(e.getKey());
-                    if (!code.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
-                        throw ConfigException.of(k + ".codes", code, "is not a return code in 127.0.0.0/8");
-                    }
-                    codes.put(code, String.valueOf(e.getValue()));
-                }
-            } else if (c != null) {
-                throw ConfigException.of(k + ".codes", c, "must be a mapping of return code to meaning");
-            }
-            out.add(new net.portcullis.policy.checks.DnsblCheck.Zone(zone.toLowerCase(Locale.ROOT), codes,
-                    z.integer("weight", 1, -1000, 1000)));
-        }
-        return out;
     }
 }

@@ -1,51 +1,78 @@
 package net.portcullis.gateway.app;
 
-import net.portcullis.gateway.checks.CheckEnv;
-import net.portcullis.gateway.checks.CheckRegistry;
-import net.portcullis.gateway.checks.SharedState;
-import net.portcullis.gateway.proxy.ConnectionGate;
-import net.portcullis.gateway.proxy.GreetingPause;
-import net.portcullis.gateway.proxy.SmtpListener;
-import net.portcullis.gateway.session.Drain;
-import net.portcullis.gateway.session.GatewayContext;
-import net.portcullis.policy.rate.RateLimits;
-import net.portcullis.gateway.session.InFlight;
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import net.portcullis.gateway.admin.AdminServer;
-import net.portcullis.gateway.metrics.Metrics;
+import net.portcullis.gateway.admin.ConsentApi;
+import net.portcullis.gateway.admin.RefPage;
+import net.portcullis.gateway.app.ConfigLoader;
+import net.portcullis.gateway.checks.CheckEnv;
+import net.portcullis.gateway.checks.CheckRegistry;
+import net.portcullis.gateway.checks.SharedState;
+import net.portcullis.gateway.config.ConfigChanges;
+import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.config.HostPort;
+import net.portcullis.gateway.config.Preflight;
 import net.portcullis.gateway.downstream.Downstreams;
+import net.portcullis.gateway.hold.HoldDigest;
+import net.portcullis.gateway.hold.HoldRelease;
 import net.portcullis.gateway.log.DecisionLog;
+import net.portcullis.gateway.log.DecisionWriter;
+import net.portcullis.gateway.metrics.Metrics;
+import net.portcullis.gateway.milter.MilterServer;
+import net.portcullis.gateway.proxy.ConnectionGate;
+import net.portcullis.gateway.proxy.GreetingPause;
+import net.portcullis.gateway.proxy.SmtpListener;
+import net.portcullis.gateway.review.ReviewApp;
+import net.portcullis.gateway.session.Drain;
+import net.portcullis.gateway.session.GatewayContext;
+import net.portcullis.gateway.session.InFlight;
 import net.portcullis.gateway.tls.TlsContexts;
 import net.portcullis.policy.PasswordFile;
 import net.portcullis.policy.PolicyEngine;
 import net.portcullis.policy.RuleStore;
-import net.portcullis.policy.dns.Dns;
 import net.portcullis.policy.consent.ConsentBook;
 import net.portcullis.policy.consent.ConsentStore;
+import net.portcullis.policy.dns.Dns;
+import net.portcullis.policy.dns.DnsJavaResolver;
+import net.portcullis.policy.rate.ClientNetwork;
+import net.portcullis.policy.rate.RateLimits;
+import net.portcullis.policy.redis.RedisLink;
+import net.portcullis.policy.reports.ReportIntake;
+import net.portcullis.policy.reports.ReportParser;
+import net.portcullis.policy.reports.ReportStore;
+import net.portcullis.policy.store.ActionLog;
 import net.portcullis.policy.store.Database;
+import net.portcullis.policy.store.DecisionStore;
+import net.portcullis.policy.store.HoldStore;
 import net.portcullis.policy.store.ListStore;
 import net.portcullis.policy.store.Lists;
 import net.portcullis.rules.RuleErrors;
 import net.portcullis.rules.RuleLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.subethamail.smtp.auth.EasyAuthenticationHandlerFactory;
-import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.server.SMTPServer;
 
 /** The running gateway: SubEthaSMTP inbound, the policy, the protected servers (routes, pools). */
@@ -59,31 +86,31 @@ public final class Gateway implements AutoCloseable {
     private volatile GatewayContext live;
     private volatile Dns dns;
     private final DecisionLog log;
-    private final net.portcullis.policy.reports.ReportIntake intake;
-    private final java.util.concurrent.atomic.LongAdder configReloads = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder configReloadFailures = new java.util.concurrent.atomic.LongAdder();
+    private final ReportIntake intake;
+    private final LongAdder configReloads = new LongAdder();
+    private final LongAdder configReloadFailures = new LongAdder();
     private final List<SMTPServer> servers;
     /** The milter server (milter.listen), or null when off. */
-    private final net.portcullis.gateway.milter.MilterServer milter;
+    private final MilterServer milter;
     /** The one connection to Redis that the rate levels, the greylist and the greeting cache share; null when off. */
-    private final net.portcullis.policy.redis.RedisLink redis;
+    private final RedisLink redis;
     private final Downstreams pool;
     private final ConnectionGate gate;
     private final InFlight inflight = new InFlight();
     private final Drain drain = new Drain();
     private final Metrics metrics = new Metrics();
     private AdminServer admin;
-    private net.portcullis.gateway.log.DecisionWriter decisions;
-    private net.portcullis.gateway.admin.RefPage refPage;
-    private final net.portcullis.policy.store.HoldStore holds;
-    private final java.util.concurrent.ScheduledExecutorService housekeeping =
-            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    private DecisionWriter decisions;
+    private RefPage refPage;
+    private final HoldStore holds;
+    private final ScheduledExecutorService housekeeping =
+            Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "hold-housekeeping");
                 t.setDaemon(true);
                 return t;
             });
-    private java.util.concurrent.CompletableFuture<Void> probe = java.util.concurrent.CompletableFuture.completedFuture(null);
-    private net.portcullis.gateway.admin.ConsentApi consentApi;
+    private CompletableFuture<Void> probe = CompletableFuture.completedFuture(null);
+    private ConsentApi consentApi;
     private final ExecutorService sessions;
     private final ExecutorService lookups;
 
@@ -100,7 +127,7 @@ public final class Gateway implements AutoCloseable {
      *                    policy it cannot read
      */
     public Gateway(GatewayConfig config, Dns dns, DecisionLog log)
-            throws IOException, GeneralSecurityException, RuleErrors, net.portcullis.gateway.config.ConfigException {
+            throws IOException, GeneralSecurityException, RuleErrors, ConfigException {
         this.config = config;
         this.dns = dns;
         this.log = log;
@@ -111,13 +138,13 @@ public final class Gateway implements AutoCloseable {
         try {
             GatewayConfig.Store st = config.store();
             this.listStore = new ListStore(Database.open(st.url(), st.user(), st.password(), st.schema()));
-            this.lists = new Lists(listStore, java.time.Clock.systemUTC());
-        } catch (java.sql.SQLException e) {
+            this.lists = new Lists(listStore, Clock.systemUTC());
+        } catch (SQLException e) {
             throw new IOException("store " + config.store().url() + ": " + e.getMessage(), e);
         }
         lists.refreshEvery(config.store().refresh());
         this.consentStore = new ConsentStore(listStore.database());
-        this.consent = new ConsentBook(consentStore, config.consent().refresh(), java.time.Clock.systemUTC());
+        this.consent = new ConsentBook(consentStore, config.consent().refresh(), Clock.systemUTC());
         CheckEnv env = env(config, dns);
         this.greetingPause = new GreetingPause(env.section(CheckRegistry.GREETING), config.trustedNetworks(), lists::get,
                 CheckRegistry.GREETING.memory(env));
@@ -125,16 +152,16 @@ public final class Gateway implements AutoCloseable {
         RateLimits.Config width = CheckRegistry.RATE_LIMITS.rates(env).config();
         this.gate = new ConnectionGate(config.limits().connectionsPerClient(), config.limits().connectionsPerNetwork(), config.trustedNetworks(),
                 dns, lookups, log, metrics, config.review().refUrl(), drain,
-                addr -> net.portcullis.policy.rate.ClientNetwork.of(addr, width.v4Prefix(), width.v6Prefix()),
+                addr -> ClientNetwork.of(addr, width.v4Prefix(), width.v6Prefix()),
                 () -> live.observers(), greetingPause);
         if (config.log().store()) {
-            decisions = new net.portcullis.gateway.log.DecisionWriter(new net.portcullis.policy.store.DecisionStore(listStore.database()),
-                    config.log().queue(), config.log().retention(), java.time.Clock.systemUTC());
+            decisions = new DecisionWriter(new DecisionStore(listStore.database()),
+                    config.log().queue(), config.log().retention(), Clock.systemUTC());
             log.storeTo(decisions);
             metrics.counter("portcullis.decisions.stored", "decisions written to the store", decisions,
-                    net.portcullis.gateway.log.DecisionWriter::stored);
+                    DecisionWriter::stored);
             metrics.counter("portcullis.decisions.store.failures", "decisions not stored (store failure or full queue)", decisions,
-                    net.portcullis.gateway.log.DecisionWriter::failed);
+                    DecisionWriter::failed);
         }
         PolicyWiring.Checks checks = PolicyWiring.checks(env);
         GatewayConfig.Rules r = config.rules();
@@ -143,15 +170,15 @@ public final class Gateway implements AutoCloseable {
         PolicyEngine policy = engine(config, checks);
         GatewayConfig.Reports rep = config.reports();
         this.intake = rep.address() == null ? null
-                : new net.portcullis.policy.reports.ReportIntake(new net.portcullis.policy.reports.ReportParser(config.trustedNetworks(), config.ourHosts()),
-                        new net.portcullis.policy.reports.ReportStore(listStore.database()), listStore, lists::get, rep.reporters(),
-                        rep.window(), rep.listingTtl(), java.time.Clock.systemUTC(), rep.weights());
-        this.holds = new net.portcullis.policy.store.HoldStore(listStore.database(), config.hold().directory(), config.hold().keyFile());
+                : new ReportIntake(new ReportParser(config.trustedNetworks(), config.ourHosts()),
+                        new ReportStore(listStore.database()), listStore, lists::get, rep.reporters(),
+                        rep.window(), rep.listingTtl(), Clock.systemUTC(), rep.weights());
+        this.holds = new HoldStore(listStore.database(), config.hold().directory(), config.hold().keyFile());
         GatewayContext ctx = new GatewayContext(config, policy, log, drain, inflight, metrics, intake, holds, checks.observers());
         this.live = ctx;
-        metrics.counter("portcullis.config.reloads", "gateway.yaml reloads applied (SIGHUP)", configReloads, java.util.concurrent.atomic.LongAdder::doubleValue);
+        metrics.counter("portcullis.config.reloads", "gateway.yaml reloads applied (SIGHUP)", configReloads, LongAdder::doubleValue);
         metrics.counter("portcullis.config.reload.failures", "gateway.yaml reloads refused (the running configuration stayed)",
-                configReloadFailures, java.util.concurrent.atomic.LongAdder::doubleValue);
+                configReloadFailures, LongAdder::doubleValue);
         metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
         metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);
         metrics.counter("portcullis.downstream.connections.opened", "connections opened to the downstream", pool, Downstreams::opened);
@@ -159,7 +186,7 @@ public final class Gateway implements AutoCloseable {
         serverGauges();
         metrics.gauge("portcullis.sessions.open", "client sessions open now", gate::open);
         metrics.gauge("portcullis.transactions.inflight", "transactions in progress", inflight::count);
-        if (dns instanceof net.portcullis.policy.dns.DnsJavaResolver res) {
+        if (dns instanceof DnsJavaResolver res) {
             metrics.counter("portcullis.dns.queries", "DNS look-ups asked", res, x -> x.queries());
             metrics.counter("portcullis.dns.cache.hits", "DNS look-ups answered from the cache", res, x -> x.cacheHits());
             metrics.counter("portcullis.dns.failures", "DNS look-ups that failed temporarily", res, x -> x.failures());
@@ -177,15 +204,15 @@ public final class Gateway implements AutoCloseable {
             built.add(SmtpListener.build(l, shared));
         }
         this.servers = List.copyOf(built);
-        this.milter = !config.milter().on() ? null : new net.portcullis.gateway.milter.MilterServer(config.milter(),
-                config.limits().connections(), new net.portcullis.gateway.milter.MilterServer.Shared(() -> live, () -> this.dns, lookups, sessions));
+        this.milter = !config.milter().on() ? null : new MilterServer(config.milter(),
+                config.limits().connections(), new MilterServer.Shared(() -> live, () -> this.dns, lookups, sessions));
         if (milter != null) {
             metrics.counter("portcullis.milter.connections", "connections from the MTA taken (milter)", milter,
-                    net.portcullis.gateway.milter.MilterServer::connections);
+                    MilterServer::connections);
             metrics.counter("portcullis.milter.refused", "connections from the MTA refused: limits.connections were open", milter,
-                    net.portcullis.gateway.milter.MilterServer::refused);
+                    MilterServer::refused);
             metrics.counter("portcullis.milter.protocol.errors", "connections from the MTA closed for a protocol error", milter,
-                    net.portcullis.gateway.milter.MilterServer::protocolErrors);
+                    MilterServer::protocolErrors);
             metrics.gauge("portcullis.milter.open", "connections from the MTA open now", milter::open);
         }
     }
@@ -205,7 +232,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The checks of a configuration, over this gateway's stores and shared state. */
-    private PolicyWiring.Checks checks(GatewayConfig cfg, Dns resolver) throws net.portcullis.gateway.config.ConfigException {
+    private PolicyWiring.Checks checks(GatewayConfig cfg, Dns resolver) throws ConfigException {
         return PolicyWiring.checks(env(cfg, resolver));
     }
 
@@ -219,8 +246,8 @@ public final class Gateway implements AutoCloseable {
     private volatile Set<String> fileKeys;
 
     /** Names the file the gateway was started from: a reload then refuses one that lost any of its top-level keys. */
-    public void loadedFrom(java.nio.file.Path file) {
-        fileKeys = net.portcullis.gateway.app.ConfigLoader.fileKeys(file);
+    public void loadedFrom(Path file) {
+        fileKeys = ConfigLoader.fileKeys(file);
     }
 
     /** What a reload did: applied (and what of it waits for a restart), or refused and why. */
@@ -233,23 +260,23 @@ public final class Gateway implements AutoCloseable {
      * configuration they began with. What needs a restart is named in the log and the answer; a
      * file with an error is refused whole and the running configuration stays.
      */
-    public Reload reload(java.nio.file.Path file) {
+    public Reload reload(Path file) {
         GatewayConfig next;
         try {
-            next = net.portcullis.gateway.app.ConfigLoader.load(file);
-            Set<String> keys = net.portcullis.gateway.app.ConfigLoader.fileKeys(file);
+            next = ConfigLoader.load(file);
+            Set<String> keys = ConfigLoader.fileKeys(file);
             Set<String> kept = fileKeys;
             if (kept != null && !keys.containsAll(kept)) {
                 List<String> gone = kept.stream().filter(k -> !keys.contains(k)).toList();
-                throw new net.portcullis.gateway.config.ConfigException(file + " no longer sets " + String.join(", ", gone)
+                throw new ConfigException(file + " no longer sets " + String.join(", ", gone)
                         + " (cut short while being written?): a reload does not drop sections; to drop them on purpose, restart");
             }
             fileKeys = keys;
             if (config.listeners().isEmpty() && next.milter().on()) {
                 next = next.milterOnly(); // `portcullis milter`: the SMTP listeners stay closed, whatever the file says
             }
-            net.portcullis.gateway.config.Preflight.check(next);
-        } catch (net.portcullis.gateway.config.ConfigException e) {
+            Preflight.check(next);
+        } catch (ConfigException e) {
             configReloadFailures.increment();
             LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
             return new Reload(false, List.of(), e.getMessage());
@@ -258,10 +285,10 @@ public final class Gateway implements AutoCloseable {
     }
 
     public synchronized Reload reload(GatewayConfig next) {
-        List<String> restart = net.portcullis.gateway.config.ConfigChanges.restartNeeded(config, next);
+        List<String> restart = ConfigChanges.restartNeeded(config, next, CheckRegistry.reloadableSections());
         try {
-            Dns nextDns = next.dns().equals(live.config().dns()) || !(dns instanceof net.portcullis.policy.dns.DnsJavaResolver)
-                    ? dns : new net.portcullis.policy.dns.DnsJavaResolver(next.dns().servers(), next.dns().timeout());
+            Dns nextDns = next.dns().equals(live.config().dns()) || !(dns instanceof DnsJavaResolver)
+                    ? dns : new DnsJavaResolver(next.dns().servers(), next.dns().timeout());
             PolicyWiring.Checks nextChecks = checks(next, nextDns);
             PolicyEngine engine = engine(next, nextChecks);
             pool.update(next);
@@ -270,7 +297,7 @@ public final class Gateway implements AutoCloseable {
             gate.update(next.limits().connectionsPerClient(), next.limits().connectionsPerNetwork(), next.trustedNetworks(), nextDns, greeting);
             this.dns = nextDns;
             this.live = new GatewayContext(next, engine, log, drain, inflight, metrics, intake, holds, nextChecks.observers());
-        } catch (net.portcullis.gateway.config.ConfigException | RuntimeException e) {
+        } catch (ConfigException | RuntimeException e) {
             configReloadFailures.increment();
             LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
             return new Reload(false, restart, e.getMessage());
@@ -306,29 +333,29 @@ public final class Gateway implements AutoCloseable {
             }
         }
         housekeeping.scheduleWithFixedDelay(this::expireHeld, 0, 1, TimeUnit.HOURS);
-        java.time.Duration every = config.hold().digest().every();
+        Duration every = config.hold().digest().every();
         if (every != null) {
             housekeeping.scheduleWithFixedDelay(this::sendDigests, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
         }
         if (!config.downstreams().isEmpty()) {
-            probe = java.util.concurrent.CompletableFuture.runAsync(pool::probe, lookups);
+            probe = CompletableFuture.runAsync(pool::probe, lookups);
         }
         if (config.consent().apiListen() != null) {
             var l = config.consent().apiListen();
-            consentApi = new net.portcullis.gateway.admin.ConsentApi(new java.net.InetSocketAddress(l.host(), l.port()),
+            consentApi = new ConsentApi(new InetSocketAddress(l.host(), l.port()),
                     config.consent().apiToken(), consentStore);
             LOG.info("consent API on http://{}:{}/v1/consent", l.host(), consentApi.port());
         }
         if (config.review().publicListen() != null) {
             var l = config.review().publicListen();
             boolean digests = config.hold().digest().releaseUrl() != null; // every needs it (ConfigLoader)
-            refPage = new net.portcullis.gateway.admin.RefPage(new java.net.InetSocketAddress(l.host(), l.port()),
-                    new net.portcullis.policy.store.DecisionStore(listStore.database()), config.hostname(),
+            refPage = new RefPage(new InetSocketAddress(l.host(), l.port()),
+                    new DecisionStore(listStore.database()), config.hostname(),
                     digests ? holds : null, digests ? pool : null);
             LOG.info("reference page on http://{}:{}/ref/", l.host(), refPage.port());
         }
         if (config.adminListen() != null) {
-            admin = new AdminServer(new java.net.InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics,
+            admin = new AdminServer(new InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics,
                     () -> drain.draining() ? "shutting down" : pool.readiness(), pool::status, reviewApp());
             LOG.info("metrics on http://{}:{}/metrics", config.adminListen().host(), admin.port());
             if (config.review().accounts() != null) {
@@ -343,23 +370,23 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The review page when review.accounts is set, else null. */
-    private net.portcullis.gateway.review.ReviewApp reviewApp() throws IOException {
+    private ReviewApp reviewApp() throws IOException {
         GatewayConfig.Review r = config.review();
         if (r.accounts() == null) {
             return null;
         }
-        var decisions = new net.portcullis.policy.store.DecisionStore(listStore.database());
-        var release = new net.portcullis.gateway.hold.HoldRelease(holds, decisions, rules::get, PolicyWiring.catalogue(), pool);
-        return new net.portcullis.gateway.review.ReviewApp(r.accounts(), r.behindTls(), r.sessionIdle(),
-                new net.portcullis.gateway.review.ReviewApp.Backend(decisions, listStore, this::reloadLists, holds, release,
-                        new net.portcullis.policy.store.ActionLog(listStore.database())));
+        var decisions = new DecisionStore(listStore.database());
+        var release = new HoldRelease(holds, decisions, rules::get, PolicyWiring.catalogue(), pool);
+        return new ReviewApp(r.accounts(), r.behindTls(), r.sessionIdle(),
+                new ReviewApp.Backend(decisions, listStore, this::reloadLists, holds, release,
+                        new ActionLog(listStore.database())));
     }
 
     /** After a change made here (the review page), the lists are read now rather than at the next store.refresh. */
     private void reloadLists() {
         try {
             lists.load();
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             LOG.warn("reading the lists again failed, the change counts from the next refresh: {}", e.getMessage());
         }
     }
@@ -370,7 +397,7 @@ public final class Gateway implements AutoCloseable {
             probe.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // the probe only informs EHLO; its failure is logged by the pool
         }
     }
@@ -430,11 +457,11 @@ public final class Gateway implements AutoCloseable {
     /** Held messages past hold.retention go; a failure is logged and tried again next hour. */
     private void expireHeld() {
         try {
-            int n = holds.expire(java.time.Instant.now());
+            int n = holds.expire(Instant.now());
             if (n > 0) {
                 LOG.info("{} held message(s) older than {} deleted", n, config.hold().retention());
             }
-        } catch (java.sql.SQLException | IOException | RuntimeException e) {
+        } catch (SQLException | IOException | RuntimeException e) {
             LOG.warn("expiring held messages failed: {}", e.toString());
         }
     }
@@ -444,11 +471,11 @@ public final class Gateway implements AutoCloseable {
         if (config.hold().digest().releaseUrl() == null) {
             return 0;
         }
-        return new net.portcullis.gateway.hold.HoldDigest(holds, pool, config.hold().digest(), config.hostname())
-                .sendDue(java.time.Instant.now());
+        return new HoldDigest(holds, pool, config.hold().digest(), config.hostname())
+                .sendDue(Instant.now());
     }
 
-    public net.portcullis.policy.store.HoldStore holds() {
+    public HoldStore holds() {
         return holds;
     }
 
@@ -463,7 +490,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The writer of decisions to the store, or null when log.store is off. */
-    public net.portcullis.gateway.log.DecisionWriter decisionWriter() {
+    public DecisionWriter decisionWriter() {
         return decisions;
     }
 
@@ -531,7 +558,7 @@ public final class Gateway implements AutoCloseable {
             return new ThreadPoolExecutor(0, max + 16, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
         }
         try {
-            Method m = java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+            Method m = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
             return (ExecutorService) m.invoke(null);
         } catch (ReflectiveOperationException e) {
             return new ThreadPoolExecutor(0, max + 16, 60, TimeUnit.SECONDS, new SynchronousQueue<>());
@@ -543,7 +570,7 @@ public final class Gateway implements AutoCloseable {
             return false;
         }
         try {
-            java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+            Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
             return true;
         } catch (NoSuchMethodException e) {
             return false;

@@ -34,6 +34,14 @@ public interface CheckModule<C> {
     List<Check> build(CheckEnv env) throws ConfigException;
 
     /**
+     * Whether a reload applies a change of its section at once (a module without state of its
+     * own); false (the default) when it waits for a restart, as state made from the section does.
+     */
+    default boolean reloadable() {
+        return false;
+    }
+
+    /**
      * What the module hears of the traffic beside its signals (counting, learning): called by
      * {@link net.portcullis.gateway.session.MailTransaction} in both shapes. None by default.
      */

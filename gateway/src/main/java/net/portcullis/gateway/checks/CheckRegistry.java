@@ -20,7 +20,6 @@ import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.checks.ClientCheck;
 import net.portcullis.policy.checks.ConsentChecks;
-import net.portcullis.policy.checks.DnsblCheck;
 import net.portcullis.policy.checks.EnvelopeCheck;
 import net.portcullis.policy.checks.HeaderCheck;
 import net.portcullis.policy.checks.HeloCheck;
@@ -48,6 +47,8 @@ public final class CheckRegistry {
     public static final TarpitModule TARPIT = new TarpitModule();
     public static final GreylistModule GREYLIST = new GreylistModule();
     public static final DmarcModule DMARC = new DmarcModule();
+    public static final DnsblModule DNSBL = new DnsblModule("dnsbl");
+    public static final DnsblModule RHSBL = new DnsblModule("rhsbl");
 
     public static final List<CheckModule<?>> MODULES = List.of(
             CheckModule.Simple.of("client", env -> List.of(new ClientCheck(env.config().trustedNetworks()))),
@@ -55,14 +56,13 @@ public final class CheckRegistry {
             CheckModule.Simple.of("protocol", env -> List.of(new ProtocolCheck())),
             CheckModule.Simple.of("local-lists", env -> List.of(new LocalListCheck(env.lists(), Stage.CONNECT),
                     new LocalListCheck(env.lists(), Stage.MAIL))),
-            CheckModule.Simple.of("dnsbl", env -> List.of(new DnsblCheck(env.dns(), env.config().dnsbl(), false, env.executor()))),
+            DNSBL,
             CheckModule.Simple.of("reverse-dns", env -> List.of(new ReverseDnsCheck(env.dns(),
                     dynamicPatterns(env.config().checks().dynamicPatterns())))),
             CheckModule.Simple.of("helo", env -> List.of(new HeloCheck(env.dns(), env.config().hostname(), env.config().domains(),
                     ourAddresses(env.config())), new SpfCheck(env.dns(), env.config().hostname(), SpfCheck.Identity.HELO))),
             CheckModule.Simple.of("envelope", env -> List.of(new EnvelopeCheck())),
-            CheckModule.Simple.of("rhsbl", env -> List.of(new DnsblCheck(env.dns(), env.config().rhsbl(), true, env.executor()),
-                    new DnsblCheck(env.dns(), env.config().rhsbl(), DnsblCheck.Subject.FROM, env.executor()))),
+            RHSBL,
             CheckModule.Simple.of("spf", env -> List.of(new SpfCheck(env.dns(), env.config().hostname(), SpfCheck.Identity.MAIL_FROM))),
             CheckModule.Simple.of("recipient", env -> List.of(new RecipientCheck(net.portcullis.policy.LocalDomains.of(env.config().domains())))),
             CheckModule.Simple.of("message", env -> List.of(new MessageCheck(),
@@ -86,6 +86,17 @@ public final class CheckRegistry {
         return out;
     }
 
+    /** The sections whose change a reload applies at once (the others wait for a restart: their state lives across reloads). */
+    public static Set<String> reloadableSections() {
+        Set<String> out = new HashSet<>();
+        for (CheckModule<?> m : MODULES) {
+            if (m.section() != null && m.reloadable()) {
+                out.add(m.section());
+            }
+        }
+        return out;
+    }
+
     /** Each module's section parsed (defaults where the file has none), by section name. */
     public static Map<String, Object> parse(ConfigSection top) throws ConfigException {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -97,7 +108,6 @@ public final class CheckRegistry {
         return out;
     }
 
-    /** The checks of every module, in order. */
     /** The modules' observers, in registry order, for the transactions of a configuration. */
     public static net.portcullis.gateway.session.Observers observers(CheckEnv env) {
         List<net.portcullis.gateway.session.TransactionObserver> out = new ArrayList<>();
@@ -107,6 +117,7 @@ public final class CheckRegistry {
         return new net.portcullis.gateway.session.Observers(out);
     }
 
+    /** The checks of every module, in order. */
     public static List<Check> build(CheckEnv env) throws ConfigException {
         List<Check> out = new ArrayList<>();
         for (CheckModule<?> m : MODULES) {

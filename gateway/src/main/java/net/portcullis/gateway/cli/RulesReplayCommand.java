@@ -3,8 +3,6 @@ package net.portcullis.gateway.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import net.portcullis.gateway.config.ConfigException;
-import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.app.PolicyWiring;
 import net.portcullis.policy.Replay;
 import net.portcullis.rules.RuleErrors;

@@ -10,15 +10,20 @@ import java.util.TreeSet;
  * (listen, admin and the other listeners), what it opened at start (the store, Redis, TLS, the
  * AUTH users, the spool, var_dir), what SubEthaSMTP fixed at start (hostname in the banner,
  * limits.connections, limits.idle_timeout, limits.message_size advertised as SIZE), where the
- * rules are read from, and the checks whose state lives across transactions (ratelimit,
- * greylist, greeting, tarpit). Everything else is applied by a reload.
+ * rules are read from, and the check sections whose state lives across transactions (ratelimit,
+ * greylist, greeting, tarpit, known_senders: every module that does not say it is reloadable).
+ * Everything else is applied by a reload.
  */
 public final class ConfigChanges {
     private ConfigChanges() {
     }
 
-    /** The keys whose change waits for a restart, in the order of gateway.yaml. */
-    public static List<String> restartNeeded(GatewayConfig was, GatewayConfig now) {
+    /**
+     * The keys whose change waits for a restart, in the order of gateway.yaml.
+     *
+     * @param reloadable the check sections a reload applies at once (their modules keep no state)
+     */
+    public static List<String> restartNeeded(GatewayConfig was, GatewayConfig now, java.util.Set<String> reloadable) {
         List<String> out = new ArrayList<>();
         diff(out, "listen", was.listeners(), now.listeners());
         diff(out, "hostname", was.hostname(), now.hostname());
@@ -45,6 +50,9 @@ public final class ConfigChanges {
         diff(out, "milter.max_packet", was.milter().maxPacket(), now.milter().maxPacket());
         diff(out, "milter.timeout", was.milter().timeout(), now.milter().timeout());
         for (String section : new TreeSet<>(was.checkSections().keySet())) {
+            if (reloadable.contains(section)) {
+                continue;
+            }
             diff(out, section, was.checkSections().get(section), now.checkSections().get(section));
         }
         return out;

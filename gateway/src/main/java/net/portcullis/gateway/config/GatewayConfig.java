@@ -31,8 +31,6 @@ public record GatewayConfig(
         boolean softBounce,
         HostPort adminListen,
         Checks checks,
-        List<net.portcullis.policy.checks.DnsblCheck.Zone> dnsbl,
-        List<net.portcullis.policy.checks.DnsblCheck.Zone> rhsbl,
         Store store,
         Reports reports,
         Consent consent,
@@ -95,7 +93,7 @@ public record GatewayConfig(
                     + "or unix:/run/portcullis/milter.sock");
         }
         return new GatewayConfig(List.of(), hostname, downstreams, domains, trustedNetworks, limits, downstreamOptions, tls, usersFile,
-                spool, dns, varDir, shutdownGrace, rules, softBounce, adminListen, checks, dnsbl, rhsbl, store, reports, consent, log,
+                spool, dns, varDir, shutdownGrace, rules, softBounce, adminListen, checks, store, reports, consent, log,
                 review, hold, checkSections, redis, routes, milter);
     }
 

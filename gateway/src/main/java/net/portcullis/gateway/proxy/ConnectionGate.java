@@ -8,7 +8,6 @@ import net.portcullis.gateway.session.TransactionObserver;
 import net.portcullis.gateway.session.RefIds;
 import net.portcullis.gateway.session.RefNote;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

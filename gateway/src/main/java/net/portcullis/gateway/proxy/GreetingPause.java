@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.function.Supplier;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.store.Lists;

@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
-import java.util.List;
 import java.util.Set;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;

@@ -45,7 +45,7 @@ public final class TestContext implements AutoCloseable {
         return t;
     });
 
-    /** The context for {@link #BASE} plus {@code yaml} (top-level keys of gateway.yaml; later keys win). */
+    /** The context for {@link #BASE} plus {@code yaml} (top-level keys of gateway.yaml that BASE does not set: a key given twice is refused). */
     public GatewayContext context(String yaml) throws Exception {
         GatewayConfig cfg = ConfigLoader.parse(BASE + yaml);
         CheckEnv env = new CheckEnv(cfg, dns, () -> Lists.of(List.of(), Clock.systemUTC()), TestConsent.book(), pool, shared, null,

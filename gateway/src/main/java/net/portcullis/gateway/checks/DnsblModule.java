@@ -1,0 +1,114 @@
+package net.portcullis.gateway.checks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.config.ConfigSection;
+import net.portcullis.policy.Check;
+import net.portcullis.policy.checks.DnsblCheck;
+
+/**
+ * {@code dnsbl:} and {@code rhsbl:} in gateway.yaml — DNS blacklists of client addresses, and of
+ * domains (the envelope sender's and the From field's), one module each (docs/blacklists.md):
+ *
+ * <pre>
+ * dnsbl:
+ *   zones:
+ *     - {zone: bl.example.org, codes: {"127.0.0.2": spam source}, weight: 1}
+ * </pre>
+ *
+ * No state: a reload applies a changed zone list at once.
+ */
+public final class DnsblModule implements CheckModule<DnsblModule.Zones> {
+    public record Zones(List<DnsblCheck.Zone> zones) {
+        public Zones {
+            zones = List.copyOf(zones);
+        }
+    }
+
+    private final String section;
+
+    /** @param section "dnsbl" (client addresses) or "rhsbl" (domains) */
+    DnsblModule(String section) {
+        this.section = section;
+    }
+
+    @Override
+    public String name() {
+        return section;
+    }
+
+    @Override
+    public String section() {
+        return section;
+    }
+
+    @Override
+    public Class<Zones> configType() {
+        return Zones.class;
+    }
+
+    @Override
+    public boolean reloadable() {
+        return true;
+    }
+
+    /** zones: [{zone: bl.example.org, codes: {"127.0.0.2": spam source}, weight: 1}] */
+    @Override
+    public Zones parse(ConfigSection s) throws ConfigException {
+        s.allow(Set.of("zones"));
+        Object raw = s.raw("zones");
+        List<DnsblCheck.Zone> out = new ArrayList<>();
+        if (raw == null) {
+            return new Zones(out);
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw ConfigException.of(s.key("zones"), raw, "must be a list of {zone: NAME, codes: {...}, weight: N}");
+        }
+        int i = 0;
+        for (Object o : list) {
+            String k = s.key("zones") + "[" + i++ + "]";
+            if (!(o instanceof Map<?, ?> m)) {
+                throw ConfigException.of(k, o, "must be a mapping like {zone: bl.example.org}");
+            }
+            out.add(zone(new ConfigSection(k, m), k));
+        }
+        return new Zones(out);
+    }
+
+    private static DnsblCheck.Zone zone(ConfigSection z, String k) throws ConfigException {
+        z.allow(Set.of("zone", "codes", "weight"));
+        String zone = z.string("zone", null);
+        if (zone == null || !zone.matches("(?i)([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9-]+")) {
+            throw ConfigException.of(k + ".zone", zone, "must be a DNS zone name such as bl.example.org");
+        }
+        Map<String, String> codes = new LinkedHashMap<>();
+        Object c = z.raw("codes");
+        if (c instanceof Map<?, ?> cm) {
+            for (Map.Entry<?, ?> e : cm.entrySet()) {
+                String code = String.valueOf(e.getKey());
+                if (!code.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+                    throw ConfigException.of(k + ".codes", code, "is not a return code in 127.0.0.0/8");
+                }
+                codes.put(code, String.valueOf(e.getValue()));
+            }
+        } else if (c != null) {
+            throw ConfigException.of(k + ".codes", c, "must be a mapping of return code to meaning");
+        }
+        return new DnsblCheck.Zone(zone.toLowerCase(Locale.ROOT), codes, z.integer("weight", 1, -1000, 1000));
+    }
+
+    @Override
+    public List<Check> build(CheckEnv env) {
+        List<DnsblCheck.Zone> zones = env.section(this).zones();
+        if (section.equals("dnsbl")) {
+            return List.of(new DnsblCheck(env.dns(), zones, false, env.executor()));
+        }
+        return List.of(new DnsblCheck(env.dns(), zones, true, env.executor()),
+                new DnsblCheck(env.dns(), zones, DnsblCheck.Subject.FROM, env.executor()));
+    }
+}
