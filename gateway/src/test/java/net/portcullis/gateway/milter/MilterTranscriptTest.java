@@ -12,7 +12,7 @@ class MilterTranscriptTest {
     Stream<DynamicTest> everyTranscriptThroughTheMilter() throws Exception {
         return Transcript.all().map(t -> DynamicTest.dynamicTest(t.name, () -> {
             try (TestContext c = new TestContext()) {
-                t.play(c, new MilterShape(c.context(t.config()), c.dns));
+                t.play(c, new MilterShape(c.context(t.config(), t.localRules()), c.dns));
             }
         }));
     }

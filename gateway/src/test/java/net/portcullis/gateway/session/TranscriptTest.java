@@ -13,7 +13,7 @@ class TranscriptTest {
     Stream<DynamicTest> everyTranscriptOnTheSharedTransaction() throws Exception {
         return Transcript.all().map(t -> DynamicTest.dynamicTest(t.name, () -> {
             try (TestContext c = new TestContext()) {
-                t.play(c, new SessionShape(c.context(t.config()), c.dns));
+                t.play(c, new SessionShape(c.context(t.config(), t.localRules()), c.dns));
             }
         }));
     }

@@ -1,9 +1,10 @@
 package net.portcullis.gateway.testing;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +12,8 @@ import java.util.concurrent.Executors;
 import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.app.PolicyWiring;
 import net.portcullis.gateway.checks.CheckEnv;
+import net.portcullis.gateway.checks.CheckRegistry;
+import net.portcullis.gateway.checks.GreylistModule;
 import net.portcullis.gateway.checks.SharedState;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.log.DecisionLog;
@@ -20,6 +23,7 @@ import net.portcullis.gateway.session.GatewayContext;
 import net.portcullis.gateway.session.InFlight;
 import net.portcullis.policy.PolicyEngine;
 import net.portcullis.policy.dns.InMemoryDns;
+import net.portcullis.policy.greylist.Greylist;
 import net.portcullis.policy.store.Lists;
 import net.portcullis.rules.RuleLoader;
 import net.portcullis.rules.RuleSet;
@@ -36,6 +40,8 @@ public final class TestContext implements AutoCloseable {
     public static final String BASE = "hostname: mx.example.net\ndownstream: 127.0.0.1:2526\ndomains: [example.net]\n";
 
     public final InMemoryDns dns = new InMemoryDns();
+    /** The clock the greylist counts on: a transcript's {@code clock +6m} moves it. */
+    public final TestClock clock = new TestClock(java.time.Instant.parse("2026-06-01T09:00:00Z"));
     public final SharedState shared = new SharedState();
     /** Each decision record as the log writes it (one JSON object per line). */
     public final List<String> decisions = new CopyOnWriteArrayList<>();
@@ -47,11 +53,28 @@ public final class TestContext implements AutoCloseable {
 
     /** The context for {@link #BASE} plus {@code yaml} (top-level keys of gateway.yaml that BASE does not set: a key given twice is refused). */
     public GatewayContext context(String yaml) throws Exception {
+        return context(yaml, Map.of());
+    }
+
+    /**
+     * The context for {@link #BASE} plus {@code yaml}, with {@code localRules} (file name to text)
+     * as the site's local.d overrides of the shipped rule files.
+     */
+    public GatewayContext context(String yaml, Map<String, String> localRules) throws Exception {
         GatewayConfig cfg = ConfigLoader.parse(BASE + yaml);
-        CheckEnv env = new CheckEnv(cfg, dns, () -> Lists.of(List.of(), Clock.systemUTC()), TestConsent.book(), pool, shared, null,
-                null, false);
+        CheckEnv env = new CheckEnv(cfg, dns, () -> Lists.of(List.of(), clock), TestConsent.book(), pool, shared, null, null, false);
+        // the greylist on the test's clock: its module finds it made and uses it
+        GreylistModule.Settings grey = env.section(CheckRegistry.GREYLIST);
+        shared.get("greylist", Greylist.class, () -> new Greylist(grey.greylist(), clock));
         PolicyWiring.Checks checks = PolicyWiring.checks(env);
-        RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), null, Path.of("../conf/lists")),
+        Path local = null;
+        if (!localRules.isEmpty()) {
+            local = Files.createTempDirectory("transcript-rules");
+            for (Map.Entry<String, String> e : localRules.entrySet()) {
+                Files.writeString(local.resolve(e.getKey()), e.getValue());
+            }
+        }
+        RuleSet rules = RuleLoader.load(new RuleLoader.Dirs(Path.of("../conf/rules"), local, Path.of("../conf/lists")),
                 PolicyEngine.catalogueOf(checks.all()));
         PolicyEngine engine = new PolicyEngine(checks.all(), checks.domains(), () -> rules, cfg.softBounce(), Duration.ofSeconds(5),
                 pool, cfg.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +33,8 @@ import java.util.stream.Stream;
  *   body
  * .
  * record "verdict":"accepted"     the decision record contains this (JSON)
+ * rules 45-greylist.rules         a local.d override of a shipped rule file, its text indented below
+ * clock +6m                       the test's clock moves on (s, m, h, d): no test waits
  * </pre>
  */
 public final class Transcript {
@@ -52,6 +56,7 @@ public final class Transcript {
 
     public final String name;
     private final StringBuilder config = new StringBuilder();
+    private final Map<String, String> localRules = new LinkedHashMap<>();
     private final List<String[]> dns = new ArrayList<>();
     private final List<Line> lines = new ArrayList<>();
 
@@ -92,6 +97,13 @@ public final class Transcript {
                     }
                 }
                 case "dns" -> t.dns.add(args.split("\\s+", 3));
+                case "rules" -> {
+                    StringBuilder r = new StringBuilder();
+                    while (i + 1 < text.size() && (text.get(i + 1).startsWith("  ") || text.get(i + 1).isEmpty())) {
+                        r.append(text.get(++i).isEmpty() ? "" : text.get(i).substring(2)).append('\n');
+                    }
+                    t.localRules.put(args, r.toString());
+                }
                 case "data" -> {
                     StringBuilder m = new StringBuilder();
                     while (i + 1 < text.size() && !text.get(i + 1).equals(".")) {
@@ -101,7 +113,7 @@ public final class Transcript {
                     i++; // the "."
                     t.lines.add(new Line(n, verb, args, expect, m.toString().getBytes(StandardCharsets.UTF_8)));
                 }
-                case "connect", "mail", "rcpt", "record", "end" -> t.lines.add(new Line(n, verb, args, expect, null));
+                case "connect", "mail", "rcpt", "record", "end", "clock" -> t.lines.add(new Line(n, verb, args, expect, null));
                 default -> throw new IllegalArgumentException(name + ":" + n + ": unknown step '" + verb + "'");
             }
         }
@@ -111,6 +123,11 @@ public final class Transcript {
     /** The configuration lines the transcript adds. */
     public String config() {
         return config.toString();
+    }
+
+    /** The local.d rule files the transcript adds (file name to text). */
+    public Map<String, String> localRules() {
+        return localRules;
     }
 
     /** Plays the transcript through {@code shape}, over a context of {@code ctx} (its DNS filled first). */
@@ -136,6 +153,7 @@ public final class Transcript {
                     shape.end();
                     ended = true;
                 }
+                case "clock" -> ctx.clock.advance(duration(where, l.args()));
                 case "record" -> {
                     if (!ended) {
                         shape.end();
@@ -149,6 +167,20 @@ public final class Transcript {
         if (!ended) {
             shape.end();
         }
+    }
+
+    private static java.time.Duration duration(String where, String arg) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\+(\\d+)([smhd])").matcher(arg.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(where + ": clock takes +N with s, m, h or d, like +6m");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        };
     }
 
     private static void expect(String where, String expected, String got) {
