@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import net.portcullis.gateway.admin.RefPage;
 import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.checks.CheckEnv;
 import net.portcullis.gateway.checks.CheckRegistry;
-import net.portcullis.gateway.checks.SharedState;
 import net.portcullis.gateway.config.ConfigChanges;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.GatewayConfig;
@@ -53,18 +51,12 @@ import net.portcullis.gateway.tls.TlsContexts;
 import net.portcullis.policy.PasswordFile;
 import net.portcullis.policy.PolicyEngine;
 import net.portcullis.policy.RuleStore;
-import net.portcullis.policy.consent.ConsentBook;
 import net.portcullis.policy.consent.ConsentStore;
 import net.portcullis.policy.dns.Dns;
 import net.portcullis.policy.dns.DnsJavaResolver;
 import net.portcullis.policy.rate.ClientNetwork;
 import net.portcullis.policy.rate.RateLimits;
-import net.portcullis.policy.redis.RedisLink;
-import net.portcullis.policy.reports.ReportIntake;
-import net.portcullis.policy.reports.ReportParser;
-import net.portcullis.policy.reports.ReportStore;
 import net.portcullis.policy.store.ActionLog;
-import net.portcullis.policy.store.Database;
 import net.portcullis.policy.store.DecisionStore;
 import net.portcullis.policy.store.HoldStore;
 import net.portcullis.policy.store.ListStore;
@@ -86,23 +78,20 @@ public final class Gateway implements AutoCloseable {
     private volatile GatewayContext live;
     private volatile Dns dns;
     private final DecisionLog log;
-    private final ReportIntake intake;
     private final LongAdder configReloads = new LongAdder();
     private final LongAdder configReloadFailures = new LongAdder();
     private final List<SMTPServer> servers;
     /** The milter server (milter.listen), or null when off. */
     private final MilterServer milter;
-    /** The one connection to Redis that the rate levels, the greylist and the greeting cache share; null when off. */
-    private final RedisLink redis;
     private final Downstreams pool;
     private final ConnectionGate gate;
     private final InFlight inflight = new InFlight();
     private final Drain drain = new Drain();
     private final Metrics metrics = new Metrics();
+    /** The store, the Redis link and the checks' shared state: opened once, closed once. */
+    private final Stores stores;
     private AdminServer admin;
-    private DecisionWriter decisions;
     private RefPage refPage;
-    private final HoldStore holds;
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "hold-housekeeping");
@@ -115,12 +104,6 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService lookups;
 
     private final RuleStore rules;
-    private final ListStore listStore;
-    private final ConsentStore consentStore;
-    private final ConsentBook consent;
-    private final Lists lists;
-    /** The state the check modules keep across reloads (rate counters, greylist, greeting memory, tarpit). */
-    private final SharedState shared = new SharedState();
 
     /**
      * @throws RuleErrors when the rule files do not load: the gateway does not start on a
@@ -133,20 +116,10 @@ public final class Gateway implements AutoCloseable {
         this.log = log;
         this.sessions = sessionExecutor(config.limits().connections());
         this.lookups = sessionExecutor(64);
-        this.redis = PolicyWiring.redisLink(config);
         this.pool = Downstreams.of(config);
-        try {
-            GatewayConfig.Store st = config.store();
-            this.listStore = new ListStore(Database.open(st.url(), st.user(), st.password(), st.schema()));
-            this.lists = new Lists(listStore, Clock.systemUTC());
-        } catch (SQLException e) {
-            throw new IOException("store " + config.store().url() + ": " + e.getMessage(), e);
-        }
-        lists.refreshEvery(config.store().refresh());
-        this.consentStore = new ConsentStore(listStore.database());
-        this.consent = new ConsentBook(consentStore, config.consent().refresh(), Clock.systemUTC());
+        this.stores = new Stores(config, log, metrics);
         CheckEnv env = env(config, dns);
-        this.greetingPause = new GreetingPause(env.section(CheckRegistry.GREETING), config.trustedNetworks(), lists::get,
+        this.greetingPause = new GreetingPause(env.section(CheckRegistry.GREETING), config.trustedNetworks(), stores.lists()::get,
                 CheckRegistry.GREETING.memory(env));
         // the connection gate counts a network as wide as the rate limits do
         RateLimits.Config width = CheckRegistry.RATE_LIMITS.rates(env).config();
@@ -154,27 +127,12 @@ public final class Gateway implements AutoCloseable {
                 dns, lookups, log, metrics, config.review().refUrl(), drain,
                 addr -> ClientNetwork.of(addr, width.v4Prefix(), width.v6Prefix()),
                 () -> live.observers(), greetingPause);
-        if (config.log().store()) {
-            decisions = new DecisionWriter(new DecisionStore(listStore.database()),
-                    config.log().queue(), config.log().retention(), Clock.systemUTC());
-            log.storeTo(decisions);
-            metrics.counter("portcullis.decisions.stored", "decisions written to the store", decisions,
-                    DecisionWriter::stored);
-            metrics.counter("portcullis.decisions.store.failures", "decisions not stored (store failure or full queue)", decisions,
-                    DecisionWriter::failed);
-        }
         PolicyWiring.Checks checks = PolicyWiring.checks(env);
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
                 PolicyEngine.catalogueOf(checks.all()));
         PolicyEngine policy = engine(config, checks);
-        GatewayConfig.Reports rep = config.reports();
-        this.intake = rep.address() == null ? null
-                : new ReportIntake(new ReportParser(config.trustedNetworks(), config.ourHosts()),
-                        new ReportStore(listStore.database()), listStore, lists::get, rep.reporters(),
-                        rep.window(), rep.listingTtl(), Clock.systemUTC(), rep.weights());
-        this.holds = new HoldStore(listStore.database(), config.hold().directory(), config.hold().keyFile());
-        GatewayContext ctx = new GatewayContext(config, policy, log, drain, inflight, metrics, intake, holds, checks.observers());
+        GatewayContext ctx = new GatewayContext(config, policy, log, drain, inflight, metrics, stores.intake(), stores.holds(), checks.observers());
         this.live = ctx;
         metrics.counter("portcullis.config.reloads", "gateway.yaml reloads applied (SIGHUP)", configReloads, LongAdder::doubleValue);
         metrics.counter("portcullis.config.reload.failures", "gateway.yaml reloads refused (the running configuration stayed)",
@@ -199,9 +157,9 @@ public final class Gateway implements AutoCloseable {
                 : TlsContexts.selfSigned(config.varDir(), config.hostname());
         PasswordFile users = config.usersFile() == null ? null : PasswordFile.load(config.usersFile());
         List<SMTPServer> built = new ArrayList<>();
-        SmtpListener.Shared shared = new SmtpListener.Shared(config, () -> live, pool, gate, sessions, tls, users);
+        SmtpListener.Shared listening = new SmtpListener.Shared(config, () -> live, pool, gate, sessions, tls, users);
         for (GatewayConfig.Listener l : config.listeners()) {
-            built.add(SmtpListener.build(l, shared));
+            built.add(SmtpListener.build(l, listening));
         }
         this.servers = List.copyOf(built);
         this.milter = !config.milter().on() ? null : new MilterServer(config.milter(),
@@ -228,7 +186,7 @@ public final class Gateway implements AutoCloseable {
 
     /** What the checks of a configuration are built from: this gateway's stores, Redis link, metrics and shared state. */
     private CheckEnv env(GatewayConfig cfg, Dns resolver) {
-        return new CheckEnv(cfg, resolver, lists::get, consent, lookups, shared, redis, metrics, false);
+        return new CheckEnv(cfg, resolver, stores.lists()::get, stores.consent(), lookups, stores.shared(), stores.redis(), metrics, false);
     }
 
     /** The checks of a configuration, over this gateway's stores and shared state. */
@@ -293,10 +251,10 @@ public final class Gateway implements AutoCloseable {
             PolicyEngine engine = engine(next, nextChecks);
             pool.update(next);
             serverGauges();
-            GreetingPause greeting = new GreetingPause(greetingPause.config(), next.trustedNetworks(), lists::get, greetingPause.memory());
+            GreetingPause greeting = new GreetingPause(greetingPause.config(), next.trustedNetworks(), stores.lists()::get, greetingPause.memory());
             gate.update(next.limits().connectionsPerClient(), next.limits().connectionsPerNetwork(), next.trustedNetworks(), nextDns, greeting);
             this.dns = nextDns;
-            this.live = new GatewayContext(next, engine, log, drain, inflight, metrics, intake, holds, nextChecks.observers());
+            this.live = new GatewayContext(next, engine, log, drain, inflight, metrics, stores.intake(), stores.holds(), nextChecks.observers());
         } catch (ConfigException | RuntimeException e) {
             configReloadFailures.increment();
             LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
@@ -343,15 +301,15 @@ public final class Gateway implements AutoCloseable {
         if (config.consent().apiListen() != null) {
             var l = config.consent().apiListen();
             consentApi = new ConsentApi(new InetSocketAddress(l.host(), l.port()),
-                    config.consent().apiToken(), consentStore);
+                    config.consent().apiToken(), stores.consentStore());
             LOG.info("consent API on http://{}:{}/v1/consent", l.host(), consentApi.port());
         }
         if (config.review().publicListen() != null) {
             var l = config.review().publicListen();
             boolean digests = config.hold().digest().releaseUrl() != null; // every needs it (ConfigLoader)
             refPage = new RefPage(new InetSocketAddress(l.host(), l.port()),
-                    new DecisionStore(listStore.database()), config.hostname(),
-                    digests ? holds : null, digests ? pool : null);
+                    new DecisionStore(stores.listStore().database()), config.hostname(),
+                    digests ? stores.holds() : null, digests ? pool : null);
             LOG.info("reference page on http://{}:{}/ref/", l.host(), refPage.port());
         }
         if (config.adminListen() != null) {
@@ -375,17 +333,17 @@ public final class Gateway implements AutoCloseable {
         if (r.accounts() == null) {
             return null;
         }
-        var decisions = new DecisionStore(listStore.database());
-        var release = new HoldRelease(holds, decisions, rules::get, PolicyWiring.catalogue(), pool);
+        var decided = new DecisionStore(stores.listStore().database());
+        var release = new HoldRelease(stores.holds(), decided, rules::get, PolicyWiring.catalogue(), pool);
         return new ReviewApp(r.accounts(), r.behindTls(), r.sessionIdle(),
-                new ReviewApp.Backend(decisions, listStore, this::reloadLists, holds, release,
-                        new ActionLog(listStore.database())));
+                new ReviewApp.Backend(decided, stores.listStore(), this::reloadLists, stores.holds(), release,
+                        new ActionLog(stores.listStore().database())));
     }
 
     /** After a change made here (the review page), the lists are read now rather than at the next store.refresh. */
     private void reloadLists() {
         try {
-            lists.load();
+            stores.lists().load();
         } catch (SQLException e) {
             LOG.warn("reading the lists again failed, the change counts from the next refresh: {}", e.getMessage());
         }
@@ -434,15 +392,15 @@ public final class Gateway implements AutoCloseable {
 
     /** The local lists the gateway reads (refreshed every store.refresh). */
     public Lists lists() {
-        return lists;
+        return stores.lists();
     }
 
     public ConsentStore consentStore() {
-        return consentStore;
+        return stores.consentStore();
     }
 
     public ListStore listStore() {
-        return listStore;
+        return stores.listStore();
     }
 
     public Metrics metrics() {
@@ -457,7 +415,7 @@ public final class Gateway implements AutoCloseable {
     /** Held messages past hold.retention go; a failure is logged and tried again next hour. */
     private void expireHeld() {
         try {
-            int n = holds.expire(Instant.now());
+            int n = stores.holds().expire(Instant.now());
             if (n > 0) {
                 LOG.info("{} held message(s) older than {} deleted", n, config.hold().retention());
             }
@@ -471,12 +429,12 @@ public final class Gateway implements AutoCloseable {
         if (config.hold().digest().releaseUrl() == null) {
             return 0;
         }
-        return new HoldDigest(holds, pool, config.hold().digest(), config.hostname())
+        return new HoldDigest(stores.holds(), pool, config.hold().digest(), config.hostname())
                 .sendDue(Instant.now());
     }
 
     public HoldStore holds() {
-        return holds;
+        return stores.holds();
     }
 
     /** The public reference page's port, or -1 when review.public_listen is off. */
@@ -491,7 +449,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The writer of decisions to the store, or null when log.store is off. */
     public DecisionWriter decisionWriter() {
-        return decisions;
+        return stores.decisions();
     }
 
     public Downstreams pool() {
@@ -530,20 +488,8 @@ public final class Gateway implements AutoCloseable {
         if (refPage != null) {
             refPage.close();
         }
-        try {
-            shared.close();
-            if (redis != null) {
-                redis.close();
-            }
-        } catch (Exception e) {
-            LOG.warn("closing the shared state's store: {}", e.toString());
-        }
         pool.close();
-        if (decisions != null) {
-            decisions.close(); // writes what is queued before the database closes
-        }
-        lists.close();
-        listStore.database().close();
+        stores.close();
         try {
             rules.close();
         } catch (IOException e) {
