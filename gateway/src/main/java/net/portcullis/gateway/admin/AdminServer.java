@@ -1,9 +1,9 @@
 package net.portcullis.gateway.admin;
 
-import net.portcullis.gateway.metrics.Metrics;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import com.sun.net.httpserver.HttpServer;
+import net.portcullis.gateway.metrics.Metrics;
 
 /**
  * A small HTTP endpoint for operators: {@code /metrics} (Prometheus text format), {@code /health},

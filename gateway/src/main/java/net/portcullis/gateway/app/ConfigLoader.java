@@ -1,9 +1,5 @@
 package net.portcullis.gateway.app;
 
-import net.portcullis.gateway.config.ConfigException;
-import net.portcullis.gateway.config.ConfigSection;
-import net.portcullis.gateway.config.GatewayConfig;
-import net.portcullis.gateway.config.HostPort;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
@@ -19,6 +15,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.config.ConfigSection;
+import net.portcullis.gateway.config.GatewayConfig;
+import net.portcullis.gateway.config.HostPort;
 import net.portcullis.rules.Network;
 import net.portcullis.rules.Networks;
 import org.yaml.snakeyaml.LoaderOptions;

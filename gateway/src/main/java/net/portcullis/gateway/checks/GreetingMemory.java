@@ -1,11 +1,11 @@
 package net.portcullis.gateway.checks;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.lettuce.core.RedisException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.lettuce.core.RedisException;
 import net.portcullis.policy.redis.RedisLink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -3,6 +3,7 @@ package net.portcullis.gateway.checks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -12,12 +13,10 @@ import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigSection;
 import net.portcullis.gateway.session.Party;
 import net.portcullis.gateway.session.TransactionObserver;
-import java.time.Clock;
 import net.portcullis.policy.Check;
-import net.portcullis.policy.greylist.Greylist;
-import net.portcullis.policy.greylist.RedisGreylistStore;
 import net.portcullis.policy.checks.GreylistCheck;
 import net.portcullis.policy.greylist.Greylist;
+import net.portcullis.policy.greylist.RedisGreylistStore;
 
 /**
  * {@code greylist:} in gateway.yaml — the timings, the automatic allowlisting and the list of

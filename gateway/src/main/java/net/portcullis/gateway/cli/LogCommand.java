@@ -1,11 +1,11 @@
 package net.portcullis.gateway.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.portcullis.gateway.config.ConfigException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import net.portcullis.gateway.app.ConfigLoader;
+import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.policy.store.DecisionStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,8 +2,8 @@ package net.portcullis.gateway.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.app.ConfigLoader;
+import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.rules.RuleLoader;
 import picocli.CommandLine.Option;

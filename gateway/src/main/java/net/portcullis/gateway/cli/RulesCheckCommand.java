@@ -2,9 +2,9 @@ package net.portcullis.gateway.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.app.PolicyWiring;
+import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.rules.RuleError;
 import net.portcullis.rules.RuleErrors;
 import net.portcullis.rules.RuleLoader;

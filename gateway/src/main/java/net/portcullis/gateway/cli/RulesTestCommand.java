@@ -1,7 +1,5 @@
 package net.portcullis.gateway.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -13,11 +11,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
-import net.portcullis.gateway.config.ConfigException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import net.portcullis.gateway.app.ConfigLoader;
-import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.app.Gateway;
 import net.portcullis.gateway.app.PolicyWiring;
+import net.portcullis.gateway.config.ConfigException;
+import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.MessageFacts;
 import net.portcullis.policy.PolicyEngine;

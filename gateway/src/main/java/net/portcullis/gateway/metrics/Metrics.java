@@ -1,14 +1,14 @@
 package net.portcullis.gateway.metrics;
 
+import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
-import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 
 /** The gateway's metrics (Micrometer, exposed in Prometheus format by {@link net.portcullis.gateway.admin.AdminServer}). */
 public final class Metrics {

@@ -13,10 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import net.portcullis.gateway.session.MailSession;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import net.portcullis.gateway.session.GatewayContext;
+import net.portcullis.gateway.session.MailSession;
 import net.portcullis.policy.dns.DnsAnswer;
 import net.portcullis.rules.Network;
 import net.portcullis.rules.Reply;
@@ -283,7 +283,7 @@ final class MilterConnection implements Runnable {
         }
         accepted = false;
         CompletableFuture<DnsAnswer> reverse = server.reverse(address);
-        client = new MailSession(address, 0, reverse);
+        client = new MailSession(address, 0, reverse); // the port: only XCLIENT (proxy) tells it on
         // Sendmail names the address the client reached {if_addr}, Postfix {daemon_addr}
         client.mta(mta(macro("j"), macro("daemon_name"), macro("if_addr") != null ? macro("if_addr") : macro("daemon_addr")));
         ctx.observers().onConnect(address);
@@ -377,8 +377,8 @@ final class MilterConnection implements Runnable {
     }
 
     /** Which MTA asked, from its connect macros, for the decision record (absent values left out). */
-    private static java.util.Map<String, String> mta(String host, String daemon, String iface) {
-        java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    private static Map<String, String> mta(String host, String daemon, String iface) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
         if (host != null) {
             m.put("host", host);
         }

@@ -1,19 +1,19 @@
 package net.portcullis.gateway.proxy;
 
-import java.util.function.Function;
-import net.portcullis.gateway.session.Drain;
-import net.portcullis.gateway.session.MailSession;
-import net.portcullis.gateway.session.Refusals;
-import net.portcullis.gateway.session.TransactionObserver;
-import net.portcullis.gateway.session.RefIds;
-import net.portcullis.gateway.session.RefNote;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import net.portcullis.gateway.log.DecisionLog;
+import net.portcullis.gateway.session.Drain;
+import net.portcullis.gateway.session.MailSession;
+import net.portcullis.gateway.session.RefIds;
+import net.portcullis.gateway.session.RefNote;
+import net.portcullis.gateway.session.Refusals;
+import net.portcullis.gateway.session.TransactionObserver;
 import net.portcullis.policy.dns.Dns;
 import net.portcullis.policy.dns.DnsAnswer;
 import net.portcullis.rules.Reply;

@@ -1,11 +1,11 @@
 package net.portcullis.gateway.proxy;
 
-import net.portcullis.gateway.session.HeaderLimit;
-import net.portcullis.gateway.session.Spool;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import net.portcullis.gateway.session.HeaderLimit;
+import net.portcullis.gateway.session.Spool;
 
 /**
  * Reads the DATA phase straight off the client's buffered socket stream, in one pass per

@@ -1,12 +1,12 @@
 package net.portcullis.gateway.proxy;
 
-import net.portcullis.gateway.checks.GreetingMemory;
-import net.portcullis.gateway.checks.GreetingModule.Config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.function.Supplier;
+import net.portcullis.gateway.checks.GreetingMemory;
+import net.portcullis.gateway.checks.GreetingModule.Config;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.store.Lists;
 import net.portcullis.rules.Networks;

@@ -1,6 +1,5 @@
 package net.portcullis.gateway.proxy;
 
-import net.portcullis.gateway.session.GatewayContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.downstream.Downstreams;
+import net.portcullis.gateway.session.GatewayContext;
 import org.subethamail.smtp.AuthenticationHandlerFactory;
 import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.RejectException;

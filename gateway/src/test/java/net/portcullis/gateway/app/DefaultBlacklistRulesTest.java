@@ -1,7 +1,5 @@
 package net.portcullis.gateway.app;
 
-import net.portcullis.gateway.testing.TestConsent;
-import net.portcullis.gateway.app.PolicyWiring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
@@ -14,6 +12,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import net.portcullis.gateway.app.PolicyWiring;
+import net.portcullis.gateway.testing.TestConsent;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.PolicyEngine;
 import net.portcullis.policy.StageOutcome;

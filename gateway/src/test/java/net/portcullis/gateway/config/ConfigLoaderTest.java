@@ -1,14 +1,14 @@
 package net.portcullis.gateway.config;
 
-import net.portcullis.gateway.app.ConfigLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import net.portcullis.gateway.app.ConfigLoader;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ConfigLoaderTest {
     static final String MINIMAL = """

@@ -1,12 +1,12 @@
 package net.portcullis.gateway.proxy;
 
-import net.portcullis.gateway.app.Gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import net.portcullis.gateway.app.Gateway;
 import net.portcullis.policy.dns.NsdServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,7 +1,5 @@
 package net.portcullis.gateway.proxy;
 
-import net.portcullis.gateway.proxy.DataReader;
-import net.portcullis.gateway.session.Spool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedInputStream;
@@ -10,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import net.portcullis.gateway.proxy.DataReader;
+import net.portcullis.gateway.session.Spool;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

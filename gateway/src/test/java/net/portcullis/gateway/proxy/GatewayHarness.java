@@ -1,11 +1,11 @@
 package net.portcullis.gateway.proxy;
 
-import net.portcullis.gateway.app.Gateway;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.portcullis.gateway.app.ConfigLoader;
+import net.portcullis.gateway.app.Gateway;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.log.DecisionLog;
 import net.portcullis.policy.dns.InMemoryDns;

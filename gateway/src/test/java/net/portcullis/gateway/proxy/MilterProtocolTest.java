@@ -1,6 +1,5 @@
 package net.portcullis.gateway.proxy;
 
-import net.portcullis.gateway.app.Gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import net.portcullis.gateway.app.Gateway;
 import net.portcullis.gateway.milter.MilterPacket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,6 +1,5 @@
 package net.portcullis.gateway.proxy;
 
-import net.portcullis.gateway.proxy.ProxyProtocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +9,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
+import net.portcullis.gateway.proxy.ProxyProtocol;
 import org.junit.jupiter.api.Test;
 
 /**

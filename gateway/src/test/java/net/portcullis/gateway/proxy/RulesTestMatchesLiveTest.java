@@ -2,14 +2,14 @@ package net.portcullis.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.time.Duration;
-import net.portcullis.policy.dns.DnsJavaResolver;
-import net.portcullis.policy.dns.NsdServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import net.portcullis.policy.dns.DnsJavaResolver;
+import net.portcullis.policy.dns.NsdServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,11 +1,11 @@
 package net.portcullis.gateway.proxy;
 
-import net.portcullis.gateway.proxy.SmtpCommands;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Map;
+import net.portcullis.gateway.proxy.SmtpCommands;
 import org.junit.jupiter.api.Test;
 import org.subethamail.smtp.internal.command.AuthCommand;
 import org.subethamail.smtp.internal.server.BaseCommand;

@@ -1,12 +1,12 @@
 package net.portcullis.gateway.session;
 
-import net.portcullis.gateway.session.Spool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import net.portcullis.gateway.session.Spool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

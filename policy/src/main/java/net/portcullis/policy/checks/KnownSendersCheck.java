@@ -1,11 +1,11 @@
 package net.portcullis.policy.checks;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.MailAddress;
