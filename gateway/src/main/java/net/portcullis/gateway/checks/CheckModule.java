@@ -69,13 +69,5 @@ public interface CheckModule<C> {
     @FunctionalInterface
     interface Builder {
         List<Check> build(CheckEnv env) throws ConfigException;
-
-    /**
-     * What the module hears of the traffic beside its signals (counting, learning): called by
-     * {@link net.portcullis.gateway.session.MailTransaction} in both shapes. None by default.
-     */
-    default List<TransactionObserver> observers(CheckEnv env) {
-        return List.of();
-    }
     }
 }

@@ -47,8 +47,8 @@ public final class CheckRegistry {
     public static final TarpitModule TARPIT = new TarpitModule();
     public static final GreylistModule GREYLIST = new GreylistModule();
     public static final DmarcModule DMARC = new DmarcModule();
-    public static final DnsblModule DNSBL = new DnsblModule("dnsbl");
-    public static final DnsblModule RHSBL = new DnsblModule("rhsbl");
+    public static final DnsblModule DNSBL = new DnsblModule("dnsbl", false);
+    public static final DnsblModule RHSBL = new DnsblModule("rhsbl", true);
 
     public static final List<CheckModule<?>> MODULES = List.of(
             CheckModule.Simple.of("client", env -> List.of(new ClientCheck(env.config().trustedNetworks()))),

@@ -31,10 +31,12 @@ public final class DnsblModule implements CheckModule<DnsblModule.Zones> {
     }
 
     private final String section;
+    private final boolean domains;
 
-    /** @param section "dnsbl" (client addresses) or "rhsbl" (domains) */
-    DnsblModule(String section) {
+    /** @param domains false: client addresses ({@code dnsbl}); true: the sender's and the From field's domains ({@code rhsbl}) */
+    DnsblModule(String section, boolean domains) {
         this.section = section;
+        this.domains = domains;
     }
 
     @Override
@@ -105,7 +107,7 @@ public final class DnsblModule implements CheckModule<DnsblModule.Zones> {
     @Override
     public List<Check> build(CheckEnv env) {
         List<DnsblCheck.Zone> zones = env.section(this).zones();
-        if (section.equals("dnsbl")) {
+        if (!domains) {
             return List.of(new DnsblCheck(env.dns(), zones, false, env.executor()));
         }
         return List.of(new DnsblCheck(env.dns(), zones, true, env.executor()),

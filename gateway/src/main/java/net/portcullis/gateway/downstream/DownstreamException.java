@@ -8,6 +8,9 @@ import net.portcullis.rules.Reply;
  * connection. Always a temporary failure for our client: it retries, nothing is lost.
  */
 public final class DownstreamException extends IOException {
+    /** What the client hears when no mail server of the route will take a session. */
+    public static final Reply UNAVAILABLE = new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later");
+
     private final Reply reply;
     private final boolean unavailable;
 
@@ -19,14 +22,12 @@ public final class DownstreamException extends IOException {
 
     /** The server could not be reached or would not start a session: another server of its route may. */
     static DownstreamException unavailable(String detail, Throwable cause) {
-        return new DownstreamException(new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later"),
-                detail, cause, true);
+        return new DownstreamException(UNAVAILABLE, detail, cause, true);
     }
 
     /** The server answers but refused what the session needs (XCLIENT): not a reason to pass it over. */
     static DownstreamException refused(String detail) {
-        return new DownstreamException(new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later"),
-                detail, null, false);
+        return new DownstreamException(UNAVAILABLE, detail, null, false);
     }
 
     static DownstreamException broken(String detail, Throwable cause) {

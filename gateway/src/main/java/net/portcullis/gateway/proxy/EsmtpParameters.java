@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import net.portcullis.gateway.session.Refusals;
 import net.portcullis.rules.Reply;
 
 /**
@@ -69,7 +70,7 @@ final class EsmtpParameters {
                         throw syntax("SIZE needs a number of octets");
                     }
                     if (v.length() > 18 || Long.parseLong(v) > maxSize) {
-                        throw new Refused(new Reply(552, "5.3.4", "Message size exceeds fixed limit of " + maxSize + " bytes"));
+                        throw new Refused(Refusals.tooBig(maxSize));
                     }
                 }
                 case "BODY" -> {

@@ -187,15 +187,15 @@ final class Transaction implements MessageHandler {
             }
             answer(tx.received(got.size(), got.header(), got.header().length));
             switch (got.fault()) {
-                case BARE_CR_OR_LF -> refuse(Refusals.BARE_NEWLINE, "data.bare_newline", "bare CR or LF (SMTP smuggling protection)");
-                case LINE_TOO_LONG -> refuse(Refusals.lineTooLong(limits.lineLength()), "limits.line_length", "line too long");
+                case BARE_CR_OR_LF -> throw refused(Refusals.BARE_NEWLINE, "data.bare_newline", "bare CR or LF (SMTP smuggling protection)");
+                case LINE_TOO_LONG -> throw refused(Refusals.lineTooLong(limits.lineLength()), "limits.line_length", "line too long");
                 case TOO_BIG, NONE -> { } // too big: refused by received()
             }
             if (tx.reportMode()) {
                 return taken(tx.report(spool, got.size()));
             }
             if (!leg.open()) {
-                refuse(leg.failureReply() != null ? leg.failureReply() : Refusals.DOWNSTREAM_UNAVAILABLE, "downstream",
+                throw refused(leg.failureReply() != null ? leg.failureReply() : DownstreamException.UNAVAILABLE, "downstream",
                         "no downstream session for this transaction");
             }
             Step d = tx.data(got.header(), got.size(), () -> bodyOf(spool, got.header()));
@@ -210,12 +210,11 @@ final class Transaction implements MessageHandler {
             try (InputStream body = outgoing(spool, got.header())) {
                 r = leg.data(prefix(d), body);
             } catch (DownstreamException e) {
-                refuse(e.reply(), "downstream", e.getMessage());
-                throw new IllegalStateException(); // refuse threw
+                throw refused(e.reply(), "downstream", e.getMessage());
             }
             tx.record().downstreamReply = r.toString();
             if (!r.positive()) {
-                refuse(r.asRefusal(), "downstream", "downstream refused the message: " + r);
+                throw refused(r.asRefusal(), "downstream", "downstream refused the message: " + r);
             }
             tx.delivered("downstream", r.toString());
             return r.text().isEmpty() ? "2.0.0 Ok [ref " + tx.ref() + "]" : r.text() + " [ref " + tx.ref() + "]";
@@ -281,12 +280,16 @@ final class Transaction implements MessageHandler {
         return new XClient(c.address(), client.port(), tx.confirmedName(), c.ptrFailure() != null, c.helo(), state.ehlo, c.authUser());
     }
 
-    /** A refusal step becomes the client's reply; 421 means "closing the channel" (RFC 5321 3.8), so it ends the session. */
+    /** A refusal step becomes the client's reply. */
     private static void answer(Step s) throws RejectException {
         if (s.refused()) {
-            Reply r = s.reply();
-            throw r.code() == 421 ? new DropConnectionException(421, text(r)) : new RejectException(r.code(), text(r));
+            throw rejection(s.reply());
         }
+    }
+
+    /** 421 means "closing the channel" (RFC 5321 3.8): it ends the session. */
+    private static RejectException rejection(Reply r) {
+        return r.code() == 421 ? new DropConnectionException(421, text(r)) : new RejectException(r.code(), text(r));
     }
 
     private static String taken(Step s) throws RejectException {
@@ -294,8 +297,9 @@ final class Transaction implements MessageHandler {
         return s.text();
     }
 
-    private void refuse(Reply reply, String by, String why) throws RejectException {
-        answer(Step.refused(tx.refuse(new Refusal(reply, by, why))));
+    /** The transaction's refusal at DATA, recorded: the exception to throw. */
+    private RejectException refused(Reply reply, String by, String why) {
+        return rejection(tx.refuse(new Refusal(reply, by, why)));
     }
 
     private static String text(Reply r) {

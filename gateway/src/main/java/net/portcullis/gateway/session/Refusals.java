@@ -21,7 +21,6 @@ public final class Refusals {
     public static final Reply NO_DSN_DOWNSTREAM = new Reply(451, "4.3.3", "The mail server does not offer DSN at the moment, try again later");
     public static final Reply NO_SMTPUTF8_DOWNSTREAM = new Reply(451, "4.3.3",
             "The mail server does not offer SMTPUTF8 at the moment, try again later");
-    public static final Reply DOWNSTREAM_UNAVAILABLE = new Reply(451, "4.4.1", "Mail server temporarily unavailable, try again later");
     public static final Reply MESSAGE_TOO_BIG = new Reply(552, "5.3.4", "Message size exceeds fixed limit");
     public static final Reply TOO_SLOW = new Reply(421, "4.4.2", "Message not received within the time allowed, closing connection");
     public static final Reply BARE_NEWLINE = new Reply(554, "5.5.2", "Message refused: bare CR or LF in data, lines must end with CRLF");

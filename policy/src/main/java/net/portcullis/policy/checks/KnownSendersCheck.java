@@ -3,7 +3,6 @@ package net.portcullis.policy.checks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.AtomicLong;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import net.portcullis.policy.Check;
@@ -29,7 +28,7 @@ public final class KnownSendersCheck implements Check {
      * its last delivery.
      */
     public static final class Book {
-        private final Cache<String, AtomicLong> seen;
+        private final Cache<String, Long> seen;
 
         public Book(Duration remember, long maxTracked) {
             this.seen = Caffeine.newBuilder().executor(Runnable::run).expireAfterWrite(remember).maximumSize(maxTracked).build();
@@ -44,10 +43,9 @@ public final class KnownSendersCheck implements Check {
             }
         }
 
+        /** One write: the entry expires {@code remember} after the last delivery. */
         private void count(String key) {
-            AtomicLong n = seen.asMap().computeIfAbsent(key, x -> new AtomicLong());
-            n.incrementAndGet();
-            seen.put(key, n); // written again: the entry expires remember after the last delivery
+            seen.asMap().merge(key, 1L, Long::sum);
         }
 
         /** Addresses and domains kept now (for tests and metrics). */
@@ -61,8 +59,8 @@ public final class KnownSendersCheck implements Check {
         }
 
         long messages(String key) {
-            AtomicLong n = seen.getIfPresent(key);
-            return n == null ? 0 : n.get();
+            Long n = seen.getIfPresent(key);
+            return n == null ? 0 : n;
         }
     }
 
