@@ -24,6 +24,7 @@ import net.portcullis.gateway.session.InFlight;
 import net.portcullis.policy.PolicyEngine;
 import net.portcullis.policy.dns.InMemoryDns;
 import net.portcullis.policy.greylist.Greylist;
+import net.portcullis.policy.store.ListEntry;
 import net.portcullis.policy.store.Lists;
 import net.portcullis.rules.RuleLoader;
 import net.portcullis.rules.RuleSet;
@@ -45,6 +46,7 @@ public final class TestContext implements AutoCloseable {
     public final SharedState shared = new SharedState();
     /** Each decision record as the log writes it (one JSON object per line). */
     public final List<String> decisions = new CopyOnWriteArrayList<>();
+    private final List<ListEntry> listEntries = new CopyOnWriteArrayList<>();
     private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "test-checks");
         t.setDaemon(true);
@@ -62,7 +64,7 @@ public final class TestContext implements AutoCloseable {
      */
     public GatewayContext context(String yaml, Map<String, String> localRules) throws Exception {
         GatewayConfig cfg = ConfigLoader.parse(BASE + yaml);
-        CheckEnv env = new CheckEnv(cfg, dns, () -> Lists.of(List.of(), clock), TestConsent.book(), pool, shared, null, null, false);
+        CheckEnv env = new CheckEnv(cfg, dns, () -> Lists.of(List.copyOf(listEntries), clock), TestConsent.book(), pool, shared, null, null, false);
         // the greylist on the test's clock: its module finds it made and uses it
         GreylistModule.Settings grey = env.section(CheckRegistry.GREYLIST);
         shared.get("greylist", Greylist.class, () -> new Greylist(grey.greylist(), clock));
@@ -80,6 +82,12 @@ public final class TestContext implements AutoCloseable {
                 pool, cfg.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
         return new GatewayContext(cfg, engine, DecisionLog.to(decisions::add), new Drain(), new InFlight(), new Metrics(), null, null,
                 checks.observers());
+    }
+
+    /** Adds an entry to the local lists the checks read ({@code color}: black or white; {@code kind}: ip, domain or address). */
+    public void list(String color, String kind, String value, String reason) {
+        listEntries.add(new ListEntry(listEntries.size() + 1, ListEntry.Color.valueOf(color.toUpperCase(java.util.Locale.ROOT)),
+                ListEntry.Kind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)), value, reason, "test", clock.instant(), null));
     }
 
     /** The last decision record written, or null. */

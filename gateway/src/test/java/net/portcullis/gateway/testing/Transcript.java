@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * config                          the lines below, indented, are added to gateway.yaml
  *   trusted_networks: [192.0.2.0/24]
  * dns NAME TYPE VALUE             an answer of the in-memory DNS
+ * list black ip 203.0.113.66 why  an entry of the local lists (black or white; ip, domain or address)
  * connect 203.0.113.9 helo.name   the client's address and HELO
  * mail a@sender.example => 250    each step and what the client must hear:
  * rcpt b@example.net => 554 5.7.1 Relay     "250", "hold", or a refusal's code, status and the start of its text
@@ -58,6 +59,7 @@ public final class Transcript {
     private final StringBuilder config = new StringBuilder();
     private final Map<String, String> localRules = new LinkedHashMap<>();
     private final List<String[]> dns = new ArrayList<>();
+    private final List<String[]> listEntries = new ArrayList<>();
     private final List<Line> lines = new ArrayList<>();
 
     private Transcript(String name) {
@@ -97,6 +99,7 @@ public final class Transcript {
                     }
                 }
                 case "dns" -> t.dns.add(args.split("\\s+", 3));
+                case "list" -> t.listEntries.add(args.split("\\s+", 4));
                 case "rules" -> {
                     StringBuilder r = new StringBuilder();
                     while (i + 1 < text.size() && (text.get(i + 1).startsWith("  ") || text.get(i + 1).isEmpty())) {
@@ -134,6 +137,9 @@ public final class Transcript {
     public void play(TestContext ctx, Shape shape) throws Exception {
         for (String[] d : dns) {
             ctx.dns.add(d[0], d[1], d[2]);
+        }
+        for (String[] e : listEntries) {
+            ctx.list(e[0], e[1], e[2], e.length > 3 ? e[3] : "listed by the transcript");
         }
         boolean ended = false;
         for (Line l : lines) {
