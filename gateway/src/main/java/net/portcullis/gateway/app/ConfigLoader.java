@@ -210,10 +210,11 @@ public final class ConfigLoader {
         HostPort adminHp = adminListen.equals("off") ? null : HostPort.parse("admin.listen", adminListen, true);
 
         ConfigSection checks = top.section("checks");
-        checks.allow(Set.of("dynamic_patterns", "authserv_id"));
+        Set<String> checksKeys = new java.util.HashSet<>(net.portcullis.gateway.checks.CheckRegistry.movedKeys("checks"));
+        checksKeys.add("authserv_id");
+        checks.allow(checksKeys);
         String authserv = checks.string("authserv_id", hostname);
-        GatewayConfig.Checks checksCfg = new GatewayConfig.Checks(Path.of(checks.string("dynamic_patterns",
-                "conf/lists/dynamic_patterns.txt")), authserv.equals("off") ? null : authserv);
+        GatewayConfig.Checks checksCfg = new GatewayConfig.Checks(authserv.equals("off") ? null : authserv);
         if (checksCfg.authservId() != null && !checksCfg.authservId().matches("[A-Za-z0-9.-]+")) {
             throw ConfigException.of("checks.authserv_id", authserv, "must be a host name (letters, digits, '.' and '-') or off");
         }

@@ -48,26 +48,4 @@ public interface CheckModule<C> {
     default List<TransactionObserver> observers(CheckEnv env) {
         return List.of();
     }
-
-    /** A module without a section of its own, for the checks whose settings predate the registry. */
-    interface Simple extends CheckModule<Void> {
-        static Simple of(String name, Builder b) {
-            return new Simple() {
-                @Override
-                public String name() {
-                    return name;
-                }
-
-                @Override
-                public List<Check> build(CheckEnv env) throws ConfigException {
-                    return b.build(env);
-                }
-            };
-        }
-    }
-
-    @FunctionalInterface
-    interface Builder {
-        List<Check> build(CheckEnv env) throws ConfigException;
-    }
 }

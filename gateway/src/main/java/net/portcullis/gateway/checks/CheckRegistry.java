@@ -1,35 +1,16 @@
 package net.portcullis.gateway.checks;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigSection;
-import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.policy.Check;
-import net.portcullis.policy.checks.ClientCheck;
-import net.portcullis.policy.checks.ConsentChecks;
-import net.portcullis.policy.checks.EnvelopeCheck;
-import net.portcullis.policy.checks.HeaderCheck;
-import net.portcullis.policy.checks.HeloCheck;
-import net.portcullis.policy.checks.LocalListCheck;
-import net.portcullis.policy.checks.MessageCheck;
-import net.portcullis.policy.checks.ProtocolCheck;
-import net.portcullis.policy.checks.RecipientCheck;
-import net.portcullis.policy.checks.ReverseDnsCheck;
-import net.portcullis.policy.checks.SpfCheck;
-import net.portcullis.rules.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every check the gateway can run, in the order they run within a stage: the one list the
@@ -39,6 +20,8 @@ import net.portcullis.rules.Stage;
  * conf/gateway.yaml, a rule file, a doc section and a test class.
  */
 public final class CheckRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckRegistry.class);
+
     private CheckRegistry() {
     }
 
@@ -51,29 +34,40 @@ public final class CheckRegistry {
     public static final DnsblModule RHSBL = new DnsblModule("rhsbl", true);
 
     public static final List<CheckModule<?>> MODULES = List.of(
-            CheckModule.Simple.of("client", env -> List.of(new ClientCheck(env.config().trustedNetworks()))),
+            new ClientModule(),
             GREETING,
-            CheckModule.Simple.of("protocol", env -> List.of(new ProtocolCheck())),
-            CheckModule.Simple.of("local-lists", env -> List.of(new LocalListCheck(env.lists(), Stage.CONNECT),
-                    new LocalListCheck(env.lists(), Stage.MAIL))),
+            new ProtocolModule(),
+            new LocalListsModule(),
             DNSBL,
-            CheckModule.Simple.of("reverse-dns", env -> List.of(new ReverseDnsCheck(env.dns(),
-                    dynamicPatterns(env.config().checks().dynamicPatterns())))),
-            CheckModule.Simple.of("helo", env -> List.of(new HeloCheck(env.dns(), env.config().hostname(), env.config().domains(),
-                    ourAddresses(env.config())), new SpfCheck(env.dns(), env.config().hostname(), SpfCheck.Identity.HELO))),
-            CheckModule.Simple.of("envelope", env -> List.of(new EnvelopeCheck())),
+            new ReverseDnsModule(),
+            new HeloModule(),
+            new EnvelopeModule(),
             RHSBL,
-            CheckModule.Simple.of("spf", env -> List.of(new SpfCheck(env.dns(), env.config().hostname(), SpfCheck.Identity.MAIL_FROM))),
-            CheckModule.Simple.of("recipient", env -> List.of(new RecipientCheck(net.portcullis.policy.LocalDomains.of(env.config().domains())))),
-            CheckModule.Simple.of("message", env -> List.of(new MessageCheck(),
-                    new HeaderCheck(env.config().hostname(), env.config().domains(), Clock.systemUTC()))),
+            new SpfModule(),
+            new RecipientModule(),
+            new MessageModule(),
             DMARC,
             RATE_LIMITS,
             TARPIT,
             GREYLIST,
             new KnownSendersModule(),
-            CheckModule.Simple.of("consent", env -> List.of(new ConsentChecks.BulkSender(env.consent()),
-                    new ConsentChecks.Recipient(env.consent()), new ConsentChecks.Content(), new ConsentChecks.Message(env.consent()))));
+            new ConsentModule());
+
+    /** A key that moved into a module's section: still read where it was, with a warning; refused when set in both. */
+    private record Moved(String oldSection, String key, String newSection) { }
+
+    private static final List<Moved> MOVED = List.of(new Moved("checks", "dynamic_patterns", "reverse_dns"));
+
+    /** The old places of moved keys, by section: ConfigLoader still allows them there. */
+    public static Set<String> movedKeys(String oldSection) {
+        Set<String> out = new HashSet<>();
+        for (Moved m : MOVED) {
+            if (m.oldSection().equals(oldSection)) {
+                out.add(m.key());
+            }
+        }
+        return out;
+    }
 
     /** The top-level keys of gateway.yaml that modules own. */
     public static Set<String> sections() {
@@ -102,7 +96,7 @@ public final class CheckRegistry {
         Map<String, Object> out = new LinkedHashMap<>();
         for (CheckModule<?> m : MODULES) {
             if (m.section() != null) {
-                out.put(m.section(), m.parse(top.section(m.section())));
+                out.put(m.section(), m.parse(withMovedKeys(top, m.section())));
             }
         }
         return out;
@@ -126,51 +120,16 @@ public final class CheckRegistry {
         return List.copyOf(out);
     }
 
-    /** One regular expression a line ('#' comments); a bad one is a configuration error naming file and line. */
-    static List<Pattern> dynamicPatterns(Path file) throws ConfigException {
-        if (file == null || !Files.exists(file)) {
-            return ReverseDnsCheck.defaultPatterns();
-        }
-        List<Pattern> out = new ArrayList<>();
-        try {
-            List<String> lines = Files.readAllLines(file);
-            for (int i = 0; i < lines.size(); i++) {
-                String l = lines.get(i).strip();
-                if (l.isEmpty() || l.startsWith("#")) {
-                    continue;
-                }
-                try {
-                    out.add(Pattern.compile(l, Pattern.CASE_INSENSITIVE));
-                } catch (PatternSyntaxException e) {
-                    throw new ConfigException(file + ":" + (i + 1) + ": invalid regular expression: " + e.getDescription());
-                }
-            }
-        } catch (IOException e) {
-            throw new ConfigException(file + ": cannot be read: " + e.getMessage());
-        }
-        return out;
-    }
-
-    /** Our own addresses, for HELO claims: the listen addresses and every local interface's. */
-    static Set<InetAddress> ourAddresses(GatewayConfig cfg) {
-        Set<InetAddress> out = new HashSet<>();
-        for (GatewayConfig.Listener l : cfg.listeners()) {
-            try {
-                InetAddress listen = net.portcullis.rules.Network.address(l.address().host());
-                if (!listen.isAnyLocalAddress()) {
-                    out.add(listen);
-                }
-            } catch (IllegalArgumentException ignored) {
-                // a host name as listen address: the interfaces below cover it
+    private static ConfigSection withMovedKeys(ConfigSection top, String section) throws ConfigException {
+        ConfigSection s = top.section(section);
+        for (Moved m : MOVED) {
+            Object old = m.newSection().equals(section) ? top.section(m.oldSection()).raw(m.key()) : null;
+            if (old != null) {
+                String oldKey = m.oldSection() + "." + m.key();
+                LOG.warn("{} has moved to {}.{}; it is still read where it is, move it when you next edit the file", oldKey, section, m.key());
+                s = s.withMoved(m.key(), old, oldKey);
             }
         }
-        try {
-            for (NetworkInterface ni : java.util.Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                out.addAll(java.util.Collections.list(ni.getInetAddresses()));
-            }
-        } catch (IOException ignored) {
-            // no interface list on this platform: the listen address must do
-        }
-        return out;
+        return s;
     }
 }

@@ -67,6 +67,19 @@ public final class ConfigSection {
         }
     }
 
+    /**
+     * This section with one more key, for a key that moved here from another section (still read
+     * where it was): refused when it is set in both places.
+     */
+    public ConfigSection withMoved(String k, Object v, String oldKey) throws ConfigException {
+        if (map.containsKey(k)) {
+            throw ConfigException.of(oldKey, v, "moved to " + key(k) + ", which is set too: keep only " + key(k));
+        }
+        Map<Object, Object> merged = new java.util.LinkedHashMap<>(map);
+        merged.put(k, v);
+        return new ConfigSection(prefix, merged);
+    }
+
     public ConfigSection section(String k) throws ConfigException {
         Object v = map.get(k);
         if (v == null) {

@@ -164,7 +164,7 @@ public record GatewayConfig(
     /**
      * @param authservId the authserv-id of our Authentication-Results header; null when off
      */
-    public record Checks(Path dynamicPatterns, String authservId) { }
+    public record Checks(String authservId) { }
 
     /** The names our Received fields carry after "by": how a spam report's source is found. */
     public java.util.Set<String> ourHosts() {

@@ -174,6 +174,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyThatMovedIntoACheckSectionIsStillReadWhereItWasButNotInBothPlaces() throws Exception {
+        CheckSettings moved = settings(ConfigLoader.parse(MINIMAL + "checks: {dynamic_patterns: /etc/dyn.txt}\n"));
+        assertThat(moved.reverseDns().dynamicPatterns()).isEqualTo(Path.of("/etc/dyn.txt"));
+        assertThat(settings(ConfigLoader.parse(MINIMAL + "reverse_dns: {dynamic_patterns: /etc/dyn.txt}\n")))
+                .isEqualTo(moved);
+        assertThat(settings(ConfigLoader.parse(MINIMAL)).reverseDns().dynamicPatterns())
+                .isEqualTo(Path.of("conf/lists/dynamic_patterns.txt"));
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "checks: {dynamic_patterns: /a}\nreverse_dns: {dynamic_patterns: /b}\n"))
+                .hasMessage("checks.dynamic_patterns: '/a' moved to reverse_dns.dynamic_patterns, which is set too: "
+                        + "keep only reverse_dns.dynamic_patterns");
+    }
+
+    @Test
+    void heloOurAddressesAreAddresses() throws Exception {
+        assertThat(settings(ConfigLoader.parse(MINIMAL + "helo: {our_addresses: [198.51.100.25, \"2001:db8::25\"]}\n")).helo()
+                .ourAddresses()).hasSize(2);
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "helo: {our_addresses: [mx.example.net]}\n"))
+                .hasMessage("helo.our_addresses: 'mx.example.net' must be an IP address, like 198.51.100.25 or 2001:db8::25");
+    }
+
+    private record CheckSettings(net.portcullis.gateway.checks.ReverseDnsModule.Settings reverseDns,
+                                 net.portcullis.gateway.checks.HeloModule.Settings helo) { }
+
+    private static CheckSettings settings(GatewayConfig c) {
+        return new CheckSettings((net.portcullis.gateway.checks.ReverseDnsModule.Settings) c.checkSections().get("reverse_dns"),
+                (net.portcullis.gateway.checks.HeloModule.Settings) c.checkSections().get("helo"));
+    }
+
+    @Test
     void unknownKeysAreErrorsWithASuggestion() {
         assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "domians: [x.org]\n"))
                 .hasMessageStartingWith("domians: unknown key (did you mean 'domains'?)");
