@@ -49,7 +49,7 @@ public final class PolicyEngine {
                         Duration deadline, ExecutorService executor, Set<String> alwaysNeeded, boolean everything) {
         this.alwaysNeeded = Set.copyOf(alwaysNeeded);
         Set<String> io = new java.util.HashSet<>();
-        checks.stream().filter(Check::io).forEach(c -> c.produces().forEach(s -> io.add(s.name())));
+        checks.stream().filter(c -> c.spec().io()).forEach(c -> c.spec().produces().forEach(s -> io.add(s.name())));
         this.ioSignals = Set.copyOf(io);
         this.everything = everything;
         this.checks = List.copyOf(checks);
@@ -63,7 +63,7 @@ public final class PolicyEngine {
 
     public static Catalogue catalogueOf(List<Check> checks) {
         List<SignalSpec> specs = new ArrayList<>();
-        checks.forEach(c -> specs.addAll(c.produces()));
+        checks.forEach(c -> specs.addAll(c.spec().produces()));
         return new Catalogue(specs);
     }
 
@@ -100,11 +100,11 @@ public final class PolicyEngine {
     /** Only the checks that do no I/O: enough to decide the relay stage without waiting on DNS. */
     void computeCheap(Stage stage, Event event, SignalMap into) {
         for (Check c : checks) {
-            if (c.stage() == stage && !c.io() && !c.late()) {
+            if (c.spec().stage() == stage && !c.spec().io() && !c.spec().late()) {
                 try {
                     c.run(event).forEach(into::put);
                 } catch (Exception e) {
-                    fail(c, into, "check " + c.name() + " failed: " + e);
+                    fail(c, into, "check " + c.spec().name() + " failed: " + e);
                 }
             }
         }
@@ -120,11 +120,11 @@ public final class PolicyEngine {
         Set<String> needed = set.neededSignals();
         List<Check> slow = new ArrayList<>();
         for (Check c : checks) {
-            if (c.stage() != stage || c.late() != late) {
+            if (c.spec().stage() != stage || c.spec().late() != late) {
                 continue;
             }
-            if (c.io()) {
-                if (everything || c.produces().stream().anyMatch(s -> needed.contains(s.name()) || alwaysNeeded.contains(s.name()))) {
+            if (c.spec().io()) {
+                if (everything || c.spec().produces().stream().anyMatch(s -> needed.contains(s.name()) || alwaysNeeded.contains(s.name()))) {
                     slow.add(c);
                 }
                 continue;
@@ -132,7 +132,7 @@ public final class PolicyEngine {
             try {
                 c.run(event).forEach(into::put);
             } catch (Exception e) {
-                fail(c, into, "check " + c.name() + " failed: " + e);
+                fail(c, into, "check " + c.spec().name() + " failed: " + e);
             }
         }
         if (slow.isEmpty()) {
@@ -150,20 +150,20 @@ public final class PolicyEngine {
             try {
                 f.get().forEach(into::put);
             } catch (CancellationException e) {
-                fail(c, into, "check " + c.name() + " gave no answer within " + deadline.toMillis() + " ms");
+                fail(c, into, "check " + c.spec().name() + " gave no answer within " + deadline.toMillis() + " ms");
             } catch (ExecutionException e) {
-                fail(c, into, "check " + c.name() + " failed: " + e.getCause());
+                fail(c, into, "check " + c.spec().name() + " failed: " + e.getCause());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                fail(c, into, "check " + c.name() + " interrupted");
+                fail(c, into, "check " + c.spec().name() + " interrupted");
             }
         }
     }
 
     private static void fail(Check c, SignalMap into, String message) {
         LOG.warn(message);
-        for (SignalSpec s : c.produces()) {
-            into.fail(s.name(), message, c.dns());
+        for (SignalSpec s : c.spec().produces()) {
+            into.fail(s.name(), message, c.spec().dns());
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.checks.ClientCheck;
 import net.portcullis.policy.checks.RecipientCheck;
 import net.portcullis.rules.Networks;
@@ -35,36 +36,24 @@ class PolicyEngineTest {
         final String name;
         final long millis;
         final AtomicInteger runs = new AtomicInteger();
+        private final Spec spec;
 
         SlowCheck(String name, long millis) {
             this.name = name;
             this.millis = millis;
+            this.spec = Spec.dns(name, Stage.CONNECT, List.of(new SignalSpec(name + ".listed", Type.BOOL, Stage.CONNECT, "test", "true")));
         }
 
-        public String name() {
-            return name;
+        @Override
+        public Spec spec() {
+            return spec;
         }
 
-        public Stage stage() {
-            return Stage.CONNECT;
-        }
-
-        public List<SignalSpec> produces() {
-            return List.of(new SignalSpec(name + ".listed", Type.BOOL, Stage.CONNECT, "test", "true"));
-        }
-
+        @Override
         public List<Signal> run(Event e) throws Exception {
             runs.incrementAndGet();
-            Thread.sleep(millis);
+            Thread.sleep(millis); // the slow network the deadline is for, not a wait for the product
             return List.of(Signal.of(name + ".listed", true, "slept " + millis + " ms"));
-        }
-
-        public boolean io() {
-            return true;
-        }
-
-        public boolean dns() {
-            return true;
         }
     }
 

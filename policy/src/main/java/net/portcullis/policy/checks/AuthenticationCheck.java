@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import net.portcullis.policy.Addresses;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.dkim.DkimResult;
@@ -31,29 +32,7 @@ public final class AuthenticationCheck implements Check {
         this.dmarc = new DmarcEvaluator(dns);
     }
 
-    @Override
-    public String name() {
-        return "authentication";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.DATA;
-    }
-
-    @Override
-    public boolean io() {
-        return true;
-    }
-
-    @Override
-    public boolean dns() {
-        return true;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.dns("authentication", Stage.DATA, List.of(
                 new SignalSpec("dkim.result", Type.STRING, Stage.DATA, "best DKIM result of the message: pass, fail, policy, "
                         + "neutral, none, permerror, temperror", "pass"),
                 new SignalSpec("dkim.domains", Type.STRING, Stage.DATA, "d= of the signatures that passed, space-separated", "shop.example"),
@@ -69,7 +48,11 @@ public final class AuthenticationCheck implements Check {
                 new SignalSpec("dmarc.pct", Type.NUMBER, Stage.DATA, "pct= of the record (100 by default)", "100"),
                 new SignalSpec("dmarc.sampled", Type.BOOL, Stage.DATA, "this message falls within pct= (a random draw)", "true"),
                 new SignalSpec("auth.results", Type.STRING, Stage.DATA, "the resinfo of our Authentication-Results header",
-                        "spf=pass smtp.mailfrom=shop.example; dkim=pass header.d=shop.example; dmarc=pass header.from=shop.example"));
+                        "spf=pass smtp.mailfrom=shop.example; dkim=pass header.d=shop.example; dmarc=pass header.from=shop.example")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

@@ -3,6 +3,7 @@ package net.portcullis.policy.checks;
 import java.util.ArrayList;
 import java.util.List;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
@@ -19,25 +20,17 @@ public final class ClientCheck implements Check {
         this.trusted = trusted;
     }
 
-    @Override
-    public String name() {
-        return "client";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.CONNECT;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.inline("client", Stage.CONNECT, List.of(
                 new SignalSpec("client.ip", Type.IP, Stage.CONNECT, "the client's IP address", "203.0.113.5"),
                 new SignalSpec("client.name", Type.STRING, Stage.CONNECT, "the client's reverse (PTR) name; absent when it has none", "mail.example.com"),
                 new SignalSpec("client.trusted", Type.BOOL, Stage.CONNECT, "the client is in trusted_networks", "false"),
                 new SignalSpec("client.authenticated", Type.BOOL, Stage.CONNECT, "the client completed SMTP AUTH", "true"),
                 new SignalSpec("client.auth_user", Type.STRING, Stage.CONNECT, "the SMTP AUTH identity; absent without AUTH", "alice"),
-                new SignalSpec("client.tls", Type.BOOL, Stage.CONNECT, "the session is encrypted with STARTTLS", "true"));
+                new SignalSpec("client.tls", Type.BOOL, Stage.CONNECT, "the session is encrypted with STARTTLS", "true")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

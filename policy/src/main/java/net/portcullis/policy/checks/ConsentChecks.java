@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.consent.ConsentBook;
@@ -35,21 +36,12 @@ public final class ConsentChecks {
             this.book = book;
         }
 
-        public String name() {
-            return "bulk-sender";
-        }
+        private static final Spec SPEC = Spec.io("bulk-sender", Stage.MAIL, List.of(new SignalSpec("commercial.registered_sender", Type.BOOL, Stage.MAIL,
+                    "the envelope sender's domain is registered as a bulk sender (`portcullis sender register`)", "true")));
 
-        public Stage stage() {
-            return Stage.MAIL;
-        }
-
-        public boolean io() {
-            return true;
-        }
-
-        public List<SignalSpec> produces() {
-            return List.of(new SignalSpec("commercial.registered_sender", Type.BOOL, Stage.MAIL,
-                    "the envelope sender's domain is registered as a bulk sender (`portcullis sender register`)", "true"));
+        @Override
+        public Spec spec() {
+            return SPEC;
         }
 
         public List<Signal> run(Event e) throws Exception {
@@ -68,25 +60,16 @@ public final class ConsentChecks {
             this.book = book;
         }
 
-        public String name() {
-            return "consent";
-        }
-
-        public Stage stage() {
-            return Stage.RCPT;
-        }
-
-        public boolean io() {
-            return true;
-        }
-
-        public List<SignalSpec> produces() {
-            return List.of(
+        private static final Spec SPEC = Spec.io("consent", Stage.RCPT, List.of(
                     new SignalSpec("consent.identity", Type.STRING, Stage.RCPT, "the authenticated sender identity consent is "
                             + "looked up for (the SPF-pass domain); absent for unauthenticated mail", "shop.example"),
                     new SignalSpec("consent.granted", Type.BOOL, Stage.RCPT, "this recipient's opt-in for that identity is in force", "true"),
                     new SignalSpec("consent.revoked", Type.BOOL, Stage.RCPT, "this recipient withdrew consent for that identity", "false"),
-                    new SignalSpec("consent.status", Type.STRING, Stage.RCPT, "active, pending, revoked, expired or none", "active"));
+                    new SignalSpec("consent.status", Type.STRING, Stage.RCPT, "active, pending, revoked, expired or none", "active")));
+
+        @Override
+        public Spec spec() {
+            return SPEC;
         }
 
         public List<Signal> run(Event e) throws Exception {
@@ -115,16 +98,7 @@ public final class ConsentChecks {
 
     /** At data: does the content say "commercial"? */
     public static final class Content implements Check {
-        public String name() {
-            return "commercial-content";
-        }
-
-        public Stage stage() {
-            return Stage.DATA;
-        }
-
-        public List<SignalSpec> produces() {
-            return List.of(
+        private static final Spec SPEC = Spec.inline("commercial-content", Stage.DATA, List.of(
                     new SignalSpec("commercial.content", Type.BOOL, Stage.DATA, "the message shows signs of bulk commercial mail "
                             + "(List-Unsubscribe, Precedence: bulk, Feedback-ID, campaign headers, an advertising label)", "true"),
                     new SignalSpec("commercial.signs", Type.STRING, Stage.DATA, "which signs", "List-Unsubscribe Feedback-ID"),
@@ -132,7 +106,11 @@ public final class ConsentChecks {
                     new SignalSpec("commercial.subject_labelled", Type.BOOL, Stage.DATA, "the Subject begins with an advertising "
                             + "label: [AD], (ADV), ADV:, 【广告】, 广告: (decoded from RFC 2047)", "false"),
                     new SignalSpec("commercial.contact", Type.BOOL, Stage.DATA, "a way to refuse further mail is given: a "
-                            + "List-Unsubscribe mailto: address or a Reply-To", "true"));
+                            + "List-Unsubscribe mailto: address or a Reply-To", "true")));
+
+        @Override
+        public Spec spec() {
+            return SPEC;
         }
 
         /**
@@ -199,28 +177,15 @@ public final class ConsentChecks {
             this.book = book;
         }
 
-        public String name() {
-            return "consent-message";
-        }
-
-        public Stage stage() {
-            return Stage.DATA;
-        }
-
-        public boolean io() {
-            return true;
-        }
-
-        public boolean late() {
-            return true;
-        }
-
-        public List<SignalSpec> produces() {
-            return List.of(
+        private static final Spec SPEC = Spec.io("consent-message", Stage.DATA, List.of(
                     new SignalSpec("consent.all_recipients", Type.BOOL, Stage.DATA, "every recipient's opt-in is in force for the "
                             + "authenticated sender (SPF-pass domain, or a DKIM domain aligned with From)", "true"),
                     new SignalSpec("consent.missing", Type.STRING, Stage.DATA, "recipients without consent, space-separated", "bob@example.net"),
-                    new SignalSpec("consent.any_revoked", Type.BOOL, Stage.DATA, "some recipient withdrew consent", "false"));
+                    new SignalSpec("consent.any_revoked", Type.BOOL, Stage.DATA, "some recipient withdrew consent", "false"))).afterOtherChecks();
+
+        @Override
+        public Spec spec() {
+            return SPEC;
         }
 
         public List<Signal> run(Event e) throws Exception {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.dns.Dns;
@@ -35,6 +36,7 @@ public final class DnsblCheck implements Check {
     private final boolean domains;
     private final Subject subject;
     private final Executor executor;
+    private final Spec spec;
 
     public DnsblCheck(Dns dns, List<Zone> zones, boolean domains, Executor executor) {
         this(dns, zones, domains ? Subject.ENVELOPE : Subject.CLIENT, executor);
@@ -46,6 +48,7 @@ public final class DnsblCheck implements Check {
         this.subject = subject;
         this.domains = subject != Subject.CLIENT;
         this.executor = executor;
+        this.spec = Spec.dns(checkName(), checkStage(), signals());
     }
 
     private String p() {
@@ -56,13 +59,11 @@ public final class DnsblCheck implements Check {
         };
     }
 
-    @Override
-    public String name() {
+    private String checkName() {
         return p();
     }
 
-    @Override
-    public Stage stage() {
+    private Stage checkStage() {
         return switch (subject) {
             case CLIENT -> Stage.CONNECT;
             case ENVELOPE -> Stage.MAIL;
@@ -70,20 +71,9 @@ public final class DnsblCheck implements Check {
         };
     }
 
-    @Override
-    public boolean io() {
-        return true;
-    }
-
-    @Override
-    public boolean dns() {
-        return true;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
+    private List<SignalSpec> signals() {
         String p = p();
-        Stage s = stage();
+        Stage s = checkStage();
         String what = switch (subject) {
             case CLIENT -> "the client address";
             case ENVELOPE -> "the sender's domain or the HELO name";
@@ -105,6 +95,11 @@ public final class DnsblCheck implements Check {
     }
 
     private record Hit(Zone zone, String name, String code, String reason) { }
+
+    @Override
+    public Spec spec() {
+        return spec;
+    }
 
     @Override
     public List<Signal> run(Event e) throws Exception {
@@ -151,7 +146,7 @@ public final class DnsblCheck implements Check {
         if (!errors.isEmpty() && hits.isEmpty()) {
             // Could not find out: the rules must not decide as if the client were clean.
             String why = String.join("; ", errors);
-            return produces().stream().map(s -> Signal.unavailable(s.name(), why, true)).toList();
+            return spec.produces().stream().map(s -> Signal.unavailable(s.name(), why, true)).toList();
         }
         List<Signal> out = new ArrayList<>();
         out.add(Signal.of(p + ".listed", !hits.isEmpty(), hits.isEmpty() ? "not listed by " + zoneNames() : "listed by "

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.rules.SignalSpec;
@@ -12,24 +13,16 @@ import net.portcullis.rules.Type;
 
 /** The envelope sender (MAIL FROM). */
 public final class EnvelopeCheck implements Check {
-    @Override
-    public String name() {
-        return "envelope";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.MAIL;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.inline("envelope", Stage.MAIL, List.of(
                 new SignalSpec("mail.from", Type.STRING, Stage.MAIL, "the envelope sender; \"\" for the null sender <>", "news@shop.example"),
                 new SignalSpec("mail.from_domain", Type.STRING, Stage.MAIL, "the domain of the envelope sender; absent for <>", "shop.example"),
                 new SignalSpec("mail.null_sender", Type.BOOL, Stage.MAIL, "MAIL FROM:<> (a bounce or an auto-reply)", "false"),
                 new SignalSpec("mail.from_literal", Type.BOOL, Stage.MAIL,
-                        "the envelope sender's domain is an address literal (user@[192.0.2.1]): valid syntax, no domain to check", "false"));
+                        "the envelope sender's domain is an address literal (user@[192.0.2.1]): valid syntax, no domain to check", "false")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

@@ -2,6 +2,7 @@ package net.portcullis.policy.checks;
 
 import java.util.List;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
@@ -15,23 +16,15 @@ import net.portcullis.rules.Type;
  * the pause; this check only reports it.
  */
 public final class GreetingCheck implements Check {
-    @Override
-    public String name() {
-        return "greeting";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.CONNECT;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.inline("greeting", Stage.CONNECT, List.of(
                 new SignalSpec("client.pregreet", Type.BOOL, Stage.CONNECT, "the client sent data before our banner (greeting.pause)",
                         "false"),
                 new SignalSpec("client.greet_wait", Type.STRING, Stage.CONNECT, "the greeting pause: waited, remembered (passed "
-                        + "lately), exempt (trusted or whitelisted) or off", "waited"));
+                        + "lately), exempt (trusted or whitelisted) or off", "waited")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

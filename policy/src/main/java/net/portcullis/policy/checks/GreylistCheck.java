@@ -3,6 +3,7 @@ package net.portcullis.policy.checks;
 import java.util.List;
 import java.util.Set;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.greylist.Greylist;
@@ -26,23 +27,15 @@ public final class GreylistCheck implements Check {
         this.providers = providers;
     }
 
-    @Override
-    public String name() {
-        return "greylist";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.RCPT;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.inline("greylist", Stage.RCPT, List.of(
                 new SignalSpec("greylist.result", Type.STRING, Stage.RCPT, "the greylist for this client network, sender and "
                         + "recipient: new (defer), early (retried too soon), pass, allowed (enough delivered lately)", "pass"),
                 new SignalSpec("greylist.provider", Type.BOOL, Stage.RCPT, "the client or the sender's SPF-passing domain is a large "
-                        + "provider (greylist.providers): spared from greylisting", "false"));
+                        + "provider (greylist.providers): spared from greylisting", "false")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

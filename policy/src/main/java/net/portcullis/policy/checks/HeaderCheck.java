@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import net.portcullis.policy.Addresses;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.MessageFacts;
 import net.portcullis.policy.Signal;
@@ -58,19 +59,7 @@ public final class HeaderCheck implements Check {
         this.clock = clock;
     }
 
-    @Override
-    public String name() {
-        return "headers";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.DATA;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.inline("headers", Stage.DATA, List.of(
                 new SignalSpec("header.from_count", Type.NUMBER, Stage.DATA, "number of From fields (RFC 5322 wants exactly one)", "1"),
                 new SignalSpec("header.has_date", Type.BOOL, Stage.DATA, "a Date field is present", "true"),
                 new SignalSpec("header.has_message_id", Type.BOOL, Stage.DATA, "a Message-ID field is present", "true"),
@@ -83,7 +72,11 @@ public final class HeaderCheck implements Check {
                         + "although the client is neither trusted nor authenticated", "false"),
                 new SignalSpec("header.from_valid", Type.BOOL, Stage.DATA, "exactly one From field holding exactly one "
                         + "address with a syntactically valid domain (RFC 7489 6.6.1)", "true"),
-                new SignalSpec("header.malformed", Type.NUMBER, Stage.DATA, "header lines that are not header fields", "0"));
+                new SignalSpec("header.malformed", Type.NUMBER, Stage.DATA, "header lines that are not header fields", "0")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.dns.Dns;
@@ -38,34 +39,16 @@ public final class HeloCheck implements Check {
         this.ourAddresses = Set.copyOf(ourAddresses);
     }
 
-    @Override
-    public String name() {
-        return "helo";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.HELO;
-    }
-
-    @Override
-    public boolean io() {
-        return true;
-    }
-
-    @Override
-    public boolean dns() {
-        return true;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.dns("helo", Stage.HELO, List.of(
                 new SignalSpec("helo.name", Type.STRING, Stage.HELO, "the HELO/EHLO argument as sent", "mail.example.com"),
                 new SignalSpec("helo.syntax", Type.STRING, Stage.HELO, "fqdn, address-literal, bare-ip (an IP without brackets) or invalid", "fqdn"),
                 new SignalSpec("helo.claims_us", Type.BOOL, Stage.HELO, "the name is our hostname, one of our domains, or one of our addresses", "false"),
                 new SignalSpec("helo.resolves", Type.BOOL, Stage.HELO, "the name has A or AAAA records (literals: false)", "true"),
-                new SignalSpec("helo.matches_client", Type.BOOL, Stage.HELO, "the name (or literal) is the client's own address", "true"));
+                new SignalSpec("helo.matches_client", Type.BOOL, Stage.HELO, "the name (or literal) is the client's own address", "true")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Locale;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.MailAddress;
 import net.portcullis.policy.Signal;
@@ -84,25 +85,17 @@ public final class KnownSendersCheck implements Check {
         this.book = book;
     }
 
-    @Override
-    public String name() {
-        return "known-senders";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.MAIL;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.inline("known-senders", Stage.MAIL, List.of(
                 new SignalSpec("sender.known", Type.BOOL, Stage.MAIL, "mail from this envelope sender was delivered here within "
                         + "known_senders.remember (false for the null sender)", "true"),
                 new SignalSpec("sender.domain_known", Type.BOOL, Stage.MAIL, "mail from this sender's domain was delivered here within "
                         + "known_senders.remember", "true"),
                 new SignalSpec("sender.known_messages", Type.NUMBER, Stage.MAIL, "messages from this envelope sender delivered here "
-                        + "within known_senders.remember", "12"));
+                        + "within known_senders.remember", "12")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

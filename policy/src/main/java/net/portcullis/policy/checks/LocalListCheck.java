@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.store.ListEntry;
@@ -19,6 +20,7 @@ import net.portcullis.rules.Type;
  */
 public final class LocalListCheck implements Check {
     private final Supplier<Lists.Snapshots> lists;
+    private final Spec spec;
     private final Stage stage;
 
     public LocalListCheck(Supplier<Lists.Snapshots> lists, Stage stage) {
@@ -27,24 +29,22 @@ public final class LocalListCheck implements Check {
         }
         this.lists = lists;
         this.stage = stage;
+        this.spec = Spec.inline(checkName(), checkStage(), signals());
     }
 
     private String what() {
         return stage == Stage.CONNECT ? "client" : "sender";
     }
 
-    @Override
-    public String name() {
+    private String checkName() {
         return "local-lists-" + what();
     }
 
-    @Override
-    public Stage stage() {
+    private Stage checkStage() {
         return stage;
     }
 
-    @Override
-    public List<SignalSpec> produces() {
+    private List<SignalSpec> signals() {
         String w = what();
         String subject = stage == Stage.CONNECT ? "the client address" : "the envelope sender (address or domain)";
         return List.of(
@@ -52,6 +52,11 @@ public final class LocalListCheck implements Check {
                 new SignalSpec("whitelist." + w, Type.BOOL, stage, subject + " is on the local whitelist (wins over lists)", "false"),
                 new SignalSpec("blacklist." + w + "_reason", Type.STRING, stage, "reason and source of the blacklist entry; absent when not listed",
                         "spam reports 12, 17, 31 (reports)"));
+    }
+
+    @Override
+    public Spec spec() {
+        return spec;
     }
 
     @Override

@@ -3,6 +3,7 @@ package net.portcullis.policy.checks;
 import java.util.ArrayList;
 import java.util.List;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.rules.SignalSpec;
@@ -11,22 +12,14 @@ import net.portcullis.rules.Type;
 
 /** Plain facts of the message: size, Message-ID, the From header. */
 public final class MessageCheck implements Check {
-    @Override
-    public String name() {
-        return "message";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.DATA;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.inline("message", Stage.DATA, List.of(
                 new SignalSpec("message.size", Type.NUMBER, Stage.DATA, "size of the message in octets, as received", "5120"),
                 new SignalSpec("message.id", Type.STRING, Stage.DATA, "the Message-ID header; absent when missing", "<abc@example.com>"),
-                new SignalSpec("header.from", Type.STRING, Stage.DATA, "the From header as written (first one)", "Shop <news@shop.example>"));
+                new SignalSpec("header.from", Type.STRING, Stage.DATA, "the From header as written (first one)", "Shop <news@shop.example>")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

@@ -2,6 +2,7 @@ package net.portcullis.policy.checks;
 
 import java.util.List;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
@@ -17,24 +18,16 @@ import net.portcullis.rules.Type;
  * our buffer before we answered the command they followed.
  */
 public final class ProtocolCheck implements Check {
-    @Override
-    public String name() {
-        return "protocol";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.DATA;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.inline("protocol", Stage.DATA, List.of(
                 new SignalSpec("client.pipelining", Type.BOOL, Stage.DATA, "the client sent commands before our reply where RFC 2920 "
                         + "forbids it: after EHLO, HELO or STARTTLS, before the 354 of DATA, or at all when PIPELINING was not offered",
                         "false"),
                 new SignalSpec("client.bare_newline", Type.BOOL, Stage.DATA, "the client ended a command line with a bare LF "
-                        + "instead of CRLF (accepted as CRLF, counted here; a bare LF in the message is refused outright)", "false"));
+                        + "instead of CRLF (accepted as CRLF, counted here; a bare LF in the message is refused outright)", "false")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

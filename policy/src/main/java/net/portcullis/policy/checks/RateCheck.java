@@ -3,6 +3,7 @@ package net.portcullis.policy.checks;
 import java.util.ArrayList;
 import java.util.List;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.rate.RateLimits;
@@ -21,25 +22,24 @@ import net.portcullis.rules.Type;
  */
 public final class RateCheck implements Check {
     private final RateLimits limits;
+    private final Spec spec;
     private final Stage stage;
 
     public RateCheck(RateLimits limits, Stage stage) {
         this.limits = limits;
         this.stage = stage;
+        this.spec = Spec.inline(checkName(), checkStage(), signals());
     }
 
-    @Override
-    public String name() {
+    private String checkName() {
         return "rate-" + stage.keyword();
     }
 
-    @Override
-    public Stage stage() {
+    private Stage checkStage() {
         return stage;
     }
 
-    @Override
-    public List<SignalSpec> produces() {
+    private List<SignalSpec> signals() {
         List<SignalSpec> out = new ArrayList<>();
         for (RateLimits.Subject s : RateLimits.Subject.values()) {
             for (RateLimits.Count c : RateLimits.Count.values()) {
@@ -55,6 +55,11 @@ public final class RateCheck implements Check {
             }
         }
         return out;
+    }
+
+    @Override
+    public Spec spec() {
+        return spec;
     }
 
     @Override

@@ -2,6 +2,7 @@ package net.portcullis.policy.checks;
 
 import java.util.List;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.LocalDomains;
 import net.portcullis.policy.MailAddress;
@@ -18,22 +19,14 @@ public final class RecipientCheck implements Check {
         this.domains = domains;
     }
 
-    @Override
-    public String name() {
-        return "recipient";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.RELAY;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.inline("recipient", Stage.RELAY, List.of(
                 new SignalSpec("rcpt.address", Type.STRING, Stage.RELAY, "the recipient being decided", "user@example.net"),
                 new SignalSpec("rcpt.domain", Type.STRING, Stage.RELAY, "its domain, lower case (\"\" for bare <postmaster>)", "example.net"),
-                new SignalSpec("rcpt.local_domain", Type.BOOL, Stage.RELAY, "its domain is one of ours (gateway.yaml: domains)", "true"));
+                new SignalSpec("rcpt.local_domain", Type.BOOL, Stage.RELAY, "its domain is one of ours (gateway.yaml: domains)", "true")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

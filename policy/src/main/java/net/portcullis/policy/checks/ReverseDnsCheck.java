@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Client;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
@@ -36,33 +37,15 @@ public final class ReverseDnsCheck implements Check {
                 + "customer|cust|residential|wireless|mobile)[0-9.-]"));
     }
 
-    @Override
-    public String name() {
-        return "reverse-dns";
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.CONNECT;
-    }
-
-    @Override
-    public boolean io() {
-        return true;
-    }
-
-    @Override
-    public boolean dns() {
-        return true;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
-        return List.of(
+    private static final Spec SPEC = Spec.dns("reverse-dns", Stage.CONNECT, List.of(
                 new SignalSpec("client.has_ptr", Type.BOOL, Stage.CONNECT, "the client address has a reverse (PTR) name", "true"),
                 new SignalSpec("client.fcrdns", Type.BOOL, Stage.CONNECT, "the reverse name's A/AAAA records include the client address", "true"),
                 new SignalSpec("client.dynamic", Type.BOOL, Stage.CONNECT, "the reverse name looks generic or dynamic "
-                        + "(dynamic_patterns, or the address's digits in the name)", "false"));
+                        + "(dynamic_patterns, or the address's digits in the name)", "false")));
+
+    @Override
+    public Spec spec() {
+        return SPEC;
     }
 
     @Override

@@ -3,6 +3,7 @@ package net.portcullis.policy.checks;
 import java.util.ArrayList;
 import java.util.List;
 import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.dns.Dns;
@@ -20,42 +21,31 @@ public final class SpfCheck implements Check {
     public enum Identity { MAIL_FROM, HELO }
 
     private final SpfEvaluator spf;
+    private final Spec spec;
     private final Identity identity;
 
     public SpfCheck(Dns dns, String receiver, Identity identity) {
         this.spf = new SpfEvaluator(dns, receiver);
         this.identity = identity;
+        this.spec = Spec.dns(checkName(), checkStage(), signals());
     }
 
     private String prefix() {
         return identity == Identity.HELO ? "spf.helo" : "spf";
     }
 
-    @Override
-    public String name() {
+    private String checkName() {
         return identity == Identity.HELO ? "spf-helo" : "spf";
     }
 
-    @Override
-    public Stage stage() {
+    private Stage checkStage() {
         return identity == Identity.HELO ? Stage.HELO : Stage.MAIL;
     }
 
-    @Override
-    public boolean io() {
-        return true;
-    }
-
-    @Override
-    public boolean dns() {
-        return true;
-    }
-
-    @Override
-    public List<SignalSpec> produces() {
+    private List<SignalSpec> signals() {
         String p = prefix();
         String who = identity == Identity.HELO ? "the HELO name" : "the MAIL FROM domain (the HELO name for <>)";
-        Stage st = stage();
+        Stage st = checkStage();
         return List.of(
                 new SignalSpec(p + ".result", Type.STRING, st, "SPF result for " + who
                         + ": pass, fail, softfail, neutral, none, permerror, temperror", "softfail"),
@@ -63,6 +53,11 @@ public final class SpfCheck implements Check {
                 new SignalSpec(p + ".mechanism", Type.STRING, st, "the SPF term that matched; absent when none did", "-all"),
                 new SignalSpec(p + ".explanation", Type.STRING, st, "the domain's explanation of a fail (exp=); absent without one",
                         "see https://shop.example/spf"));
+    }
+
+    @Override
+    public Spec spec() {
+        return spec;
     }
 
     @Override

@@ -8,7 +8,7 @@ import java.util.Set;
  * A DMARC policy record (RFC 7489 6.3): the tags that decide, validated; with DMARCbis's np=, the
  * policy for subdomains that do not exist (RFC 9091 3.1; defaults to sp=, which defaults to p=).
  */
-public record DmarcRecord(String policy, String subdomainPolicy, String nonExistentPolicy, int pct, boolean strictDkim,
+record DmarcRecord(String policy, String subdomainPolicy, String nonExistentPolicy, int pct, boolean strictDkim,
                           boolean strictSpf, String text) {
 
     private static final Set<String> POLICIES = Set.of("none", "quarantine", "reject");

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The greylist in this process's memory (Caffeine, bounded): a restart forgets it. */
-public final class MemoryGreylistStore implements GreylistStore {
+final class MemoryGreylistStore implements GreylistStore {
     private final Cache<String, Triplet> triplets;
     private final Cache<String, AtomicLong> delivered;
 
