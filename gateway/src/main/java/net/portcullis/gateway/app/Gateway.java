@@ -2,40 +2,26 @@ package net.portcullis.gateway.app;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
-import javax.net.ssl.SSLContext;
-import net.portcullis.gateway.admin.AdminServer;
-import net.portcullis.gateway.admin.ConsentApi;
-import net.portcullis.gateway.admin.RefPage;
-import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.checks.CheckEnv;
 import net.portcullis.gateway.checks.CheckRegistry;
 import net.portcullis.gateway.config.ConfigChanges;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.config.HostPort;
-import net.portcullis.gateway.config.Preflight;
 import net.portcullis.gateway.downstream.Downstreams;
-import net.portcullis.gateway.hold.HoldDigest;
-import net.portcullis.gateway.hold.HoldRelease;
 import net.portcullis.gateway.log.DecisionLog;
 import net.portcullis.gateway.log.DecisionWriter;
 import net.portcullis.gateway.metrics.Metrics;
@@ -43,12 +29,9 @@ import net.portcullis.gateway.milter.MilterServer;
 import net.portcullis.gateway.proxy.ConnectionGate;
 import net.portcullis.gateway.proxy.GreetingPause;
 import net.portcullis.gateway.proxy.SmtpListener;
-import net.portcullis.gateway.review.ReviewApp;
 import net.portcullis.gateway.session.Drain;
 import net.portcullis.gateway.session.GatewayContext;
 import net.portcullis.gateway.session.InFlight;
-import net.portcullis.gateway.tls.TlsContexts;
-import net.portcullis.policy.PasswordFile;
 import net.portcullis.policy.PolicyEngine;
 import net.portcullis.policy.RuleStore;
 import net.portcullis.policy.consent.ConsentStore;
@@ -56,8 +39,6 @@ import net.portcullis.policy.dns.Dns;
 import net.portcullis.policy.dns.DnsJavaResolver;
 import net.portcullis.policy.rate.ClientNetwork;
 import net.portcullis.policy.rate.RateLimits;
-import net.portcullis.policy.store.ActionLog;
-import net.portcullis.policy.store.DecisionStore;
 import net.portcullis.policy.store.HoldStore;
 import net.portcullis.policy.store.ListStore;
 import net.portcullis.policy.store.Lists;
@@ -65,11 +46,13 @@ import net.portcullis.rules.RuleErrors;
 import net.portcullis.rules.RuleLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.subethamail.smtp.server.SMTPServer;
 
-/** The running gateway: SubEthaSMTP inbound, the policy, the protected servers (routes, pools). */
+/**
+ * The running gateway, the composition root: builds the services once (the stores, the
+ * downstream pool, the policy and its checks), the mail listeners of both shapes and the web
+ * side, swaps the transaction context on reload, and stops it all in order.
+ */
 public final class Gateway implements AutoCloseable {
-    private final GreetingPause greetingPause;
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
     /** The configuration the gateway started with: what cannot change without a restart comes from it. */
@@ -78,11 +61,11 @@ public final class Gateway implements AutoCloseable {
     private volatile GatewayContext live;
     private volatile Dns dns;
     private final DecisionLog log;
-    private final LongAdder configReloads = new LongAdder();
-    private final LongAdder configReloadFailures = new LongAdder();
-    private final List<SMTPServer> servers;
-    /** The milter server (milter.listen), or null when off. */
-    private final MilterServer milter;
+    private final ConfigReload reloading;
+    private final MailListeners mail;
+    private final WebListeners web;
+    private final HoldHousekeeping housekeeping;
+    private final GreetingPause greetingPause;
     private final Downstreams pool;
     private final ConnectionGate gate;
     private final InFlight inflight = new InFlight();
@@ -90,16 +73,7 @@ public final class Gateway implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     /** The store, the Redis link and the checks' shared state: opened once, closed once. */
     private final Stores stores;
-    private AdminServer admin;
-    private RefPage refPage;
-    private final ScheduledExecutorService housekeeping =
-            Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "hold-housekeeping");
-                t.setDaemon(true);
-                return t;
-            });
     private CompletableFuture<Void> probe = CompletableFuture.completedFuture(null);
-    private ConsentApi consentApi;
     private final ExecutorService sessions;
     private final ExecutorService lookups;
 
@@ -134,9 +108,7 @@ public final class Gateway implements AutoCloseable {
         PolicyEngine policy = engine(config, checks);
         GatewayContext ctx = new GatewayContext(config, policy, log, drain, inflight, metrics, stores.intake(), stores.holds(), checks.observers());
         this.live = ctx;
-        metrics.counter("portcullis.config.reloads", "gateway.yaml reloads applied (SIGHUP)", configReloads, LongAdder::doubleValue);
-        metrics.counter("portcullis.config.reload.failures", "gateway.yaml reloads refused (the running configuration stayed)",
-                configReloadFailures, LongAdder::doubleValue);
+        this.reloading = new ConfigReload(config.listeners().isEmpty(), metrics);
         metrics.counter("portcullis.rules.reloads", "rule sets loaded after start", rules, RuleStore::reloads);
         metrics.counter("portcullis.rules.reload.failures", "reloads refused for errors (old rules kept)", rules, RuleStore::failures);
         metrics.counter("portcullis.downstream.connections.opened", "connections opened to the downstream", pool, Downstreams::opened);
@@ -151,28 +123,11 @@ public final class Gateway implements AutoCloseable {
             metrics.counter("portcullis.dns.wait.seconds", "time spent waiting for DNS servers", res, x -> x.nanosWaiting() / 1e9);
         }
 
-        // a milter-only gateway has no SMTP listener: the MTA does TLS
-        SSLContext tls = !config.tls().enabled() || config.listeners().isEmpty() ? null : config.tls().keystore() != null
-                ? TlsContexts.server(config.tls().keystore(), config.tls().password())
-                : TlsContexts.selfSigned(config.varDir(), config.hostname());
-        PasswordFile users = config.usersFile() == null ? null : PasswordFile.load(config.usersFile());
-        List<SMTPServer> built = new ArrayList<>();
-        SmtpListener.Shared listening = new SmtpListener.Shared(config, () -> live, pool, gate, sessions, tls, users);
-        for (GatewayConfig.Listener l : config.listeners()) {
-            built.add(SmtpListener.build(l, listening));
-        }
-        this.servers = List.copyOf(built);
-        this.milter = !config.milter().on() ? null : new MilterServer(config.milter(),
-                config.limits().connections(), new MilterServer.Shared(() -> live, () -> this.dns, lookups, sessions));
-        if (milter != null) {
-            metrics.counter("portcullis.milter.connections", "connections from the MTA taken (milter)", milter,
-                    MilterServer::connections);
-            metrics.counter("portcullis.milter.refused", "connections from the MTA refused: limits.connections were open", milter,
-                    MilterServer::refused);
-            metrics.counter("portcullis.milter.protocol.errors", "connections from the MTA closed for a protocol error", milter,
-                    MilterServer::protocolErrors);
-            metrics.gauge("portcullis.milter.open", "connections from the MTA open now", milter::open);
-        }
+        this.mail = new MailListeners(config,
+                new SmtpListener.Shared(config, () -> live, pool, gate, sessions, MailListeners.tls(config), MailListeners.users(config)),
+                new MilterServer.Shared(() -> live, () -> this.dns, lookups, sessions), metrics);
+        this.web = new WebListeners(config, stores, pool, metrics, drain, rules);
+        this.housekeeping = new HoldHousekeeping(config, stores.holds(), pool);
     }
 
     /** A gauge per mail server, read from the routes in force (registered once per address). */
@@ -200,12 +155,9 @@ public final class Gateway implements AutoCloseable {
                 cfg.checks().authservId() == null ? Set.of() : PolicyWiring.FOR_AUTH_RESULTS, false);
     }
 
-    /** The top-level keys of the file the running configuration came from; null when it came from no file (tests). */
-    private volatile Set<String> fileKeys;
-
     /** Names the file the gateway was started from: a reload then refuses one that lost any of its top-level keys. */
     public void loadedFrom(Path file) {
-        fileKeys = ConfigLoader.fileKeys(file);
+        reloading.loadedFrom(file);
     }
 
     /** What a reload did: applied (and what of it waits for a restart), or refused and why. */
@@ -214,28 +166,17 @@ public final class Gateway implements AutoCloseable {
     /**
      * Reads {@code gateway.yaml} again (SIGHUP) and applies what can change while mail flows:
      * soft_bounce, limits (but those below), domains, trusted_networks, downstream, routes,
-     * downstream_options, dns, dnsbl, rhsbl, checks. Transactions already started finish under the
-     * configuration they began with. What needs a restart is named in the log and the answer; a
-     * file with an error is refused whole and the running configuration stays.
+     * downstream_options, dns, and the sections of checks without state (dnsbl, rhsbl, helo,
+     * reverse_dns, checks). Transactions already started finish under the configuration they
+     * began with. What needs a restart is named in the log and the answer; a file with an error
+     * is refused whole and the running configuration stays.
      */
     public Reload reload(Path file) {
         GatewayConfig next;
         try {
-            next = ConfigLoader.load(file);
-            Set<String> keys = ConfigLoader.fileKeys(file);
-            Set<String> kept = fileKeys;
-            if (kept != null && !keys.containsAll(kept)) {
-                List<String> gone = kept.stream().filter(k -> !keys.contains(k)).toList();
-                throw new ConfigException(file + " no longer sets " + String.join(", ", gone)
-                        + " (cut short while being written?): a reload does not drop sections; to drop them on purpose, restart");
-            }
-            fileKeys = keys;
-            if (config.listeners().isEmpty() && next.milter().on()) {
-                next = next.milterOnly(); // `portcullis milter`: the SMTP listeners stay closed, whatever the file says
-            }
-            Preflight.check(next);
+            next = reloading.read(file);
         } catch (ConfigException e) {
-            configReloadFailures.increment();
+            reloading.refused();
             LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
             return new Reload(false, List.of(), e.getMessage());
         }
@@ -256,97 +197,22 @@ public final class Gateway implements AutoCloseable {
             this.dns = nextDns;
             this.live = new GatewayContext(next, engine, log, drain, inflight, metrics, stores.intake(), stores.holds(), nextChecks.observers());
         } catch (ConfigException | RuntimeException e) {
-            configReloadFailures.increment();
+            reloading.refused();
             LOG.error("reload refused, the running configuration stays: {}", e.getMessage());
             return new Reload(false, restart, e.getMessage());
         }
-        configReloads.increment();
+        reloading.applied();
         LOG.info("configuration reloaded{}", restart.isEmpty() ? "" : "; these take effect at the next restart: " + String.join(", ", restart));
         return new Reload(true, restart, null);
     }
 
     public void start() throws IOException {
-        for (int i = 0; i < servers.size(); i++) {
-            try {
-                servers.get(i).start();
-            } catch (RuntimeException e) {
-                for (int j = 0; j < i; j++) {
-                    servers.get(j).stop();
-                }
-                Throwable c = e.getCause() != null ? e.getCause() : e;
-                String key = servers.size() > 1 ? "listen[" + i + "]" : "listen";
-                throw new IOException(key + ": '" + config.listeners().get(i).address() + "' cannot be bound: " + c.getMessage(), e);
-            }
-        }
-        if (milter != null) {
-            try {
-                milter.start();
-            } catch (IOException e) {
-                for (SMTPServer s : servers) {
-                    s.stop();
-                }
-                milter.close();
-                throw new IOException(e.getMessage().startsWith("milter.listen") ? e.getMessage()
-                        : "milter.listen: '" + config.milter().listen() + "' cannot be bound: " + e.getMessage(), e);
-            }
-        }
-        housekeeping.scheduleWithFixedDelay(this::expireHeld, 0, 1, TimeUnit.HOURS);
-        Duration every = config.hold().digest().every();
-        if (every != null) {
-            housekeeping.scheduleWithFixedDelay(this::sendDigests, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        mail.start();
+        housekeeping.start();
         if (!config.downstreams().isEmpty()) {
             probe = CompletableFuture.runAsync(pool::probe, lookups);
         }
-        if (config.consent().apiListen() != null) {
-            var l = config.consent().apiListen();
-            consentApi = new ConsentApi(new InetSocketAddress(l.host(), l.port()),
-                    config.consent().apiToken(), stores.consentStore());
-            LOG.info("consent API on http://{}:{}/v1/consent", l.host(), consentApi.port());
-        }
-        if (config.review().publicListen() != null) {
-            var l = config.review().publicListen();
-            boolean digests = config.hold().digest().releaseUrl() != null; // every needs it (ConfigLoader)
-            refPage = new RefPage(new InetSocketAddress(l.host(), l.port()),
-                    new DecisionStore(stores.listStore().database()), config.hostname(),
-                    digests ? stores.holds() : null, digests ? pool : null);
-            LOG.info("reference page on http://{}:{}/ref/", l.host(), refPage.port());
-        }
-        if (config.adminListen() != null) {
-            admin = new AdminServer(new InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics,
-                    () -> drain.draining() ? "shutting down" : pool.readiness(), pool::status, reviewApp());
-            LOG.info("metrics on http://{}:{}/metrics", config.adminListen().host(), admin.port());
-            if (config.review().accounts() != null) {
-                LOG.info("review page on http://{}:{}/review/", config.adminListen().host(), admin.port());
-            }
-        }
-        for (int i = 0; i < servers.size(); i++) {
-            GatewayConfig.Listener l = config.listeners().get(i);
-            LOG.info("Portcullis listening on {}:{}{} for {}, relaying to {}", l.address().host(), servers.get(i).getPortAllocated(),
-                    l.proxy() ? " (PROXY protocol from " + l.proxyFrom().ranges() + ")" : "", config.domains(), config.downstream());
-        }
-    }
-
-    /** The review page when review.accounts is set, else null. */
-    private ReviewApp reviewApp() throws IOException {
-        GatewayConfig.Review r = config.review();
-        if (r.accounts() == null) {
-            return null;
-        }
-        var decided = new DecisionStore(stores.listStore().database());
-        var release = new HoldRelease(stores.holds(), decided, rules::get, PolicyWiring.catalogue(), pool);
-        return new ReviewApp(r.accounts(), r.behindTls(), r.sessionIdle(),
-                new ReviewApp.Backend(decided, stores.listStore(), this::reloadLists, stores.holds(), release,
-                        new ActionLog(stores.listStore().database())));
-    }
-
-    /** After a change made here (the review page), the lists are read now rather than at the next store.refresh. */
-    private void reloadLists() {
-        try {
-            stores.lists().load();
-        } catch (SQLException e) {
-            LOG.warn("reading the lists again failed, the change counts from the next refresh: {}", e.getMessage());
-        }
+        web.start();
     }
 
     /** Waits for the start-up probe of the downstream (what it offers), at most {@code wait}. */
@@ -362,22 +228,23 @@ public final class Gateway implements AutoCloseable {
 
     /** The first listener's port; -1 for a milter-only gateway. */
     public int port() {
-        return servers.isEmpty() ? -1 : servers.get(0).getPortAllocated();
+        List<Integer> ports = mail.ports();
+        return ports.isEmpty() ? -1 : ports.get(0);
     }
 
     /** Connections from the MTA open now (0 when milter.listen is off). */
     public int milterOpen() {
-        return milter == null ? 0 : milter.open();
+        return mail.milterOpen();
     }
 
     /** The milter server's TCP port; -1 when milter.listen is off or a Unix socket. */
     public int milterPort() {
-        return milter == null ? -1 : milter.port();
+        return mail.milterPort();
     }
 
     /** Every listener's port, in the order of {@code listen}. */
     public List<Integer> ports() {
-        return servers.stream().map(SMTPServer::getPortAllocated).toList();
+        return mail.ports();
     }
 
     /** The rule set in force and its reloads. */
@@ -409,28 +276,12 @@ public final class Gateway implements AutoCloseable {
 
     /** The consent API port, or -1 when consent.api_listen is off. */
     public int consentApiPort() {
-        return consentApi == null ? -1 : consentApi.port();
-    }
-
-    /** Held messages past hold.retention go; a failure is logged and tried again next hour. */
-    private void expireHeld() {
-        try {
-            int n = stores.holds().expire(Instant.now());
-            if (n > 0) {
-                LOG.info("{} held message(s) older than {} deleted", n, config.hold().retention());
-            }
-        } catch (SQLException | IOException | RuntimeException e) {
-            LOG.warn("expiring held messages failed: {}", e.toString());
-        }
+        return web.consentApiPort();
     }
 
     /** Sends the digests of newly held mail now; returns how many the mail server took. */
     public int sendDigests() {
-        if (config.hold().digest().releaseUrl() == null) {
-            return 0;
-        }
-        return new HoldDigest(stores.holds(), pool, config.hold().digest(), config.hostname())
-                .sendDue(Instant.now());
+        return housekeeping.sendDigests();
     }
 
     public HoldStore holds() {
@@ -439,12 +290,12 @@ public final class Gateway implements AutoCloseable {
 
     /** The public reference page's port, or -1 when review.public_listen is off. */
     public int refPagePort() {
-        return refPage == null ? -1 : refPage.port();
+        return web.refPagePort();
     }
 
     /** The admin HTTP port, or -1 when admin.listen is off. */
     public int adminPort() {
-        return admin == null ? -1 : admin.port();
+        return web.adminPort();
     }
 
     /** The writer of decisions to the store, or null when log.store is off. */
@@ -472,22 +323,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        for (SMTPServer server : servers) {
-            server.stop();
-        }
-        if (milter != null) {
-            milter.close();
-        }
-        housekeeping.shutdownNow();
-        if (admin != null) {
-            admin.close();
-        }
-        if (consentApi != null) {
-            consentApi.close();
-        }
-        if (refPage != null) {
-            refPage.close();
-        }
+        mail.close();
+        housekeeping.close();
+        web.close();
         pool.close();
         stores.close();
         try {
