@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import net.portcullis.gateway.testing.Eventually;
 import net.portcullis.policy.dns.Dns;
 import net.portcullis.policy.dns.DnsAnswer;
 import net.portcullis.policy.dns.DnsJavaResolver;
@@ -76,10 +77,7 @@ class BlacklistEndToEndTest {
             cmd.add("bl.portcullis.test:ip4set:bl.txt");
             rbldnsd = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("rbldnsd.out").toFile()).start();
             DnsJavaResolver real = new DnsJavaResolver(List.of(new InetSocketAddress("127.0.0.1", port)), Duration.ofSeconds(2));
-            long end = System.currentTimeMillis() + 10_000;
-            while (!real.lookup("1.0.0.127.bl.portcullis.test", "A").found() && System.currentTimeMillis() < end) {
-                Thread.sleep(100);
-            }
+            Eventually.within(Duration.ofSeconds(10), () -> real.lookup("1.0.0.127.bl.portcullis.test", "A").found());
             assertThat(real.lookup("1.0.0.127.bl.portcullis.test", "A").values()).as(Files.readString(tmp.resolve("rbldnsd.out")))
                     .containsExactly("127.0.0.2");
             assertThat(real.lookup("5.0.0.127.bl.portcullis.test", "A").status()).isEqualTo(DnsAnswer.Status.NXDOMAIN);
@@ -133,10 +131,7 @@ class BlacklistEndToEndTest {
             }
             assertThat(downstream.getMessages()).as("reports are never relayed").isEmpty();
             assertThat(gw.gateway.listStore().all()).extracting(ListEntry::value).containsExactly("203.0.113.9");
-            long end = System.currentTimeMillis() + 5000;
-            while (gw.gateway.lists().get().black().ip(InetAddress.getByName("203.0.113.9")).isEmpty() && System.currentTimeMillis() < end) {
-                Thread.sleep(20);
-            }
+            Eventually.within(Duration.ofSeconds(5), () -> gw.gateway.lists().get().black().ip(InetAddress.getByName("203.0.113.9")).isPresent());
             assertThat(gw.gateway.lists().get().black().ip(InetAddress.getByName("203.0.113.9"))).isPresent();
         } finally {
             downstream.stop();

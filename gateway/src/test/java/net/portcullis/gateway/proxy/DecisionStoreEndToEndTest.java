@@ -2,13 +2,15 @@ package net.portcullis.gateway.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import net.portcullis.gateway.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,11 +30,8 @@ class DecisionStoreEndToEndTest {
         return m.group(1);
     }
 
-    static void awaitStored(GatewayHarness gw, long n) throws InterruptedException {
-        long end = System.currentTimeMillis() + 10_000;
-        while (gw.gateway.decisionWriter().stored() < n && System.currentTimeMillis() < end) {
-            Thread.sleep(20);
-        }
+    static void awaitStored(GatewayHarness gw, long n) throws Exception {
+        Eventually.within(Duration.ofSeconds(10), () -> gw.gateway.decisionWriter().stored() >= n);
         assertThat(gw.gateway.decisionWriter().stored()).isGreaterThanOrEqualTo(n);
     }
 
@@ -137,10 +136,7 @@ class DecisionStoreEndToEndTest {
             }
             assertThat(gw.downstream().getMessages()).hasSize(3);
             assertThat(gw.awaitDecisions(3)).hasSize(3); // the JSON lines are written regardless
-            long end = System.currentTimeMillis() + 10_000;
-            while (gw.gateway.decisionWriter().failed() < 3 && System.currentTimeMillis() < end) {
-                Thread.sleep(20);
-            }
+            Eventually.within(Duration.ofSeconds(10), () -> gw.gateway.decisionWriter().failed() >= 3);
             assertThat(gw.gateway.decisionWriter().failed()).isEqualTo(3);
             assertThat(gw.gateway.metrics().scrape()).contains("portcullis_decisions_store_failures_total 3.0");
         }

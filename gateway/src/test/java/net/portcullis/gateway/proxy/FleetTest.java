@@ -240,13 +240,13 @@ class FleetTest {
             // a list entry made with gateway A's configuration refuses the client at gateway B
             assertThat(send(onB, "127.0.0.6", "a@other.org", "u@example.net", "before listing")).startsWith("250 ");
             cli("list", "add", "--ip", "127.0.0.6", "--reason", "fleet test", "--config", config[0].toString());
-            Thread.sleep(1000); // store.refresh is 500ms here
+            Thread.sleep(1000); // the bound under test: a change at A holds at B within store.refresh (500ms here)
             assertThat(send(onB, "127.0.0.6", "a@other.org", "u@example.net", "after listing"))
                     .startsWith("554 5.7.1 Client host 127.0.0.6 is blacklisted here: fleet test");
 
             // consent: a bulk sender reaches u@example.net only while the consent recorded on A stands, at B
             cli("sender", "register", "shop.example", "--config", config[0].toString());
-            Thread.sleep(600); // consent.refresh is 200ms here
+            Thread.sleep(600); // the bound under test: within consent.refresh (200ms here); probing instead would count messages
             assertThat(send(onB, "127.0.0.4", "news@shop.example", "v@example.net", "no consent")).startsWith("550 ");
             cli("consent", "grant", "--recipient", "v@example.net", "--sender", "shop.example", "--method", "web-form",
                     "--evidence", "form https://shop.example/signup", "--config", config[0].toString());
@@ -264,7 +264,7 @@ class FleetTest {
 
             // greylisted at A, the retry after the delay passes at B
             assertThat(send(onA, "127.0.0.8", "x@grey.other.org", "u@example.net", "grey 1")).startsWith("451 4.7.1 Greylisted");
-            Thread.sleep(1200);
+            Thread.sleep(1200); // the greylist's delay (1s here) is real time the client must let pass
             assertThat(send(onB, "127.0.0.8", "x@grey.other.org", "u@example.net", "grey 2")).startsWith("250 ");
         } finally {
             sink.stop();

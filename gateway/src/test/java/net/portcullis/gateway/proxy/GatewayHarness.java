@@ -2,12 +2,14 @@ package net.portcullis.gateway.proxy;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.app.Gateway;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.gateway.log.DecisionLog;
+import net.portcullis.gateway.testing.Eventually;
 import net.portcullis.policy.dns.InMemoryDns;
 import org.subethamail.smtp.server.SMTPServer;
 import org.subethamail.wiser.Wiser;
@@ -60,7 +62,7 @@ final class GatewayHarness implements AutoCloseable {
         GatewayConfig cfg = ConfigLoader.parse(yaml);
         gateway = new Gateway(cfg, resolver == null ? dns : resolver, DecisionLog.to(decisions::add));
         gateway.start();
-        gateway.awaitDownstreamProbe(java.time.Duration.ofSeconds(1));
+        gateway.awaitDownstreamProbe(Duration.ofSeconds(1));
         openedAtStart = gateway.pool().opened();
     }
 
@@ -76,11 +78,8 @@ final class GatewayHarness implements AutoCloseable {
     }
 
     /** Decision lines, waiting briefly: a transaction's line is written when the client ends it. */
-    List<String> awaitDecisions(int n) throws InterruptedException {
-        long end = System.currentTimeMillis() + 5000;
-        while (decisions.size() < n && System.currentTimeMillis() < end) {
-            Thread.sleep(10);
-        }
+    List<String> awaitDecisions(int n) throws Exception {
+        Eventually.within(Duration.ofSeconds(5), () -> decisions.size() >= n);
         return decisions;
     }
 

@@ -37,7 +37,7 @@ class GreylistTest {
             assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi"))
                     .startsWith("451 4.7.1 Greylisted: please try again in a few minutes [ref ");
             assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("451 4.7.1");
-            Thread.sleep(1200);
+            Thread.sleep(1200); // the greylist delay (1s here) is real time the client must let pass; transcript 12 does it on a clock
             // the provider's pool: another address of the same /24 retries
             assertThat(gw.message("127.0.0.5", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
             assertThat(gw.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
@@ -68,7 +68,7 @@ class GreylistTest {
             for (String rcpt : new String[] {"x@example.net", "y@example.net"}) {
                 assertThat(gw.message("127.0.0.1", "n@shop.example", rcpt, "hi")).startsWith("451");
             }
-            Thread.sleep(1200);
+            Thread.sleep(1200); // the greylist delay (1s here) is real time the client must let pass; transcript 12 does it on a clock
             for (String rcpt : new String[] {"x@example.net", "y@example.net"}) {
                 assertThat(gw.message("127.0.0.1", "n@shop.example", rcpt, "hi")).startsWith("250 ");
             }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import net.portcullis.gateway.testing.Eventually;
 import net.portcullis.policy.consent.ConsentEvent;
 import net.portcullis.policy.dns.DnsJavaResolver;
 import net.portcullis.policy.dns.NsdServer;
@@ -272,10 +273,7 @@ class MilterPostfixTest {
                 .isEqualTo("[]");
         assertThat(shown.out().replaceAll("\n +", " ")).contains("via       milter, the MTA's queue id " + queueId,
                 "what now  held in the MTA's hold queue by rule hold-for-review: release it there (Postfix: postsuper -H " + queueId + ")");
-        long end = System.currentTimeMillis() + 10_000;
-        while (!postfix.log().contains("milter triggers HOLD action") && System.currentTimeMillis() < end) {
-            Thread.sleep(100);
-        }
+        Eventually.within(Duration.ofSeconds(10), () -> postfix.log().contains("milter triggers HOLD action"));
         assertThat(postfix.log()).contains("milter-hold: END-OF-MESSAGE from unknown[127.0.0.4]: milter triggers HOLD action");
         Thread.sleep(1000); // time for Postfix to have delivered it, had it not held it
         assertThat(sink.getMessages()).noneMatch(m -> new String(m.getData(), StandardCharsets.UTF_8).contains("quarterly figures"));

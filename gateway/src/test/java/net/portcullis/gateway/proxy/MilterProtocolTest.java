@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import net.portcullis.gateway.app.Gateway;
 import net.portcullis.gateway.milter.MilterPacket;
+import net.portcullis.gateway.testing.Eventually;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -432,10 +434,7 @@ class MilterProtocolTest {
         try (MilterTestClient m = inTransaction("a@other.org")) {
             MilterTestClient.assertCode(m.command('R', "<user@example.net>"), 'c');
         }
-        long end = System.currentTimeMillis() + 5000;
-        while (gw.gateway.milterOpen() > 0 && System.currentTimeMillis() < end) {
-            Thread.sleep(20);
-        }
+        Eventually.within(Duration.ofSeconds(5), () -> gw.gateway.milterOpen() == 0);
         assertThat(gw.gateway.milterOpen()).as("every connection's thread ended").isZero();
     }
 

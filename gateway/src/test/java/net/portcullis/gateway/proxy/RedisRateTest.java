@@ -62,7 +62,7 @@ class RedisRateTest {
         try (GatewayHarness one = GatewayHarness.withWiser(var.resolve("one"), yaml);
              GatewayHarness two = GatewayHarness.withWiser(var.resolve("two"), yaml)) {
             assertThat(one.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("451 4.7.1 Greylisted");
-            Thread.sleep(1200);
+            Thread.sleep(1200); // the greylist delay (1s here) is real time the client must let pass; transcript 12 does it on a clock
             assertThat(two.message("127.0.0.1", "a@other.org", "u@example.net", "hi")).startsWith("250 ");
         }
     }

@@ -8,8 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import net.portcullis.gateway.testing.Eventually;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,10 +158,7 @@ class RoutesTest {
                 }
             }
             assertThat(accepted).as("failover is transparent to the client").hasSize(20);
-            long end = System.currentTimeMillis() + 20_000;
-            while (relayed.stored.size() < 12 && System.currentTimeMillis() < end) {
-                Thread.sleep(100);
-            }
+            Eventually.within(Duration.ofSeconds(20), () -> relayed.stored.size() >= 12);
             List<String> arrived = new ArrayList<>();
             for (WiserMessage m : first.getMessages()) {
                 arrived.add(new String(m.getData(), StandardCharsets.UTF_8));

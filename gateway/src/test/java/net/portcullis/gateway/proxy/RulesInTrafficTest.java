@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
+import net.portcullis.gateway.testing.Eventually;
 import net.portcullis.policy.Replay;
 import net.portcullis.rules.RuleLoader;
 import net.portcullis.rules.RuleSet;
@@ -119,17 +121,11 @@ class RulesInTrafficTest {
         gw.gateway.rules().watch();
         Files.writeString(rules.resolve("50-local.rules"), "rule deep\n  stage mail\n  when " + "(".repeat(5000)
                 + "client.trusted" + ")".repeat(5000) + "\n  accept\n");
-        long end = System.currentTimeMillis() + 10_000;
-        while (gw.gateway.rules().failures() == 0 && System.currentTimeMillis() < end) {
-            Thread.sleep(50);
-        }
+        Eventually.within(Duration.ofSeconds(10), () -> gw.gateway.rules().failures() > 0);
         assertThat(gw.gateway.rules().failures()).as("the refused reload is counted").isPositive();
         assertThat(gw.gateway.rules().lastError()).contains("50-local.rules:3:").contains("nest deeper");
         Files.writeString(rules.resolve("50-local.rules"), SPAMMER_RULE);
-        end = System.currentTimeMillis() + 10_000;
-        while (gw.gateway.rules().reloads() == 0 && System.currentTimeMillis() < end) {
-            Thread.sleep(50);
-        }
+        Eventually.within(Duration.ofSeconds(10), () -> gw.gateway.rules().reloads() > 0);
         assertThat(gw.gateway.rules().reloads()).as("a later good change is loaded").isPositive();
         try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
             c.expect(220);
@@ -142,10 +138,7 @@ class RulesInTrafficTest {
     void theWatcherReloadsWhenAFileChanges() throws Exception {
         gw.gateway.rules().watch();
         Files.writeString(rules.resolve("50-local.rules"), SPAMMER_RULE);
-        long end = System.currentTimeMillis() + 10_000;
-        while (gw.gateway.rules().reloads() == 0 && System.currentTimeMillis() < end) {
-            Thread.sleep(50);
-        }
+        Eventually.within(Duration.ofSeconds(10), () -> gw.gateway.rules().reloads() > 0);
         assertThat(gw.gateway.rules().reloads()).isPositive();
         try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
             c.expect(220);

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import net.portcullis.gateway.testing.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,10 +68,7 @@ class TarpitTest {
                     throw new IllegalStateException(e);
                 }
             });
-            long end = System.currentTimeMillis() + 10_000;
-            while (metric(gw, "portcullis_tarpit_delayed_total") < 1 && System.currentTimeMillis() < end) {
-                Thread.sleep(20);
-            }
+            Eventually.until("the first client in the tarpit", Duration.ofSeconds(10), () -> metric(gw, "portcullis_tarpit_delayed_total") >= 1);
             rcpt(gw, second, "b@slow.example");
             assertThat(metric(gw, "portcullis_tarpit_full_total")).isEqualTo(1.0);
             assertThat(waiting.isDone()).as("the first is still in the tarpit").isFalse();
