@@ -81,6 +81,11 @@ final class MilterShape implements Transcript.Shape {
     }
 
     @Override
+    public MailSession session() {
+        return session;
+    }
+
+    @Override
     public void end() {
         if (tx != null) {
             tx.end("Q" + System.nanoTime());

@@ -64,6 +64,11 @@ public final class SessionShape implements Transcript.Shape {
     }
 
     @Override
+    public MailSession session() {
+        return session;
+    }
+
+    @Override
     public void end() {
         if (tx != null) {
             tx.end(null);

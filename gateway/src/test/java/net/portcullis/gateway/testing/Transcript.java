@@ -26,6 +26,9 @@ import java.util.stream.Stream;
  * dns NAME TYPE VALUE             an answer of the in-memory DNS
  * list black ip 203.0.113.66 why  an entry of the local lists (black or white; ip, domain or address)
  * connect 203.0.113.9 helo.name   the client's address and HELO
+ * client pregreet 12              what the wire showed of the client: it talked (12 bytes) before
+ * client pipelining               the banner, sent commands before our reply, or ended a command
+ * client bare-newline             with a bare LF (the proxy sees these; the milter's MTA does not say)
  * mail a@sender.example => 250    each step and what the client must hear:
  * rcpt b@example.net => 554 5.7.1 Relay     "250", "hold", or a refusal's code, status and the start of its text
  * data => 250                     the message follows, indented, up to a line "."
@@ -51,6 +54,9 @@ public final class Transcript {
 
         /** The transaction ends (QUIT, or the MTA's end of message); the record is written. */
         void end() throws Exception;
+
+        /** The connection's facts, for a {@code client} step. */
+        net.portcullis.gateway.session.MailSession session();
     }
 
     private record Line(int number, String verb, String args, String expect, byte[] message) { }
@@ -116,7 +122,7 @@ public final class Transcript {
                     i++; // the "."
                     t.lines.add(new Line(n, verb, args, expect, m.toString().getBytes(StandardCharsets.UTF_8)));
                 }
-                case "connect", "mail", "rcpt", "record", "end", "clock" -> t.lines.add(new Line(n, verb, args, expect, null));
+                case "connect", "mail", "rcpt", "record", "end", "clock", "client" -> t.lines.add(new Line(n, verb, args, expect, null));
                 default -> throw new IllegalArgumentException(name + ":" + n + ": unknown step '" + verb + "'");
             }
         }
@@ -160,6 +166,7 @@ public final class Transcript {
                     ended = true;
                 }
                 case "clock" -> ctx.clock.advance(duration(where, l.args()));
+                case "client" -> client(where, shape.session(), l.args().split("\\s+"));
                 case "record" -> {
                     if (!ended) {
                         shape.end();
@@ -172,6 +179,15 @@ public final class Transcript {
         }
         if (!ended) {
             shape.end();
+        }
+    }
+
+    private static void client(String where, net.portcullis.gateway.session.MailSession s, String[] a) {
+        switch (a[0]) {
+            case "pregreet" -> s.greeting(new net.portcullis.policy.Client.Greeting("waited", Long.parseLong(a[1])));
+            case "pipelining" -> s.conduct(() -> new net.portcullis.policy.Client.Conduct(true, false));
+            case "bare-newline" -> s.conduct(() -> new net.portcullis.policy.Client.Conduct(false, true));
+            default -> throw new IllegalArgumentException(where + ": client takes pregreet N, pipelining or bare-newline");
         }
     }
 
