@@ -24,4 +24,9 @@ public final class LocalDomains {
     public boolean isLocal(MailAddress rcpt) {
         return rcpt.isBarePostmaster() || domains.contains(rcpt.asciiDomain());
     }
+
+    /** Whether a domain (ASCII, lower case) is one of ours. */
+    public boolean isOurs(String domain) {
+        return domains.contains(domain);
+    }
 }

@@ -47,6 +47,7 @@ public final class CheckRegistry {
             new RecipientModule(),
             new MessageModule(),
             DMARC,
+            new UriblModule(),
             RATE_LIMITS,
             TARPIT,
             GREYLIST,

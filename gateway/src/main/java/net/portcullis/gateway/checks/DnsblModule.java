@@ -10,6 +10,7 @@ import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.ConfigSection;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.checks.DnsblCheck;
+import net.portcullis.policy.dns.ListingCodes;
 
 /**
  * {@code dnsbl:} and {@code rhsbl:} in gateway.yaml — DNS blacklists of client addresses, and of
@@ -63,10 +64,15 @@ public final class DnsblModule implements CheckModule<DnsblModule.Zones> {
     @Override
     public Zones parse(ConfigSection s) throws ConfigException {
         s.allow(Set.of("zones"));
+        return new Zones(zones(s));
+    }
+
+    /** The {@code zones} key of a DNS list section (dnsbl, rhsbl, uribl): each error names the zone's index. */
+    static List<DnsblCheck.Zone> zones(ConfigSection s) throws ConfigException {
         Object raw = s.raw("zones");
         List<DnsblCheck.Zone> out = new ArrayList<>();
         if (raw == null) {
-            return new Zones(out);
+            return out;
         }
         if (!(raw instanceof List<?> list)) {
             throw ConfigException.of(s.key("zones"), raw, "must be a list of {zone: NAME, codes: {...}, weight: N}");
@@ -79,7 +85,7 @@ public final class DnsblModule implements CheckModule<DnsblModule.Zones> {
             }
             out.add(zone(new ConfigSection(k, m), k));
         }
-        return new Zones(out);
+        return out;
     }
 
     private static DnsblCheck.Zone zone(ConfigSection z, String k) throws ConfigException {
@@ -93,8 +99,9 @@ public final class DnsblModule implements CheckModule<DnsblModule.Zones> {
         if (c instanceof Map<?, ?> cm) {
             for (Map.Entry<?, ?> e : cm.entrySet()) {
                 String code = String.valueOf(e.getKey());
-                if (!code.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
-                    throw ConfigException.of(k + ".codes", code, "is not a return code in 127.0.0.0/8");
+                if (!ListingCodes.valid(code)) {
+                    throw ConfigException.of(k + ".codes", code, "is not a return code in 127.0.0.0/8, exact (127.0.1.2) or a bit mask "
+                            + "(127.0.0.64/mask)");
                 }
                 codes.put(code, String.valueOf(e.getValue()));
             }

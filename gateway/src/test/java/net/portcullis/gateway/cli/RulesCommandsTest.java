@@ -108,6 +108,30 @@ class RulesCommandsTest {
                 "not-matched  trusted-networks-may-relay");
     }
 
+    @Test
+    void rulesTestExplainsALinkToAListedDomain() throws Exception {
+        Path conf = dir.resolve("gateway.yaml");
+        Files.writeString(conf, """
+                hostname: mx.example.net
+                downstream: 127.0.0.1:2526
+                domains: [example.net]
+                rules: {directory: ../conf/rules, local: %s, lists: ../conf/lists}
+                uribl: {zones: [{zone: dbl.example.org, codes: {"127.0.1.4": phishing domain}}]}
+                """.formatted(dir.resolve("local.d")));
+        Path eml = dir.resolve("phish.eml");
+        Files.writeString(eml, "From: a@other.org\nSubject: account\nContent-Type: text/html\n\n"
+                + "<a href=\"https://login.bank-login.example/\">verify</a>\n");
+        RulesTestCommand cmd = new RulesTestCommand();
+        cmd.dnsOverride = new InMemoryDns().add("bank-login.example.dbl.example.org", "A", "127.0.1.4");
+        Cli.Result r = Cli.run(cmd, "--config", conf.toString(), "--client-ip", "203.0.113.5", "--helo", "mail.other.org",
+                "--from", "a@other.org", "--to", "user@example.net", "--eml", eml.toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.at("/values/uribl.listed").asBoolean()).isTrue();
+        assertThat(j.at("/values/uribl.reason").asText()).isEqualTo("phishing domain");
+        assertThat(r.out()).contains("uribl-listed-link", "bank-login.example.dbl.example.org answered 127.0.1.4");
+    }
+
     /** What the gateway saw on the wire is given by flags, and decides as it would live. */
     @Test
     void rulesTestTakesTheClientsConductOnTheWire() throws Exception {

@@ -3,12 +3,11 @@ package net.portcullis.gateway.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 import net.portcullis.gateway.testing.Eventually;
 import net.portcullis.policy.dns.Dns;
 import net.portcullis.policy.dns.DnsAnswer;
@@ -39,47 +38,26 @@ class BlacklistEndToEndTest {
         }
     }
 
-    /** A loopback port free for UDP (rbldnsd answers on UDP only). */
-    static int freeUdpPort() throws Exception {
-        try (java.net.DatagramSocket d = new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return d.getLocalPort();
-        }
-    }
-
     @Test
     void anExportedListServedByRbldnsdRefusesTheListedClient() throws Exception {
         Wiser downstream = GatewayHarness.wiser((f, r) -> true);
-        int port = freeUdpPort();
-        Process rbldnsd = null;
+        Rbldnsd rbldnsd = null;
         try {
-            // 1. list 127.0.0.1 in a store and export the list as rbldnsd would serve it. rbldnsd
-            //    refuses to run as root and drops to an unprivileged user, who must read the file.
-            Path data = Files.createDirectories(tmp.resolve("rbldnsd"));
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            // 1. list 127.0.0.1 in a store and export the list as rbldnsd would serve it
             Path storeDir = Files.createDirectories(tmp.resolve("export"));
             String storeYaml = "store: {url: \"jdbc:sqlite:" + storeDir.resolve("lists.db") + "\"}";
+            String exported;
             try (GatewayHarness exporter = new GatewayHarness(GatewayHarness.port(downstream), storeDir, storeYaml)) {
                 exporter.gateway.listStore().put(new ListEntry(0, ListEntry.Color.BLACK, ListEntry.Kind.IP, "127.0.0.1",
                         "spam reports from 3 users", "reports", Instant.now(), null));
                 exporter.gateway.listStore().put(new ListEntry(0, ListEntry.Color.WHITE, ListEntry.Kind.IP, "127.0.0.5",
                         "partner", "admin", Instant.now(), null));
-                Files.writeString(data.resolve("bl.txt"), net.portcullis.gateway.cli.ExportAccess.rbldnsd(
-                        exporter.gateway.listStore().all()));
+                exported = net.portcullis.gateway.cli.ExportAccess.rbldnsd(exporter.gateway.listStore().all());
             }
             // 2. serve it with rbldnsd on loopback
-            String bin = Files.isExecutable(Path.of("/usr/sbin/rbldnsd")) ? "/usr/sbin/rbldnsd" : "rbldnsd";
-            Files.setPosixFilePermissions(data.resolve("bl.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-            List<String> cmd = new java.util.ArrayList<>(List.of(bin, "-n", "-b", "127.0.0.1/" + port, "-w", data.toString()));
-            if (System.getProperty("user.name").equals("root")) {
-                cmd.addAll(List.of("-u", "nobody"));
-            }
-            cmd.add("bl.portcullis.test:ip4set:bl.txt");
-            rbldnsd = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("rbldnsd.out").toFile()).start();
-            DnsJavaResolver real = new DnsJavaResolver(List.of(new InetSocketAddress("127.0.0.1", port)), Duration.ofSeconds(2));
-            Eventually.within(Duration.ofSeconds(10), () -> real.lookup("1.0.0.127.bl.portcullis.test", "A").found());
-            assertThat(real.lookup("1.0.0.127.bl.portcullis.test", "A").values()).as(Files.readString(tmp.resolve("rbldnsd.out")))
-                    .containsExactly("127.0.0.2");
+            rbldnsd = new Rbldnsd(tmp, Map.of("bl.portcullis.test", "ip4set:" + exported), "1.0.0.127.bl.portcullis.test");
+            DnsJavaResolver real = rbldnsd.resolver;
+            assertThat(real.lookup("1.0.0.127.bl.portcullis.test", "A").values()).containsExactly("127.0.0.2");
             assertThat(real.lookup("5.0.0.127.bl.portcullis.test", "A").status()).isEqualTo(DnsAnswer.Status.NXDOMAIN);
 
             // 3. a gateway that uses it as its DNSBL refuses the listed client
@@ -96,8 +74,7 @@ class BlacklistEndToEndTest {
             }
         } finally {
             if (rbldnsd != null) {
-                rbldnsd.destroy();
-                rbldnsd.waitFor();
+                rbldnsd.close();
             }
             downstream.stop();
         }

@@ -1,6 +1,5 @@
 package net.portcullis.policy.checks;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +11,7 @@ import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.dns.Dns;
+import net.portcullis.policy.dns.ListingCodes;
 import net.portcullis.policy.dns.DnsAnswer;
 import net.portcullis.policy.dns.ReverseNames;
 import net.portcullis.rules.SignalSpec;
@@ -94,7 +94,7 @@ public final class DnsblCheck implements Check {
         return specs;
     }
 
-    private record Hit(Zone zone, String name, String code, String reason) { }
+    private record Hit(Zone zone, String name, String code, String meaning, String reason) { }
 
     @Override
     public Spec spec() {
@@ -157,7 +157,7 @@ public final class DnsblCheck implements Check {
         for (Hit h : hits) {
             score += h.zone.weight();
             codes.append(codes.length() == 0 ? "" : " ").append(h.zone.zone()).append('=').append(h.code)
-                    .append(h.zone.codes().containsKey(h.code) ? " (" + h.zone.codes().get(h.code) + ")" : "");
+                    .append(h.meaning != null ? " (" + h.meaning + ")" : "");
             if (names.indexOf(h.zone.zone()) < 0) {
                 names.append(names.length() == 0 ? "" : " ").append(h.zone.zone());
             }
@@ -190,25 +190,17 @@ public final class DnsblCheck implements Check {
             throw new IllegalStateException(name + ": " + a.detail());
         }
         for (String code : a.values()) {
-            InetAddress ip;
-            try {
-                ip = net.portcullis.rules.Network.address(code);
-            } catch (IllegalArgumentException ex) {
-                continue;
-            }
-            byte[] b = ip.getAddress();
-            boolean loopbackRange = b.length == 4 && (b[0] & 0xff) == 127;
-            boolean errorCode = loopbackRange && (b[1] & 0xff) == 255 && (b[2] & 0xff) == 255;
-            if (!loopbackRange || errorCode) {
+            if (ListingCodes.refusal(code)) {
                 org.slf4j.LoggerFactory.getLogger(DnsblCheck.class).warn("{} answered {} for {}: not a listing (list error or refusal)",
                         z.zone(), code, name);
                 continue;
             }
-            if (!z.codes().isEmpty() && !z.codes().containsKey(code)) {
+            ListingCodes.Listing l = ListingCodes.match(z.codes(), code);
+            if (l == null) {
                 continue;
             }
             DnsAnswer txt = dns.lookup(name, "TXT");
-            return new Hit(z, name, code, txt.found() ? txt.values().get(0) : null);
+            return new Hit(z, name, code, l.meaning(), txt.found() ? txt.values().get(0) : null);
         }
         return null;
     }

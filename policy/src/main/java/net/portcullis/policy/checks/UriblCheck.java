@@ -1,0 +1,176 @@
+package net.portcullis.policy.checks;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import net.portcullis.policy.Check;
+import net.portcullis.policy.Check.Spec;
+import net.portcullis.policy.Event;
+import net.portcullis.policy.LocalDomains;
+import net.portcullis.policy.Signal;
+import net.portcullis.policy.content.LinkHosts;
+import net.portcullis.policy.content.MimeWalk;
+import net.portcullis.policy.dmarc.OrgDomains;
+import net.portcullis.policy.dns.Dns;
+import net.portcullis.policy.dns.DnsAnswer;
+import net.portcullis.policy.dns.ListingCodes;
+import net.portcullis.rules.Network;
+import net.portcullis.rules.SignalSpec;
+import net.portcullis.rules.Stage;
+import net.portcullis.rules.Type;
+
+/**
+ * Links in the body against domain blacklists (SURBL, Spamhaus DBL, URIBL; rspamd's surbl,
+ * SpamAssassin's URIDNSBL): the hosts of the message's links, reduced to their registrable
+ * domains by the Public Suffix List, the first {@code maxDomains} of them (ASSP's
+ * URIBLmaxdomains) looked up in each zone at once. Our own domains and the configured
+ * {@code ignore} list are never looked up. A look-up that cannot be answered, with no listing
+ * found, makes the signals unavailable: never a pass.
+ */
+public final class UriblCheck implements Check {
+    /** The check's settings: the zones, how many domains to look up at most, domains never looked up, the MIME bounds. */
+    public record Settings(List<DnsblCheck.Zone> zones, int maxDomains, Set<String> ignore, MimeWalk.Limits limits, int maxHosts) {
+        public Settings {
+            zones = List.copyOf(zones);
+            ignore = Set.copyOf(ignore);
+        }
+    }
+
+    private static final Spec SPEC = Spec.dns("uribl", Stage.DATA, List.of(
+            new SignalSpec("uribl.listed", Type.BOOL, Stage.DATA, "a domain that a link in the body points to is listed by a "
+                    + "configured URI blacklist zone (uribl.zones)", "false"),
+            new SignalSpec("uribl.domain", Type.STRING, Stage.DATA, "the first listed domain; absent when none is", "bad.example"),
+            new SignalSpec("uribl.zone", Type.STRING, Stage.DATA, "the zone that lists it", "dbl.example.org"),
+            new SignalSpec("uribl.reason", Type.STRING, Stage.DATA, "what its answer means (uribl.zones codes), else its TXT record",
+                    "phishing"),
+            new SignalSpec("uribl.listed_domains", Type.STRING, Stage.DATA, "every listed domain, space-separated", "bad.example"),
+            new SignalSpec("uribl.score", Type.NUMBER, Stage.DATA, "the sum of the weights of every listing (domain and zone)", "1"),
+            new SignalSpec("uribl.domains", Type.NUMBER, Stage.DATA, "registrable domains that links in the body point to", "3"),
+            new SignalSpec("uribl.checked", Type.NUMBER, Stage.DATA, "of those, how many were looked up (at most uribl.max_domains)",
+                    "3"),
+            new SignalSpec("uribl.ip_links", Type.NUMBER, Stage.DATA, "links to a bare IP address instead of a host name", "0"),
+            new SignalSpec("uribl.truncated", Type.BOOL, Stage.DATA, "a bound stopped the reading short (MIME depth or parts, text "
+                    + "size, hosts kept): the domains are those found before it", "false")));
+
+    private final Dns dns;
+    private final Settings settings;
+    private final LocalDomains ours;
+    private final Executor executor;
+
+    public UriblCheck(Dns dns, Settings settings, LocalDomains ours, Executor executor) {
+        this.dns = dns;
+        this.settings = settings;
+        this.ours = ours;
+        this.executor = executor;
+    }
+
+    @Override
+    public Spec spec() {
+        return SPEC;
+    }
+
+    /** The registrable domains the body links to (our own and the ignored left out), the IP links, and whether reading was cut short. */
+    record Found(Set<String> domains, int ipLinks, boolean truncated, String malformed) { }
+
+    Found find(Event e) {
+        LinkHosts hosts = new LinkHosts(settings.maxHosts());
+        MimeWalk.Outcome walked = MimeWalk.walk(e.message(), settings.limits(), hosts::add);
+        Set<String> domains = new LinkedHashSet<>();
+        int ip = 0;
+        for (String h : hosts.hosts()) {
+            if (Network.addressOrNull(h) != null) {
+                ip++;
+                continue;
+            }
+            String d = OrgDomains.of(h);
+            if (!d.contains(".") || ours.isOurs(d) || ours.isOurs(h) || settings.ignore().contains(d)) {
+                continue; // a public suffix itself, or ours, or a domain the operator trusts
+            }
+            domains.add(d);
+        }
+        return new Found(domains, ip, walked.truncated() || hosts.full(), walked.malformed());
+    }
+
+    private record Hit(DnsblCheck.Zone zone, String domain, String answer, String reason) { }
+
+    @Override
+    public List<Signal> run(Event e) {
+        Found found = find(e);
+        List<String> asked = found.domains().stream().limit(settings.maxDomains()).toList();
+        Map<CompletableFuture<Hit>, String> futures = new LinkedHashMap<>();
+        for (String d : asked) {
+            for (DnsblCheck.Zone z : settings.zones()) {
+                futures.put(CompletableFuture.supplyAsync(() -> ask(z, d), executor), d);
+            }
+        }
+        List<Hit> hits = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (CompletableFuture<Hit> f : futures.keySet()) {
+            try {
+                Hit h = f.join();
+                if (h != null) {
+                    hits.add(h);
+                }
+            } catch (CompletionException ex) {
+                errors.add(ex.getCause().getMessage());
+            }
+        }
+        String read = found.domains().size() + " domain(s) in the body's links"
+                + (found.malformed() == null ? "" : "; MIME read as far as it goes (" + found.malformed() + ")");
+        if (!errors.isEmpty() && hits.isEmpty()) {
+            String why = String.join("; ", errors);
+            return SPEC.produces().stream().map(s -> Signal.unavailable(s.name(), why, true)).toList();
+        }
+        List<Signal> out = new ArrayList<>();
+        out.add(Signal.of("uribl.listed", !hits.isEmpty(), hits.isEmpty()
+                ? (settings.zones().isEmpty() ? "no uribl.zones configured" : "none of " + asked + " listed") : "listed: " + hits.get(0).domain()));
+        out.add(new Signal("uribl.domains", (long) found.domains().size(), read));
+        out.add(new Signal("uribl.checked", (long) asked.size(), "looked up " + asked));
+        out.add(new Signal("uribl.ip_links", (long) found.ipLinks(), "links to a bare IP address"));
+        out.add(Signal.of("uribl.truncated", found.truncated(), found.truncated() ? "a bound stopped the reading short" : "read whole"));
+        long score = 0;
+        Set<String> listed = new LinkedHashSet<>();
+        for (Hit h : hits) {
+            score += h.zone().weight();
+            listed.add(h.domain());
+        }
+        out.add(new Signal("uribl.score", score, "sum of the weights of " + hits.size() + " listing(s)"));
+        if (!hits.isEmpty()) {
+            Hit first = hits.get(0);
+            String evidence = first.domain() + "." + first.zone().zone() + " answered " + first.answer();
+            out.add(Signal.of("uribl.domain", first.domain(), evidence));
+            out.add(Signal.of("uribl.zone", first.zone().zone(), evidence));
+            out.add(Signal.of("uribl.listed_domains", String.join(" ", listed), "listed domains"));
+            if (first.reason() != null) {
+                out.add(Signal.of("uribl.reason", first.reason(), evidence));
+            }
+        }
+        return out;
+    }
+
+    private Hit ask(DnsblCheck.Zone z, String domain) {
+        String name = domain + "." + z.zone();
+        DnsAnswer a = dns.lookup(name, "A");
+        if (a.status() == DnsAnswer.Status.TEMPFAIL) {
+            throw new IllegalStateException(name + ": " + a.detail());
+        }
+        for (String answer : a.values()) {
+            ListingCodes.Listing l = ListingCodes.match(z.codes(), answer);
+            if (l != null) {
+                String reason = l.meaning();
+                if (reason == null) {
+                    DnsAnswer txt = dns.lookup(name, "TXT");
+                    reason = txt.found() ? txt.values().get(0) : null;
+                }
+                return new Hit(z, domain, answer, reason);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,83 @@
+package net.portcullis.policy.checks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.portcullis.policy.Client;
+import net.portcullis.policy.Event;
+import net.portcullis.policy.LocalDomains;
+import net.portcullis.policy.MessageFacts;
+import net.portcullis.policy.Signal;
+import net.portcullis.policy.SignalMap;
+import net.portcullis.policy.content.MimeWalk;
+import net.portcullis.policy.dns.InMemoryDns;
+import net.portcullis.policy.testing.Emails;
+import org.junit.jupiter.api.Test;
+
+class UriblCheckTest {
+    private final InMemoryDns dns = new InMemoryDns();
+
+    private Map<String, Object> run(MessageFacts m, List<DnsblCheck.Zone> zones, int max, Set<String> ignore) throws Exception {
+        UriblCheck c = new UriblCheck(dns, new UriblCheck.Settings(zones, max, ignore, MimeWalk.Limits.DEFAULT, 1000),
+                LocalDomains.of(Set.of("example.net")), Runnable::run);
+        Event e = Event.data(new Client(InetAddress.getByName("203.0.113.5"), "mail.sender.example", "mail.sender.example", false, null),
+                "a@sender.example", m, new SignalMap(null), List.of("u@example.net"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Signal s : c.run(e)) {
+            out.put(s.name(), s.value());
+        }
+        return out;
+    }
+
+    private static DnsblCheck.Zone zone(String name, Map<String, String> codes) {
+        return new DnsblCheck.Zone(name, codes, 1);
+    }
+
+    @Test
+    void spamAssassinsTestMessageListedBySurblStyleMaskAndDblStyleCode() throws Exception {
+        // SURBL multi: 127.0.0.64 is the abuse list among others packed in the last octet
+        dns.add("uribl-example-a.com.multi.surbl.test", "A", "127.0.0.68");
+        dns.add("uribl-example-b.com.dbl.test", "A", "127.0.1.4");
+        dns.add("uribl-example-c.com.dbl.test", "A", "127.255.255.254"); // "you may not query": no listing
+        Map<String, Object> s = run(Emails.resource("spamham/spam/dnsbl.eml"), List.of(
+                zone("multi.surbl.test", Map.of("127.0.0.64/mask", "abuse")),
+                zone("dbl.test", Map.of("127.0.1.2", "spam domain", "127.0.1.4", "phishing domain"))), 20, Set.of());
+        assertThat(s).containsEntry("uribl.listed", true).containsEntry("uribl.domain", "uribl-example-a.com")
+                .containsEntry("uribl.zone", "multi.surbl.test").containsEntry("uribl.reason", "abuse")
+                .containsEntry("uribl.listed_domains", "uribl-example-a.com uribl-example-b.com").containsEntry("uribl.score", 2L)
+                .containsEntry("uribl.domains", 4L).containsEntry("uribl.ip_links", 1L).containsEntry("uribl.truncated", false);
+    }
+
+    @Test
+    void aMaskThatSharesNoBitIsNoListingAndNoZonesIsNoListing() throws Exception {
+        dns.add("uribl-example-a.com.multi.surbl.test", "A", "127.0.0.8");
+        assertThat(run(Emails.resource("spamham/spam/dnsbl.eml"), List.of(zone("multi.surbl.test", Map.of("127.0.0.64/mask", "abuse"))),
+                20, Set.of())).containsEntry("uribl.listed", false);
+        assertThat(run(Emails.resource("spamham/spam/dnsbl.eml"), List.of(), 20, Set.of())).containsEntry("uribl.listed", false)
+                .containsEntry("uribl.domains", 4L).containsEntry("uribl.checked", 4L);
+    }
+
+    @Test
+    void ourDomainsTheIgnoredAndPastMaxDomainsAreNotLookedUp() throws Exception {
+        dns.add("uribl-example-c.com.dbl.test", "A", "127.0.1.2");
+        MessageFacts m = Emails.facts("From: a@sender.example\n\nhttp://www.example.net/ours http://spamassassin.org/ "
+                + "http://uribl-example-b.com/ http://uribl-example-c.com/\n");
+        Map<String, Object> s = run(m, List.of(zone("dbl.test", Map.of())), 1, Set.of("spamassassin.org"));
+        assertThat(s).containsEntry("uribl.domains", 2L).containsEntry("uribl.checked", 1L).containsEntry("uribl.listed", false);
+        assertThat(run(m, List.of(zone("dbl.test", Map.of())), 2, Set.of("spamassassin.org"))).containsEntry("uribl.listed", true)
+                .containsEntry("uribl.domain", "uribl-example-c.com");
+    }
+
+    @Test
+    void aLookUpThatCannotBeAnsweredIsUnavailableNeverAPass() throws Exception {
+        dns.fail("uribl-example-b.com.dbl.test", "A");
+        Map<String, Object> s = run(Emails.facts("From: a@sender.example\n\nhttp://uribl-example-b.com/\n"),
+                List.of(zone("dbl.test", Map.of())), 20, Set.of());
+        assertThat(s.get("uribl.listed")).isInstanceOf(Signal.Missing.class);
+        assertThat(s.values()).allMatch(v -> v instanceof Signal.Missing);
+    }
+}
