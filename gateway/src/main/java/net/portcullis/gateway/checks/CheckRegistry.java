@@ -48,6 +48,7 @@ public final class CheckRegistry {
             new MessageModule(),
             DMARC,
             new UriblModule(),
+            new AntivirusModule(),
             RATE_LIMITS,
             TARPIT,
             GREYLIST,

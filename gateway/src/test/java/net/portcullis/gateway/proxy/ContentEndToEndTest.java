@@ -62,4 +62,50 @@ class ContentEndToEndTest {
         assertThat(downstream.getMessages()).hasSize(2).allMatch(m -> m.toString().contains("minutes")
                 || new String(m.getData()).contains("minutes"));
     }
+
+    private static String send(SmtpTestClient c, String message, String... rcpts) throws Exception {
+        c.send("MAIL FROM:<alice@other.org>", 250);
+        for (String r : rcpts) {
+            c.send("RCPT TO:<" + r + ">", 250);
+        }
+        c.send("DATA", 354);
+        c.write(message + ".\r\n");
+        return c.read().get(0);
+    }
+
+    @Test
+    void clamdRefusesMalwareOverSmtpAndWhileNoClamdAnswersMailWaits() throws Exception {
+        Wiser downstream = GatewayHarness.wiser((f, r) -> true);
+        String eicar = net.portcullis.policy.av.ClamdServer.EICAR;
+        String forwarded = "From: b@other.org\r\nSubject: Fwd: invoice\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"f\"\r\n\r\n"
+                + "--f\r\nContent-Type: text/plain\r\n\r\nforwarding\r\n--f\r\nContent-Type: message/rfc822\r\n\r\n"
+                + "From: c@third.example\r\nSubject: invoice\r\nMIME-Version: 1.0\r\nContent-Type: application/octet-stream; name=\"x.com\"\r\n"
+                + "Content-Transfer-Encoding: base64\r\n\r\n" + java.util.Base64.getEncoder().encodeToString(eicar.getBytes()) + "\r\n--f--\r\n";
+        String big = "From: b@other.org\r\nSubject: big\r\n\r\n" + ("0123456789".repeat(10) + "\r\n").repeat(30_000);
+        try {
+            try (GatewayHarness gw = new GatewayHarness(GatewayHarness.port(downstream), tmp.resolve("av"),
+                    "antivirus: {servers: [\"" + net.portcullis.policy.av.ClamdServer.shared().address() + "\"]}");
+                 SmtpTestClient c = new SmtpTestClient(gw.port())) {
+                c.expect(220);
+                c.send("EHLO client.other.org", 250);
+                assertThat(send(c, forwarded, "u@example.net", "v@example.net"))
+                        .startsWith("554 5.7.1 Message refused: it carries malware (Eicar-Test-Signature");
+                // past clamd's StreamMaxLength (2M here): not scanned, the shipped rule scores it and it is delivered
+                assertThat(send(c, big, "u@example.net")).startsWith("250 ");
+                assertThat(gw.awaitDecisions(2).get(1)).contains("\"av.too_big\":true");
+            }
+            try (GatewayHarness gw = new GatewayHarness(GatewayHarness.port(downstream), tmp.resolve("av-down"),
+                    "antivirus: {servers: [\"127.0.0.1:" + net.portcullis.policy.av.ClamdServer.deadPort() + "\"], timeout: 2s}");
+                 SmtpTestClient c = new SmtpTestClient(gw.port())) {
+                c.expect(220);
+                c.send("EHLO client.other.org", 250);
+                assertThat(send(c, "From: b@other.org\r\nSubject: plain\r\n\r\nhello\r\n", "u@example.net", "v@example.net"))
+                        .startsWith("451 4.7.1 Virus scanner unavailable");
+            }
+        } finally {
+            downstream.stop();
+        }
+        assertThat(downstream.getMessages()).hasSize(1);
+        assertThat(new String(downstream.getMessages().get(0).getData())).contains("Subject: big");
+    }
 }

@@ -55,7 +55,9 @@ class MilterPostfixTest {
         Files.writeString(var.resolve("local.d/90-hold.rules"), MilterProtocolTest.HOLD_RULE);
         gw = new GatewayHarness(GatewayHarness.port(sink), var,
                 "rules: {directory: ../conf/rules, local: " + var.resolve("local.d") + ", lists: " + lists + "}\n"
-                        + "milter: {listen: \"127.0.0.1:0\"}\n",
+                        + "milter: {listen: \"127.0.0.1:0\"}\n"
+                        + "uribl: {zones: [{zone: dbl.portcullis.test, codes: {\"127.0.1.4\": phishing domain}}]}\n"
+                        + "antivirus: {servers: [\"" + net.portcullis.policy.av.ClamdServer.shared().address() + "\"]}\n",
                 new DnsJavaResolver(List.of(nsd.address()), Duration.ofSeconds(2)));
         gw.gateway.listStore().put(new ListEntry(0, ListEntry.Color.BLACK, ListEntry.Kind.IP, "127.0.0.7", "spam reports", "reports",
                 Instant.now(), null));
@@ -105,6 +107,7 @@ class MilterPostfixTest {
                 "other.org", other.toString(),
                 "shop.example", "$ORIGIN shop.example.\n$TTL 300\n" + soa + "@ IN TXT \"v=spf1 ip4:127.0.0.1 -all\"\n",
                 "bankco.com", "$ORIGIN bankco.com.\n$TTL 300\n" + soa + "_dmarc IN TXT \"v=DMARC1; p=reject\"\n",
+                "dbl.portcullis.test", "$ORIGIN dbl.portcullis.test.\n$TTL 300\n" + soa + "bank-login.example IN A 127.0.1.4\n",
                 "football.example.com", "$ORIGIN football.example.com.\n$TTL 300\n" + soa
                         + "@ IN TXT \"v=spf1 ip4:127.0.0.0/24 -all\"\n_dmarc IN TXT \"v=DMARC1; p=reject\"\n"
                         + "brisbane._domainkey IN TXT \"v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\"\n");
@@ -220,6 +223,34 @@ class MilterPostfixTest {
     void aBlacklistedClientIsRefused() throws Exception {
         assertThat(sameBothWays("127.0.0.7", "client7.other.org", "bl@other.org", List.of("user@example.net"), plain("bl@other.org", "x")))
                 .containsExactly("250", "250", "554 5.7.1 Client host 127.0.0.7 is blacklisted here: spam reports (reports)");
+    }
+
+    @Test
+    void aLinkToAListedDomainAndMalwareAreRefusedAtTheEndOfDataBothWays() throws Exception {
+        String phish = plain("a@other.org", "account").replace("\r\n\r\nhello\r\n",
+                "\r\nContent-Type: text/html\r\n\r\n<a href=\"https://login.bank-login.example/\">verify</a>\r\n");
+        assertThat(sameBothWays("127.0.0.4", "client4.other.org", "a@other.org", List.of("user@example.net", "u2@example.net"), phish))
+                .containsExactly("250", "250", "250", "250",
+                        "554 5.7.1 Message refused: it links to bank-login.example, which dbl.portcullis.test lists");
+        String eicar = net.portcullis.policy.av.ClamdServer.EICAR;
+        String zipped = plain("a@other.org", "invoice").replace("\r\n\r\nhello\r\n", "\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nattached\r\n--b\r\n"
+                + "Content-Type: application/zip; name=\"invoice.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(zip("invoice.com", eicar.getBytes())) + "\r\n--b--\r\n");
+        List<String> heard = sameBothWays("127.0.0.4", "client4.other.org", "a@other.org", List.of("user@example.net", "u2@example.net"),
+                zipped);
+        assertThat(heard.subList(0, 4)).containsOnly("250");
+        assertThat(heard.get(4)).startsWith("554 5.7.1 Message refused: it carries malware (Eicar-Test-Signature");
+    }
+
+    static byte[] zip(String name, byte[] content) throws Exception {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(b)) {
+            z.putNextEntry(new java.util.zip.ZipEntry(name));
+            z.write(content);
+            z.closeEntry();
+        }
+        return b.toByteArray();
     }
 
     @Test

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * <pre>
  * # a comment
  * config                          the lines below, indented, are added to gateway.yaml
- *   trusted_networks: [192.0.2.0/24]
+ *   trusted_networks: [192.0.2.0/24]  ({clamd}: the test's clamd; {clamd-down}: a dead port)
  * dns NAME TYPE VALUE             an answer of the in-memory DNS
  * list black ip 203.0.113.66 why  an entry of the local lists (black or white; ip, domain or address)
  * connect 203.0.113.9 helo.name   the client's address and HELO
@@ -129,9 +129,19 @@ public final class Transcript {
         return t;
     }
 
-    /** The configuration lines the transcript adds. */
-    public String config() {
-        return config.toString();
+    /**
+     * The configuration lines the transcript adds; {@code {clamd}} stands for the test JVM's
+     * clamd (ClamdServer), {@code {clamd-down}} for a loopback port nobody listens on.
+     */
+    public String config() throws Exception {
+        String c = config.toString();
+        if (c.contains("{clamd}")) {
+            c = c.replace("{clamd}", net.portcullis.policy.av.ClamdServer.shared().address());
+        }
+        if (c.contains("{clamd-down}")) {
+            c = c.replace("{clamd-down}", "127.0.0.1:" + net.portcullis.policy.av.ClamdServer.deadPort());
+        }
+        return c;
     }
 
     /** The local.d rule files the transcript adds (file name to text). */

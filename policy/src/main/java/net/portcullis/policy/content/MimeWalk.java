@@ -78,7 +78,8 @@ public final class MimeWalk {
         return new Outcome(w.parts, w.deepest, w.tooDeep, w.tooManyParts, w.textCut, tooBig, malformed);
     }
 
-    static byte[] headerBlock(MessageFacts m) {
+    /** The header fields as they came, CRLF-ended, with the empty line after them. */
+    public static byte[] headerBlock(MessageFacts m) {
         StringBuilder b = new StringBuilder();
         for (MessageFacts.Header h : m.headers()) {
             b.append(h.raw() != null ? h.raw() : h.name() + ": " + h.value()).append("\r\n");
