@@ -49,6 +49,7 @@ public final class CheckRegistry {
             DMARC,
             new UriblModule(),
             new AntivirusModule(),
+            new AttachmentModule(),
             RATE_LIMITS,
             TARPIT,
             GREYLIST,

@@ -44,6 +44,19 @@ public final class MimeWalk {
     /** Hears each text part (text/plain, text/html, decoded) in message order. */
     public interface Visitor {
         void text(String subtype, String text);
+
+        /**
+         * A part that is a file: it has a file name, or is neither text nor a container. Its
+         * content, decoded, is read from {@code content} if the visitor wants it.
+         */
+        default void attachment(String filename, String contentType, Content content) throws IOException {
+        }
+    }
+
+    /** A part's decoded content, opened on demand. */
+    @FunctionalInterface
+    public interface Content {
+        InputStream open() throws IOException;
     }
 
     private static final Session SESSION = Session.getInstance(new Properties());
@@ -108,8 +121,43 @@ public final class MimeWalk {
             if (p.getContent() instanceof MimeMessage nested) {
                 part(nested, depth + 1);
             }
-        } else if (p.isMimeType("text/plain") || p.isMimeType("text/html") || p.getContentType() == null) {
-            visitor.text(p.isMimeType("text/html") ? "html" : "plain", text(p));
+        } else {
+            boolean text = p.isMimeType("text/plain") || p.isMimeType("text/html");
+            if (text) {
+                visitor.text(p.isMimeType("text/html") ? "html" : "plain", text(p));
+            }
+            String name = filename(p);
+            if (name != null || !text) {
+                visitor.attachment(name, baseType(p), () -> {
+                    try {
+                        return p.getInputStream();
+                    } catch (MessagingException e) {
+                        throw new IOException(e.getMessage(), e);
+                    }
+                });
+            }
+        }
+    }
+
+    /** The part's file name (Content-Disposition's filename, else Content-Type's name), decoded from RFC 2047/2231; null when none. */
+    private static String filename(Part p) {
+        try {
+            String n = p.getFileName();
+            if (n == null) {
+                String ct = p.getContentType();
+                n = ct == null ? null : new ContentType(ct).getParameter("name");
+            }
+            return n == null ? null : MimeUtility.decodeText(n);
+        } catch (MessagingException | IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String baseType(Part p) {
+        try {
+            return new ContentType(p.getContentType()).getBaseType().toLowerCase(java.util.Locale.ROOT);
+        } catch (MessagingException | RuntimeException e) {
+            return "application/octet-stream";
         }
     }
 
