@@ -135,7 +135,8 @@ class DebPackageTest {
             String yaml = Files.readString(Path.of("/etc/portcullis/gateway.yaml"))
                     .replace("listen: 127.0.0.1:2525", "listen: 127.0.0.1:0")
                     .replace("downstream: 127.0.0.1:2526", "downstream: 127.0.0.1:" + sinkPort)
-                    .replace("  servers: []  ", "  servers: [\"127.0.0.1:" + dns.address().getPort() + "\"]  ")
+                    .replace("  servers: []                  # e.g. [\"127.0.0.1:5353\"]",
+                            "  servers: [\"127.0.0.1:" + dns.address().getPort() + "\"]  # e.g. [\"127.0.0.1:5353\"]") // dns:, not antivirus:
                     .replace("  listen: 127.0.0.1:9325", "  listen: 127.0.0.1:0");
             assertThat(yaml).contains("listen: 127.0.0.1:0", "127.0.0.1:" + dns.address().getPort());
             Files.writeString(Path.of("/etc/portcullis/gateway.yaml"), yaml);
