@@ -30,8 +30,9 @@ public final class CheckRegistry {
     public static final TarpitModule TARPIT = new TarpitModule();
     public static final GreylistModule GREYLIST = new GreylistModule();
     public static final DmarcModule DMARC = new DmarcModule();
-    public static final DnsblModule DNSBL = new DnsblModule("dnsbl", false);
-    public static final DnsblModule RHSBL = new DnsblModule("rhsbl", true);
+    public static final DnsblModule DNSBL = new DnsblModule("dnsbl", net.portcullis.policy.checks.DnsblCheck.Subject.CLIENT);
+    public static final DnsblModule RHSBL = new DnsblModule("rhsbl", net.portcullis.policy.checks.DnsblCheck.Subject.ENVELOPE);
+    public static final DnsblModule DNSWL = new DnsblModule("dnswl", net.portcullis.policy.checks.DnsblCheck.Subject.ALLOW);
 
     public static final List<CheckModule<?>> MODULES = List.of(
             new ClientModule(),
@@ -39,6 +40,7 @@ public final class CheckRegistry {
             new ProtocolModule(),
             new LocalListsModule(),
             DNSBL,
+            DNSWL,
             new ReverseDnsModule(),
             new HeloModule(),
             new EnvelopeModule(),

@@ -13,8 +13,9 @@ import net.portcullis.policy.checks.DnsblCheck;
 import net.portcullis.policy.dns.ListingCodes;
 
 /**
- * {@code dnsbl:} and {@code rhsbl:} in gateway.yaml — DNS blacklists of client addresses, and of
- * domains (the envelope sender's and the From field's), one module each (docs/blacklists.md):
+ * {@code dnsbl:}, {@code rhsbl:} and {@code dnswl:} in gateway.yaml — DNS blacklists of client
+ * addresses and of domains (the envelope sender's and the From field's), and DNS allowlists of
+ * client addresses, one module each (docs/blacklists.md):
  *
  * <pre>
  * dnsbl:
@@ -32,12 +33,15 @@ public final class DnsblModule implements CheckModule<DnsblModule.Zones> {
     }
 
     private final String section;
-    private final boolean domains;
+    private final DnsblCheck.Subject subject;
 
-    /** @param domains false: client addresses ({@code dnsbl}); true: the sender's and the From field's domains ({@code rhsbl}) */
-    DnsblModule(String section, boolean domains) {
+    /**
+     * @param subject CLIENT: client addresses ({@code dnsbl}); ENVELOPE: the sender's and the From
+     *                field's domains ({@code rhsbl}); ALLOW: client addresses in allowlists ({@code dnswl})
+     */
+    DnsblModule(String section, DnsblCheck.Subject subject) {
         this.section = section;
-        this.domains = domains;
+        this.subject = subject;
     }
 
     @Override
@@ -114,10 +118,10 @@ public final class DnsblModule implements CheckModule<DnsblModule.Zones> {
     @Override
     public List<Check> build(CheckEnv env) {
         List<DnsblCheck.Zone> zones = env.section(this).zones();
-        if (!domains) {
-            return List.of(new DnsblCheck(env.dns(), zones, false, env.executor()));
+        if (subject != DnsblCheck.Subject.ENVELOPE) {
+            return List.of(new DnsblCheck(env.dns(), zones, subject, env.executor()));
         }
-        return List.of(new DnsblCheck(env.dns(), zones, true, env.executor()),
+        return List.of(new DnsblCheck(env.dns(), zones, DnsblCheck.Subject.ENVELOPE, env.executor()),
                 new DnsblCheck(env.dns(), zones, DnsblCheck.Subject.FROM, env.executor()));
     }
 }

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * # a comment
  * config                          the lines below, indented, are added to gateway.yaml
  *   trusted_networks: [192.0.2.0/24]  ({clamd}: the test's clamd; {clamd-down}: a dead port)
- * dns NAME TYPE VALUE             an answer of the in-memory DNS
+ * dns NAME TYPE VALUE             an answer of the in-memory DNS (TIMEOUT: it cannot answer)
  * list black ip 203.0.113.66 why  an entry of the local lists (black or white; ip, domain or address)
  * connect 203.0.113.9 helo.name   the client's address and HELO
  * client pregreet 12              what the wire showed of the client: it talked (12 bytes) before
@@ -152,7 +152,11 @@ public final class Transcript {
     /** Plays the transcript through {@code shape}, over a context of {@code ctx} (its DNS filled first). */
     public void play(TestContext ctx, Shape shape) throws Exception {
         for (String[] d : dns) {
-            ctx.dns.add(d[0], d[1], d[2]);
+            if (d[2].equals("TIMEOUT")) {
+                ctx.dns.fail(d[0], d[1]);
+            } else {
+                ctx.dns.add(d[0], d[1], d[2]);
+            }
         }
         for (String[] e : listEntries) {
             ctx.list(e[0], e[1], e[2], e.length > 3 ? e[3] : "listed by the transcript");

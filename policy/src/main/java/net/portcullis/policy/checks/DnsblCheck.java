@@ -28,8 +28,12 @@ public final class DnsblCheck implements Check {
     /** A list: its zone, what its return codes mean (empty: any code lists), and its weight. */
     public record Zone(String zone, Map<String, String> codes, long weight) { }
 
-    /** What is looked up: the client address, the envelope domains (sender, HELO), or the From domain. */
-    public enum Subject { CLIENT, ENVELOPE, FROM }
+    /**
+     * What is looked up: the client address, the envelope domains (sender, HELO), the From
+     * domain; or the client address in an allowlist (DNSWL), whose answers 127.0.x.y say the
+     * trust in y (0 none, 1 low, 2 medium, 3 high, as list.dnswl.org answers).
+     */
+    public enum Subject { CLIENT, ENVELOPE, FROM, ALLOW }
 
     private final Dns dns;
     private final List<Zone> zones;
@@ -46,7 +50,7 @@ public final class DnsblCheck implements Check {
         this.dns = dns;
         this.zones = List.copyOf(zones);
         this.subject = subject;
-        this.domains = subject != Subject.CLIENT;
+        this.domains = subject == Subject.ENVELOPE || subject == Subject.FROM;
         this.executor = executor;
         this.spec = Spec.dns(checkName(), checkStage(), signals());
     }
@@ -54,6 +58,7 @@ public final class DnsblCheck implements Check {
     private String p() {
         return switch (subject) {
             case CLIENT -> "dnsbl";
+            case ALLOW -> "dnswl";
             case ENVELOPE -> "rhsbl";
             default -> "rhsbl.from";
         };
@@ -65,7 +70,7 @@ public final class DnsblCheck implements Check {
 
     private Stage checkStage() {
         return switch (subject) {
-            case CLIENT -> Stage.CONNECT;
+            case CLIENT, ALLOW -> Stage.CONNECT;
             case ENVELOPE -> Stage.MAIL;
             default -> Stage.DATA;
         };
@@ -75,7 +80,7 @@ public final class DnsblCheck implements Check {
         String p = p();
         Stage s = checkStage();
         String what = switch (subject) {
-            case CLIENT -> "the client address";
+            case CLIENT, ALLOW -> "the client address";
             case ENVELOPE -> "the sender's domain or the HELO name";
             default -> "the domain of the From header";
         };
@@ -90,6 +95,10 @@ public final class DnsblCheck implements Check {
                 new SignalSpec(p + ".score", Type.NUMBER, s, "the sum of the weights of the listing zones", "1")));
         if (domains) {
             specs.add(new SignalSpec(p + ".domain", Type.STRING, s, "the listed domain", "spammer.example"));
+        }
+        if (subject == Subject.ALLOW) {
+            specs.add(new SignalSpec("dnswl.trust", Type.NUMBER, s, "the highest trust the listings give, the last octet of "
+                    + "127.0.x.y (0 none, 1 low, 2 medium, 3 high); -1 when not listed", "2"));
         }
         return specs;
     }
@@ -143,13 +152,15 @@ public final class DnsblCheck implements Check {
                 errors.add(ex.getCause().getMessage());
             }
         }
-        if (!errors.isEmpty() && hits.isEmpty()) {
-            // Could not find out: the rules must not decide as if the client were clean.
+        if (!errors.isEmpty() && hits.isEmpty() && subject != Subject.ALLOW) {
+            // Could not find out: the rules must not decide as if the client were clean. (An
+            // allowlist that cannot answer grants nothing, which is the safe side: no 451 for it.)
             String why = String.join("; ", errors);
             return spec.produces().stream().map(s -> Signal.unavailable(s.name(), why, true)).toList();
         }
         List<Signal> out = new ArrayList<>();
-        out.add(Signal.of(p + ".listed", !hits.isEmpty(), hits.isEmpty() ? "not listed by " + zoneNames() : "listed by "
+        out.add(Signal.of(p + ".listed", !hits.isEmpty(), hits.isEmpty() ? "not listed by " + zoneNames()
+                + (errors.isEmpty() ? "" : " (no answer: " + String.join("; ", errors) + ")") : "listed by "
                 + hits.stream().map(h -> h.name).distinct().toList()));
         long score = 0;
         StringBuilder codes = new StringBuilder();
@@ -163,6 +174,13 @@ public final class DnsblCheck implements Check {
             }
         }
         out.add(new Signal(p + ".score", score, "sum of the weights of the listing zones"));
+        if (subject == Subject.ALLOW) {
+            long trust = -1;
+            for (Hit h : hits) {
+                trust = Math.max(trust, Long.parseLong(h.code.substring(h.code.lastIndexOf('.') + 1)));
+            }
+            out.add(new Signal("dnswl.trust", trust, hits.isEmpty() ? "not listed" : "highest trust of " + codes));
+        }
         if (!hits.isEmpty()) {
             Hit first = hits.get(0);
             out.add(Signal.of(p + ".zone", first.zone.zone(), first.name + " answered " + first.code));
