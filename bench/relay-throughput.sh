@@ -4,6 +4,8 @@
 #   bench/relay-throughput.sh [--no-reuse] [--no-store] [--no-abuse] [relay-bench options, e.g. -m 10000 -s 20 -l 5120 -r 3]
 #   --no-store: decisions only to the JSON log, not to the store (log.store: false), to measure what the store costs
 #   --no-abuse: every rate limit off (ratelimit.limits.*: off), to measure what counting costs
+#   --no-content: the content rules (35-content, 36-antivirus, 37-attachments) overridden empty in a
+#              local.d, so that no content check runs: with and without it measures what reading bodies costs
 #   --latency RATE: instead of throughput, the end-of-DATA latency the gateway adds at RATE messages
 #              a second (bench/latency.py: open-loop load, p50/p90/p99 direct and through the gateway)
 #   WARMUP=N (default 10000): messages sent through the gateway before measuring
@@ -24,8 +26,11 @@ reuse=true
 store=true
 abuse=""
 latency=""
-while [ "${1:-}" = "--no-reuse" ] || [ "${1:-}" = "--no-store" ] || [ "${1:-}" = "--no-abuse" ] || [ "${1:-}" = "--latency" ]; do
+content=on
+while [ "${1:-}" = "--no-reuse" ] || [ "${1:-}" = "--no-store" ] || [ "${1:-}" = "--no-abuse" ] || [ "${1:-}" = "--latency" ] \
+      || [ "${1:-}" = "--no-content" ]; do
   case "$1" in
+    --no-content) content=off ;;
     --latency) latency=$2; shift ;;
     --no-reuse) reuse=false ;;
     --no-store) store=false ;;
@@ -67,6 +72,11 @@ log: {store: $store}
 $abuse
 YAML
 [ "${PEER:-}" = milter ] && echo 'milter: {listen: "inet:127.0.0.1:11332"}' >> "$work/gateway.yaml"
+if [ "$content" = off ]; then
+  mkdir -p "$work/local.d"
+  for f in 35-content.rules 36-antivirus.rules 37-attachments.rules; do echo "# off for the benchmark" > "$work/local.d/$f"; done
+  echo "rules: {directory: $home/conf/rules, local: $work/local.d, lists: $home/conf/lists}" >> "$work/gateway.yaml"
+fi
 PORTCULLIS_JAVA_OPTS="-Dportcullis.logs=$work/logs ${PORTCULLIS_JAVA_OPTS:-}" \
   "$home/bin/portcullis" serve --config "$work/gateway.yaml" > "$work/gateway.log" 2>&1 & pids+=($!)
 for _ in $(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break; sleep 0.1; done
@@ -82,7 +92,7 @@ if [ "${WARMUP:-10000}" -gt 0 ]; then
   kill "$sink"; wait "$sink" 2>/dev/null || true
   sleep 1
 fi
-echo "# gateway: downstream reuse=$reuse, decision store=$store, rate limits=${abuse:+off}${abuse:-on}, $(grep -o 'session threads: .*' "$work/gateway.log" || true)"
+echo "# gateway: downstream reuse=$reuse, decision store=$store, rate limits=${abuse:+off}${abuse:-on}, content checks=$content, $(grep -o 'session threads: .*' "$work/gateway.log" || true)"
 # A throwaway Postfix relay to the same sink: NAME PORT [main.cf lines]
 postfix_peer() {
   local pf="$work/$1" port=$2 extra=${3:-}
