@@ -112,7 +112,15 @@ public final class PolicyEngine {
 
     /** Whether a signal comes from a check that does I/O. */
     boolean fromIo(String signal) {
-        return ioSignals.contains(signal);
+        if (ioSignals.contains(signal)) {
+            return true;
+        }
+        for (String f : ioSignals) {
+            if (f.endsWith(".*") && signal.startsWith(f.substring(0, f.length() - 1))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One phase: the checks of the stage, or (late) those that read the others' signals. */
@@ -124,7 +132,7 @@ public final class PolicyEngine {
                 continue;
             }
             if (c.spec().io()) {
-                if (everything || c.spec().produces().stream().anyMatch(s -> needed.contains(s.name()) || alwaysNeeded.contains(s.name()))) {
+                if (everything || c.spec().produces().stream().anyMatch(s -> needs(s, needed) || alwaysNeeded.contains(s.name()))) {
                     slow.add(c);
                 }
                 continue;
@@ -158,6 +166,19 @@ public final class PolicyEngine {
                 fail(c, into, "check " + c.spec().name() + " interrupted");
             }
         }
+    }
+
+    /** Whether a rule in force reads {@code s}, or (a family) one of its names. */
+    private static boolean needs(SignalSpec s, Set<String> needed) {
+        if (!s.family()) {
+            return needed.contains(s.name());
+        }
+        for (String n : needed) {
+            if (s.covers(n)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void fail(Check c, SignalMap into, String message) {

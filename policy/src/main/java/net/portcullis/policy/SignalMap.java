@@ -36,6 +36,13 @@ public final class SignalMap implements Signals {
         if (u != null) {
             throw u;
         }
+        for (Map.Entry<String, Unavailable> e : errors.entrySet()) {
+            // a family failed as a whole (its check failed): each of its names is unknown, not absent
+            String k = e.getKey();
+            if (k.endsWith(".*") && name.startsWith(k.substring(0, k.length() - 1))) {
+                throw e.getValue();
+            }
+        }
         return parent == null ? null : parent.value(name);
     }
 

@@ -59,7 +59,7 @@ public final class ContentBench {
             AttachmentCheck attachments = new AttachmentCheck(new AttachmentCheck.Settings(MimeWalk.Limits.DEFAULT,
                     Attachments.Limits.DEFAULT));
             String clamdAt = System.getenv("CLAMD");
-            AntivirusCheck av = clamdAt == null ? null
+            AntivirusCheck av = clamdAt == null || clamdAt.isBlank() ? null
                     : new AntivirusCheck(new AntivirusCheck.Settings(new Clamd(List.of(Clamd.Server.parse(clamdAt)), Duration.ofSeconds(10)),
                             25L << 20));
             Work base = m -> headers.run(event(client, m));

@@ -23,8 +23,18 @@ public final class Catalogue {
         }
     }
 
+    /** The spec of a signal: its own, or that of the family it belongs to ({@code rspamd.symbol.GTUBE} of {@code rspamd.symbol.*}). */
     public Optional<SignalSpec> find(String name) {
-        return Optional.ofNullable(specs.get(name));
+        SignalSpec s = specs.get(name);
+        if (s != null || name.endsWith(".*")) {
+            return Optional.ofNullable(s); // a family by its own name: for the catalogue's listing
+        }
+        for (SignalSpec f : specs.values()) {
+            if (f.family() && f.covers(name)) {
+                return Optional.of(new SignalSpec(name, f.type(), f.stage(), f.meaning(), f.example()));
+            }
+        }
+        return Optional.empty();
     }
 
     public List<SignalSpec> all() {

@@ -20,7 +20,8 @@ class RuleCompilerTest {
             new SignalSpec("helo.name", Type.STRING, Stage.HELO, "HELO", "mail.example.com"),
             new SignalSpec("spf.result", Type.STRING, Stage.MAIL, "SPF", "pass"),
             new SignalSpec("rcpt.domain", Type.STRING, Stage.RELAY, "recipient domain", "example.net"),
-            new SignalSpec("message.size", Type.NUMBER, Stage.DATA, "size", "5120")));
+            new SignalSpec("message.size", Type.NUMBER, Stage.DATA, "size", "5120"),
+            new SignalSpec("engine.symbol.*", Type.BOOL, Stage.DATA, "a symbol the engine found", "true")));
 
     static RuleSet compile(String text) throws RuleErrors {
         return RuleCompiler.compile(List.of(new RuleCompiler.Source("t.rules", text)),
@@ -44,6 +45,18 @@ class RuleCompilerTest {
             m.put((String) kv[i], kv[i + 1]);
         }
         return m::get;
+    }
+
+    @Test
+    void aFamilyOfSignalsIsNamedMemberByMember() throws Exception {
+        RuleSet rs = compile("rule gtube\n  stage data\n  when engine.symbol.GTUBE\n  reject 554 5.7.1 \"test pattern\"\n");
+        assertThat(rs.neededSignals()).contains("engine.symbol.GTUBE");
+        assertThat(CAT.find("engine.symbol.R_SPF_FAIL")).hasValueSatisfying(s -> assertThat(s.type()).isEqualTo(Type.BOOL));
+        assertThat(CAT.find("engine.symbol.*")).hasValueSatisfying(s -> assertThat(s.family()).isTrue());
+        assertThat(firstLine("rule x\n  stage data\n  when engine.symbol.bad-name\n  accept\n"))
+                .contains("unknown signal 'engine.symbol.bad-name'");
+        assertThat(firstLine("rule x\n  stage mail\n  when engine.symbol.GTUBE\n  accept\n"))
+                .contains("is known only from stage data on");
     }
 
     @Test

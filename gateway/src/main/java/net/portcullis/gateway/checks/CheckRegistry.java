@@ -52,6 +52,7 @@ public final class CheckRegistry {
             new UriblModule(),
             new AntivirusModule(),
             new AttachmentModule(),
+            new RspamdModule(),
             RATE_LIMITS,
             TARPIT,
             GREYLIST,

@@ -131,12 +131,16 @@ public final class Transcript {
 
     /**
      * The configuration lines the transcript adds; {@code {clamd}} stands for the test JVM's
-     * clamd (ClamdServer), {@code {clamd-down}} for a loopback port nobody listens on.
+     * clamd (ClamdServer), {@code {clamd-down}} for a loopback port nobody listens on, {@code {rspamd}}
+     * for its rspamd (RspamdServer).
      */
     public String config() throws Exception {
         String c = config.toString();
         if (c.contains("{clamd}")) {
             c = c.replace("{clamd}", net.portcullis.policy.av.ClamdServer.shared().address());
+        }
+        if (c.contains("{rspamd}")) {
+            c = c.replace("{rspamd}", net.portcullis.policy.content.RspamdServer.shared().url());
         }
         if (c.contains("{clamd-down}")) {
             c = c.replace("{clamd-down}", "127.0.0.1:" + net.portcullis.policy.av.ClamdServer.deadPort());
