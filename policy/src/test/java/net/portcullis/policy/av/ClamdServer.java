@@ -1,13 +1,11 @@
 package net.portcullis.policy.av;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import net.portcullis.policy.testing.Loopback;
 
 /**
  * A throwaway clamd (Debian package clamav-daemon) on a free loopback port, with the test
@@ -35,7 +33,7 @@ public final class ClamdServer {
         for (String f : List.of("portcullis-test.hdb", "portcullis-test.ndb")) {
             Files.copy(sigs.resolve(f), db.resolve(f));
         }
-        port = freePort();
+        port = Loopback.freePort();
         Files.writeString(dir.resolve("clamd.conf"), String.join("\n",
                 "Foreground yes", "TCPSocket " + port, "TCPAddr 127.0.0.1", "DatabaseDirectory " + db,
                 "StreamMaxLength " + (STREAM_MAX >> 20) + "M", "LogFile " + dir.resolve("clamd.log"), "PidFile " + dir.resolve("clamd.pid"),
@@ -43,18 +41,7 @@ public final class ClamdServer {
         String bin = Files.isExecutable(Path.of("/usr/sbin/clamd")) ? "/usr/sbin/clamd" : "clamd";
         process = new ProcessBuilder(bin, "-c", dir.resolve("clamd.conf").toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("clamd.out").toFile()).start();
-        long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                break;
-            } catch (IOException notYet) {
-                if (!process.isAlive() || System.nanoTime() > end) {
-                    throw new IllegalStateException("clamd did not start: " + Files.readString(dir.resolve("clamd.out")));
-                }
-                Thread.sleep(50); // clamd loading its database: polled, as any server's start
-            }
-        }
+        Loopback.awaitListening(process, port, Duration.ofSeconds(60), dir.resolve("clamd.out"), "clamd");
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
     }
 
@@ -76,12 +63,6 @@ public final class ClamdServer {
 
     /** A loopback port nobody listens on: a clamd that is down. */
     public static int deadPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        return deadPort();
+        return Loopback.freePort();
     }
 }

@@ -1,9 +1,6 @@
 package net.portcullis.policy.content;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import net.portcullis.policy.testing.Loopback;
 
 /**
  * A throwaway rspamd (Debian package rspamd) with Debian's configuration and its workers moved
@@ -47,19 +45,7 @@ public final class RspamdServer {
             cmd.addAll(List.of("-u", "nobody", "-g", "nogroup")); // rspamd refuses to run its workers as root
         }
         process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("rspamd.out").toFile()).start();
-        long end = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                break;
-            } catch (IOException notYet) {
-                if (!process.isAlive() || System.nanoTime() > end) {
-                    process.destroy();
-                    throw new IllegalStateException("rspamd did not start: " + Files.readString(dir.resolve("rspamd.out")));
-                }
-                Thread.sleep(100); // rspamd compiling its rules (about 10 s): polled, as any server's start
-            }
-        }
+        Loopback.awaitListening(process, port, Duration.ofSeconds(90), dir.resolve("rspamd.out"), "rspamd"); // it compiles its rules, ~10 s
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
     }
 
@@ -79,8 +65,6 @@ public final class RspamdServer {
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+        return Loopback.freePort();
     }
 }
