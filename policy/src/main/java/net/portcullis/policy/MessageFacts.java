@@ -41,6 +41,32 @@ public record MessageFacts(List<Header> headers, long size, int malformedLines, 
         return a.isEmpty() ? null : a.get(0);
     }
 
+    /**
+     * A whole message held in memory (a reported message, a file): its header block up to the
+     * first empty line — bare LF line ends made CRLF, as a file may have them — and the rest as
+     * its body.
+     */
+    public static MessageFacts of(byte[] message) {
+        int end = message.length;
+        int bodyAt = message.length;
+        for (int i = 0; i + 1 < message.length; i++) {
+            if (message[i] == '\n' && message[i + 1] == '\n') {
+                end = i + 1;
+                bodyAt = i + 2;
+                break;
+            }
+            if (message[i] == '\n' && message[i + 1] == '\r' && i + 2 < message.length && message[i + 2] == '\n') {
+                end = i + 1;
+                bodyAt = i + 3;
+                break;
+            }
+        }
+        String header = new String(message, 0, end, java.nio.charset.StandardCharsets.ISO_8859_1).replaceAll("(?<!\r)\n", "\r\n") + "\r\n";
+        byte[] body = java.util.Arrays.copyOfRange(message, Math.min(bodyAt, message.length), message.length);
+        return parse(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), message.length,
+                () -> new java.io.ByteArrayInputStream(body));
+    }
+
     public static MessageFacts parse(byte[] headerBlock, long size) {
         return parse(headerBlock, size, NO_BODY);
     }

@@ -55,7 +55,8 @@ public final class ContentBench {
             Client client = new Client(InetAddress.getByName("203.0.113.5"), "mail.other.example", "mail.other.example", false, null);
             HeaderCheck headers = new HeaderCheck("mx.example.net", Set.of("example.net"), Clock.systemUTC());
             UriblCheck uribl = new UriblCheck(dns, new UriblCheck.Settings(List.of(new DnsblCheck.Zone("dbl.bench.test", Map.of(), 1)), 20,
-                    Set.of(), MimeWalk.Limits.DEFAULT, 1000), LocalDomains.of(Set.of("example.net")), Runnable::run);
+                    Set.of(), MimeWalk.Limits.DEFAULT, 1000), LocalDomains.of(Set.of("example.net")),
+                () -> net.portcullis.policy.store.Lists.of(List.of(), java.time.Clock.systemUTC()), Runnable::run);
             AttachmentCheck attachments = new AttachmentCheck(new AttachmentCheck.Settings(MimeWalk.Limits.DEFAULT,
                     Attachments.Limits.DEFAULT));
             String clamdAt = System.getenv("CLAMD");

@@ -479,7 +479,7 @@ public final class ConfigLoader {
 
     private static GatewayConfig.Reports reports(ConfigSection top) throws ConfigException {
         ConfigSection r = top.section("reports");
-        r.allow(Set.of("address", "reporters", "window", "listing_ttl", "weights"));
+        r.allow(Set.of("address", "reporters", "window", "listing_ttl", "weights", "link_reporters", "link_listing_ttl"));
         String address = r.string("address", "");
         if (!address.isEmpty() && !address.matches("[^@\\s]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")) {
             throw ConfigException.of("reports.address", address, "is not an address like spam-reports@example.net");
@@ -500,6 +500,7 @@ public final class ConfigLoader {
         }
         return new GatewayConfig.Reports(address.isEmpty() ? null : address.toLowerCase(Locale.ROOT),
                 r.integer("reporters", 3, 1, 1000), r.duration("window", Duration.ofDays(7)),
-                r.duration("listing_ttl", Duration.ofDays(30)), Map.copyOf(weights));
+                r.duration("listing_ttl", Duration.ofDays(30)), Map.copyOf(weights), r.integer("link_reporters", 5, 0, 1000),
+                r.duration("link_listing_ttl", Duration.ofDays(14)));
     }
 }

@@ -64,7 +64,8 @@ final class Stores implements AutoCloseable {
         GatewayConfig.Reports rep = config.reports();
         this.intake = rep.address() == null ? null
                 : new ReportIntake(new ReportParser(config.trustedNetworks(), config.ourHosts()), new ReportStore(listStore.database()),
-                        listStore, lists::get, rep.reporters(), rep.window(), rep.listingTtl(), Clock.systemUTC(), rep.weights());
+                        listStore, lists::get, rep.reporters(), rep.window(), rep.listingTtl(), Clock.systemUTC(), rep.weights())
+                        .listingLinks(rep.linkReporters(), rep.linkTtl());
         this.redis = PolicyWiring.redisLink(config);
     }
 

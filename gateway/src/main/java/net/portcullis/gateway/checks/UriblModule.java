@@ -67,6 +67,6 @@ public final class UriblModule implements CheckModule<UriblCheck.Settings> {
 
     @Override
     public List<Check> build(CheckEnv env) {
-        return List.of(new UriblCheck(env.dns(), env.section(this), LocalDomains.of(env.config().domains()), env.executor()));
+        return List.of(new UriblCheck(env.dns(), env.section(this), LocalDomains.of(env.config().domains()), env.lists(), env.executor()));
     }
 }

@@ -12,4 +12,8 @@ public final class ExportAccess {
     public static String rbldnsd(List<ListEntry> entries) {
         return ListExport.rbldnsd(entries, false, Instant.now());
     }
+
+    public static String rbldnsdLinks(List<ListEntry> entries) {
+        return ListExport.rbldnsdLinks(entries, Instant.now());
+    }
 }

@@ -26,18 +26,20 @@ import picocli.CommandLine.Parameters;
                 ListCommand.Export.class})
 final class ListCommand {
 
-    /** What an entry is about: exactly one of --ip, --domain, --address. */
+    /** What an entry is about: exactly one of --ip, --domain, --address, --link. */
     static final class Target {
         @Option(names = "--ip", description = "an IPv4/IPv6 address or CIDR range") String ip;
         @Option(names = "--domain", description = "a domain (and its subdomains)") String domain;
         @Option(names = "--address", description = "an envelope address") String address;
+        @Option(names = "--link", description = "a domain (and its subdomains) that links in message bodies point to") String link;
 
         ListEntry.Kind kind() {
-            return ip != null ? ListEntry.Kind.IP : domain != null ? ListEntry.Kind.DOMAIN : ListEntry.Kind.ADDRESS;
+            return ip != null ? ListEntry.Kind.IP : domain != null ? ListEntry.Kind.DOMAIN : link != null ? ListEntry.Kind.LINK
+                    : ListEntry.Kind.ADDRESS;
         }
 
         String value() {
-            return ip != null ? ip : domain != null ? domain : address;
+            return ip != null ? ip : domain != null ? domain : link != null ? link : address;
         }
     }
 
@@ -174,7 +176,10 @@ final class ListCommand {
             + "rbldnsd (the address entries: the blacklist as a DNSBL with the whitelist as its exceptions; --white: the whitelist as a DNSWL).")
     static final class Export extends Reader {
         @Option(names = "--format", defaultValue = "csv", description = "csv or rbldnsd (default: ${DEFAULT-VALUE})") String format;
-        @Option(names = "--out", description = "file to write (rbldnsd: IPv6 entries go to FILE.ip6); default: standard output") Path out;
+        @Option(names = "--out", description = "file to write (rbldnsd: IPv6 entries go to FILE.ip6, link domains to FILE.links); "
+                + "default: standard output") Path out;
+        @Option(names = "--links", description = "rbldnsd to standard output: the link domains' dnset instead of the addresses' ip4set")
+        boolean links;
 
         @Override
         int run() throws Exception {
@@ -184,9 +189,12 @@ final class ListCommand {
                 case "rbldnsd" -> {
                     // every entry: the blacklist zone's exceptions are the whitelist's, and the whitelist zone picks its own
                     List<ListEntry> all = all();
-                    write(out, zone(all, false, now));
-                    if (out != null) {
+                    if (out == null) {
+                        write(null, links ? ListExport.rbldnsdLinks(all, now) : zone(all, false, now));
+                    } else {
+                        write(out, zone(all, false, now));
                         write(Path.of(out + ".ip6"), zone(all, true, now));
+                        write(Path.of(out + ".links"), ListExport.rbldnsdLinks(all, now));
                     }
                 }
                 default -> throw new IllegalArgumentException("--format " + format + ": expected csv or rbldnsd");

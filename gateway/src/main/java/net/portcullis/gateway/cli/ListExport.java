@@ -49,6 +49,31 @@ final class ListExport {
     }
 
     /**
+     * The link list as an rbldnsd dnset: the domains spam reports showed advertised (and those an
+     * admin listed with --link), each with its subdomains, answering 127.0.0.2 with the reason as
+     * TXT; a whitelisted link domain is excluded ("!"). Served next to the address zone, it is a
+     * URIBL for the providers who use it.
+     */
+    static String rbldnsdLinks(List<ListEntry> entries, Instant now) {
+        StringBuilder b = new StringBuilder();
+        b.append("# Portcullis link domains, exported ").append(Times.show(now)).append(" (dnset)\n");
+        b.append(":127.0.0.2:Advertised in spam reported to Portcullis\n");
+        for (ListEntry e : entries) {
+            if (e.kind() != ListEntry.Kind.LINK || e.expiredAt(now)) {
+                continue;
+            }
+            if (e.color() == ListEntry.Color.WHITE) {
+                b.append('!').append(e.value()).append("\n!.").append(e.value()).append('\n');
+            } else {
+                String txt = e.reason().replaceAll("[\\r\\n:]", " ");
+                b.append(e.value()).append(" :127.0.0.2:").append(txt).append("\n.").append(e.value()).append(" :127.0.0.2:").append(txt)
+                        .append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    /**
      * The whitelist's address entries as an rbldnsd dataset of its own (a DNSWL: 127.0.0.2 means
      * "allowlisted by this provider"), for the providers who trust our allowlisting.
      */

@@ -70,7 +70,8 @@ final class ReportCommand {
         Lists.Snapshots snap = Lists.of(store.all(), Clock.systemUTC());
         GatewayConfig.Reports r = cfg.reports();
         return new ReportIntake(new ReportParser(cfg.trustedNetworks(), cfg.ourHosts()), new ReportStore(store.database()), store,
-                () -> snap, r.reporters(), r.window(), r.listingTtl(), Clock.systemUTC(), r.weights());
+                () -> snap, r.reporters(), r.window(), r.listingTtl(), Clock.systemUTC(), r.weights())
+                .listingLinks(r.linkReporters(), r.linkTtl());
     }
 
     static String describe(ReportIntake.Outcome o) {

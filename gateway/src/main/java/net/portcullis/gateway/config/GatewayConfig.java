@@ -154,9 +154,11 @@ public record GatewayConfig(
     /**
      * @param address mail to this address is taken in as a spam report (null: none)
      * @param weights how many reporters one report counts for, by reporter address or domain
+     * @param linkReporters distinct reporters whose reported messages link to a domain before it is listed as a link domain (0: never)
+     * @param linkTtl       how long such a listing lasts
      */
     public record Reports(String address, int reporters, Duration window, Duration listingTtl,
-                          java.util.Map<String, Integer> weights) { }
+                          java.util.Map<String, Integer> weights, int linkReporters, Duration linkTtl) { }
 
     /** Where lists, reports and consent live: jdbc:sqlite:FILE (default) or jdbc:postgresql://… */
     public record Store(String url, String user, String password, String schema, Duration refresh) { }

@@ -201,6 +201,7 @@ final class AdminPages {
             case "address" -> ListEntry.Kind.ADDRESS;
             case "domain" -> ListEntry.Kind.DOMAIN;
             case "ip" -> ListEntry.Kind.IP;
+            case "link" -> ListEntry.Kind.LINK;
             default -> null;
         };
         if (kind == null || !EXPIRIES.containsKey(req.f("expires"))) {
@@ -228,6 +229,7 @@ final class AdminPages {
             case "address" -> ListEntry.Kind.ADDRESS;
             case "domain" -> ListEntry.Kind.DOMAIN;
             case "ip" -> ListEntry.Kind.IP;
+            case "link" -> ListEntry.Kind.LINK;
             default -> null;
         };
         if (color == null || kind == null || req.f("value").isBlank()) {

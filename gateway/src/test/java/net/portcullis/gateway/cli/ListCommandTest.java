@@ -40,6 +40,21 @@ class ListCommandTest {
     }
 
     @Test
+    void linkDomainsAreAListOfTheirOwnExportedAsAnRbldnsdDnset() throws Exception {
+        assertThat(Cli.run("list", "add", "--config", conf, "--link", "Pills.Example", "--reason", "advertised in spam").exit()).isZero();
+        assertThat(Cli.run("list", "add", "--config", conf, "--ip", "192.0.2.0/24", "--reason", "botnet").exit()).isZero();
+        assertThat(Cli.run("list", "show", "--config", conf).out()).contains("black link    pills.example");
+        String links = Cli.run("list", "export", "--config", conf, "--format", "rbldnsd", "--links").out();
+        assertThat(links).contains("(dnset)", "pills.example :127.0.0.2:advertised in spam", ".pills.example :127.0.0.2:")
+                .doesNotContain("192.0.2.0");
+        assertThat(Cli.run("list", "export", "--config", conf, "--format", "rbldnsd").out()).doesNotContain("pills.example");
+        java.nio.file.Path out = java.nio.file.Files.createTempDirectory("export").resolve("portcullis.txt");
+        assertThat(Cli.run("list", "export", "--config", conf, "--format", "rbldnsd", "--out", out.toString()).exit()).isZero();
+        assertThat(java.nio.file.Files.readString(java.nio.file.Path.of(out + ".links"))).contains("pills.example :127.0.0.2:");
+        assertThat(Cli.run("list", "remove", "--config", conf, "--link", "pills.example").exit()).isZero();
+    }
+
+    @Test
     void showAndExportReadTheListTheyAreToldAndPrintTimesToTheSecond() {
         assertThat(Cli.run("list", "add", "--config", conf, "--ip", "192.0.2.0/24", "--reason", "botnet", "--expires", "2099-12-31").out())
                 .contains("until the end of 2099-12-31 (UTC)").doesNotContain("2100-01-01");

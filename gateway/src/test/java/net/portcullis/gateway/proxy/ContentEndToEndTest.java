@@ -108,4 +108,31 @@ class ContentEndToEndTest {
         assertThat(downstream.getMessages()).hasSize(1);
         assertThat(new String(downstream.getMessages().get(0).getData())).contains("Subject: big");
     }
+
+    /** Our link list exported as a second rbldnsd zone and used by another gateway as its URIBL, as another provider would. */
+    @Test
+    void theExportedLinkListServedByRbldnsdIsAUriblForOtherProviders() throws Exception {
+        Wiser downstream = GatewayHarness.wiser((f, r) -> true);
+        java.time.Instant now = java.time.Instant.now();
+        String zone = net.portcullis.gateway.cli.ExportAccess.rbldnsdLinks(java.util.List.of(
+                new net.portcullis.policy.store.ListEntry(1, net.portcullis.policy.store.ListEntry.Color.BLACK,
+                        net.portcullis.policy.store.ListEntry.Kind.LINK, "pills.example", "advertised in messages reported by 5 users",
+                        "reports", now, null),
+                new net.portcullis.policy.store.ListEntry(2, net.portcullis.policy.store.ListEntry.Color.BLACK,
+                        net.portcullis.policy.store.ListEntry.Kind.IP, "203.0.113.9", "an address: not in this zone", "reports", now, null)));
+        assertThat(zone).contains("pills.example :127.0.0.2:").doesNotContain("203.0.113.9");
+        try (Rbldnsd lists = new Rbldnsd(tmp, Map.of("links.portcullis.test", "dnset:" + zone), "pills.example.links.portcullis.test");
+             GatewayHarness gw = new GatewayHarness(GatewayHarness.port(downstream), tmp.resolve("other"),
+                     "uribl: {zones: [{zone: links.portcullis.test}]}",
+                     new BlacklistEndToEndTest.Routing(".links.portcullis.test", lists.resolver, new InMemoryDns()));
+             SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            assertThat(lists.resolver.lookup("www.pills.example.links.portcullis.test", "A").values()).containsExactly("127.0.0.2");
+            c.expect(220);
+            c.send("EHLO client.other.org", 250);
+            assertThat(send(c, "From: b@other.org\r\nSubject: pills\r\n\r\nhttps://www.pills.example/buy\r\n", "u@example.net"))
+                    .startsWith("554 5.7.1 Message refused: it links to pills.example, which links.portcullis.test lists");
+        } finally {
+            downstream.stop();
+        }
+    }
 }

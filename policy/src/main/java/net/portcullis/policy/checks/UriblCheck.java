@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
@@ -20,6 +21,7 @@ import net.portcullis.policy.dmarc.OrgDomains;
 import net.portcullis.policy.dns.Dns;
 import net.portcullis.policy.dns.DnsAnswer;
 import net.portcullis.policy.dns.ListingCodes;
+import net.portcullis.policy.store.Lists;
 import net.portcullis.rules.Network;
 import net.portcullis.rules.SignalSpec;
 import net.portcullis.rules.Stage;
@@ -29,8 +31,9 @@ import net.portcullis.rules.Type;
  * Links in the body against domain blacklists (SURBL, Spamhaus DBL, URIBL; rspamd's surbl,
  * SpamAssassin's URIDNSBL): the hosts of the message's links, reduced to their registrable
  * domains by the Public Suffix List, the first {@code maxDomains} of them (ASSP's
- * URIBLmaxdomains) looked up in each zone at once. Our own domains and the configured
- * {@code ignore} list are never looked up. A look-up that cannot be answered, with no listing
+ * URIBLmaxdomains) looked up in each zone at once, and every one on our own link list (the
+ * domains spam reports advertise). Our own domains, the configured {@code ignore} list and the
+ * domains allowlisted here are never looked up. A look-up that cannot be answered, with no listing
  * found, makes the signals unavailable: never a pass.
  */
 public final class UriblCheck implements Check {
@@ -46,7 +49,8 @@ public final class UriblCheck implements Check {
             new SignalSpec("uribl.listed", Type.BOOL, Stage.DATA, "a domain that a link in the body points to is listed by a "
                     + "configured URI blacklist zone (uribl.zones)", "false"),
             new SignalSpec("uribl.domain", Type.STRING, Stage.DATA, "the first listed domain; absent when none is", "bad.example"),
-            new SignalSpec("uribl.zone", Type.STRING, Stage.DATA, "the zone that lists it", "dbl.example.org"),
+            new SignalSpec("uribl.zone", Type.STRING, Stage.DATA, "the zone that lists it (\"" + "our link list\" for our own, fed by spam "
+                    + "reports)", "dbl.example.org"),
             new SignalSpec("uribl.reason", Type.STRING, Stage.DATA, "what its answer means (uribl.zones codes), else its TXT record",
                     "phishing"),
             new SignalSpec("uribl.listed_domains", Type.STRING, Stage.DATA, "every listed domain, space-separated", "bad.example"),
@@ -58,15 +62,22 @@ public final class UriblCheck implements Check {
             new SignalSpec("uribl.truncated", Type.BOOL, Stage.DATA, "a bound stopped the reading short (MIME depth or parts, text "
                     + "size, hosts kept): the domains are those found before it", "false")));
 
+    /** The zone name a listing on our own link list (fed by spam reports) shows as. */
+    public static final String LOCAL = "our link list";
+    private static final DnsblCheck.Zone LOCAL_ZONE = new DnsblCheck.Zone(LOCAL, java.util.Map.of(), 1);
+
     private final Dns dns;
     private final Settings settings;
     private final LocalDomains ours;
+    private final Supplier<Lists.Snapshots> lists;
     private final Executor executor;
 
-    public UriblCheck(Dns dns, Settings settings, LocalDomains ours, Executor executor) {
+    /** @param lists the local lists: a black link entry lists a domain, a white one (or a white domain) is never looked up */
+    public UriblCheck(Dns dns, Settings settings, LocalDomains ours, Supplier<Lists.Snapshots> lists, Executor executor) {
         this.dns = dns;
         this.settings = settings;
         this.ours = ours;
+        this.lists = lists;
         this.executor = executor;
     }
 
@@ -102,14 +113,24 @@ public final class UriblCheck implements Check {
     @Override
     public List<Signal> run(Event e) {
         Found found = find(e);
-        List<String> asked = found.domains().stream().limit(settings.maxDomains()).toList();
+        Lists.Snapshots local = lists.get();
+        List<Hit> hits = new ArrayList<>();
+        List<String> asked = new ArrayList<>();
+        for (String d : found.domains()) {
+            if (local.white().link(d).isPresent() || local.white().domain(d).isPresent()) {
+                continue; // allowlisted here: neither our list nor any zone is asked
+            }
+            local.black().link(d).ifPresent(l -> hits.add(new Hit(LOCAL_ZONE, d, "local", l.reason())));
+            if (asked.size() < settings.maxDomains()) {
+                asked.add(d);
+            }
+        }
         Map<CompletableFuture<Hit>, String> futures = new LinkedHashMap<>();
         for (String d : asked) {
             for (DnsblCheck.Zone z : settings.zones()) {
                 futures.put(CompletableFuture.supplyAsync(() -> ask(z, d), executor), d);
             }
         }
-        List<Hit> hits = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         for (CompletableFuture<Hit> f : futures.keySet()) {
             try {
@@ -143,7 +164,8 @@ public final class UriblCheck implements Check {
         out.add(new Signal("uribl.score", score, "sum of the weights of " + hits.size() + " listing(s)"));
         if (!hits.isEmpty()) {
             Hit first = hits.get(0);
-            String evidence = first.domain() + "." + first.zone().zone() + " answered " + first.answer();
+            String evidence = first.zone() == LOCAL_ZONE ? first.domain() + " is on " + LOCAL + ": " + first.reason()
+                    : first.domain() + "." + first.zone().zone() + " answered " + first.answer();
             out.add(Signal.of("uribl.domain", first.domain(), evidence));
             out.add(Signal.of("uribl.zone", first.zone().zone(), evidence));
             out.add(Signal.of("uribl.listed_domains", String.join(" ", listed), "listed domains"));

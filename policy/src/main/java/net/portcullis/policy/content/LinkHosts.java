@@ -69,7 +69,7 @@ public final class LinkHosts {
     }
 
     /** The host of a URL (http, https, ftp, or a bare www. host), or null when it has none we can look up. */
-    static String host(String raw) {
+    public static String host(String raw) {
         String s = raw.strip();
         int scheme = s.indexOf("://");
         if (scheme >= 0) {

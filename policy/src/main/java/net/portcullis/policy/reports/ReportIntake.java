@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.Supplier;
 import net.portcullis.policy.store.ListEntry;
 import net.portcullis.policy.store.ListStore;
@@ -17,7 +18,9 @@ import net.portcullis.rules.Network;
  * reports count.
  */
 public final class ReportIntake {
-    public record Outcome(long reportId, SpamReport report, boolean duplicate, ListEntry listed, int distinctReporters) { }
+    /** @param linksListed the domains the report's message advertises that it put on the link list */
+    public record Outcome(long reportId, SpamReport report, boolean duplicate, ListEntry listed, int distinctReporters,
+                          List<ListEntry> linksListed) { }
 
     private final ReportParser parser;
     private final ReportStore reports;
@@ -51,6 +54,21 @@ public final class ReportIntake {
         this.clock = clock;
     }
 
+    private int linkReporters;
+    private Duration linkTtl = Duration.ZERO;
+
+    /**
+     * Also lists the domains reported messages advertise (their links' registrable domains), once
+     * {@code reporters} distinct users reported messages linking to one within the window, for
+     * {@code ttl}: the link list the URIBL check reads and {@code list export} publishes as a
+     * second rbldnsd zone. 0 reporters: never.
+     */
+    public ReportIntake listingLinks(int reporters, Duration ttl) {
+        this.linkReporters = reporters;
+        this.linkTtl = ttl;
+        return this;
+    }
+
     public Outcome ingest(byte[] raw) throws ReportRefused, SQLException {
         SpamReport r = parser.parse(raw);
         Instant now = clock.instant();
@@ -62,7 +80,20 @@ public final class ReportIntake {
                     "spam reports from " + ev.distinctReporters() + " users (reports " + ev.ids() + ")", "reports", now, now.plus(ttl));
             lists.put(listed);
         }
-        return new Outcome(id, r, id < 0, listed, ev.distinctReporters());
+        List<ListEntry> links = new java.util.ArrayList<>();
+        if (linkReporters > 0 && id >= 0) {
+            for (String d : ReportStore.linkDomains(r)) {
+                ReportStore.Evidence le = reports.linkEvidence(d, now.minus(window));
+                Lists.Snapshots snap = current.get();
+                if (le.distinctReporters() >= linkReporters && snap.white().link(d).isEmpty() && snap.white().domain(d).isEmpty()) {
+                    ListEntry e = new ListEntry(0, ListEntry.Color.BLACK, ListEntry.Kind.LINK, d, "advertised in messages reported by "
+                            + le.distinctReporters() + " users (reports " + le.ids() + ")", "reports", now, now.plus(linkTtl));
+                    lists.put(e);
+                    links.add(e);
+                }
+            }
+        }
+        return new Outcome(id, r, id < 0, listed, ev.distinctReporters(), List.copyOf(links));
     }
 
     private int weightOf(String reporter) {

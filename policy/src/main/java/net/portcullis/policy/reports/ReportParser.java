@@ -193,11 +193,29 @@ public final class ReportParser {
         return ip.getHostAddress();
     }
 
+    /**
+     * The URLs in the reported message: as written in its raw text, then the hosts its decoded
+     * parts link to (quoted-printable, base64 and HTML undone, as the URIBL check reads them), at
+     * most 50.
+     */
     private static List<String> urls(byte[] original) {
         Set<String> out = new LinkedHashSet<>();
+        Set<String> hosts = new java.util.HashSet<>();
         Matcher m = URL.matcher(new String(original, StandardCharsets.ISO_8859_1));
         while (m.find() && out.size() < 50) {
             out.add(m.group());
+            String h = net.portcullis.policy.content.LinkHosts.host(m.group());
+            if (h != null) {
+                hosts.add(h);
+            }
+        }
+        net.portcullis.policy.content.LinkHosts decoded = new net.portcullis.policy.content.LinkHosts(50);
+        net.portcullis.policy.content.MimeWalk.walk(net.portcullis.policy.MessageFacts.of(original),
+                net.portcullis.policy.content.MimeWalk.Limits.DEFAULT, decoded::add);
+        for (String h : decoded.hosts()) {
+            if (out.size() < 50 && hosts.add(h)) {
+                out.add("http://" + (h.contains(":") ? "[" + h + "]" : h) + "/");
+            }
         }
         return new ArrayList<>(out);
     }

@@ -48,9 +48,19 @@ public final class ReportStore {
                 s.setString(9, String.join(" ", r.originalRecipients()));
                 s.setInt(10, Math.max(1, weight));
                 s.executeUpdate();
+                long id;
                 try (ResultSet keys = s.getGeneratedKeys()) {
-                    return keys.next() ? keys.getLong(1) : 0;
+                    id = keys.next() ? keys.getLong(1) : 0;
                 }
+                try (PreparedStatement l = c.prepareStatement("INSERT INTO report_link (report_id, domain) VALUES (?, ?)")) {
+                    for (String d : linkDomains(r)) {
+                        l.setLong(1, id);
+                        l.setString(2, d);
+                        l.addBatch();
+                    }
+                    l.executeBatch();
+                }
+                return id;
             }
         }
     }
@@ -59,10 +69,22 @@ public final class ReportStore {
     public record Evidence(List<Long> ids, int distinctReporters) { }
 
     public Evidence evidence(String sourceIp, Instant since) throws SQLException {
+        return evidence("ip", sourceIp, "SELECT id, reporter, complainants, weight FROM report "
+                + "WHERE source_ip = ? AND received_at >= ? ORDER BY id", since);
+    }
+
+    /** Reports that count for a domain their messages advertise: within the window, after its last delisting. */
+    public Evidence linkEvidence(String domain, Instant since) throws SQLException {
+        return evidence("link", domain, "SELECT r.id, r.reporter, r.complainants, r.weight FROM report r JOIN report_link l "
+                + "ON l.report_id = r.id WHERE l.domain = ? AND r.received_at >= ? ORDER BY r.id", since);
+    }
+
+    private Evidence evidence(String kind, String value, String query, Instant since) throws SQLException {
         try (Connection c = db.connect()) {
             long from = since.toEpochMilli();
-            try (PreparedStatement d = c.prepareStatement("SELECT delisted_at FROM delisting WHERE kind = 'ip' AND value = ?")) {
-                d.setString(1, sourceIp);
+            try (PreparedStatement d = c.prepareStatement("SELECT delisted_at FROM delisting WHERE kind = ? AND value = ?")) {
+                d.setString(1, kind);
+                d.setString(2, value);
                 try (ResultSet rs = d.executeQuery()) {
                     if (rs.next()) {
                         from = Math.max(from, rs.getLong(1) + 1);
@@ -73,9 +95,8 @@ public final class ReportStore {
             // Who complained: each Original-Rcpt-To of a provider's report, else the reporter
             // itself with its configured weight; the same one twice counts once.
             java.util.Map<String, Integer> reporters = new java.util.HashMap<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT id, reporter, complainants, weight FROM report "
-                    + "WHERE source_ip = ? AND received_at >= ? ORDER BY id")) {
-                s.setString(1, sourceIp);
+            try (PreparedStatement s = c.prepareStatement(query)) {
+                s.setString(1, value);
                 s.setLong(2, from);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
@@ -93,6 +114,21 @@ public final class ReportStore {
             }
             return new Evidence(ids, reporters.values().stream().mapToInt(Integer::intValue).sum());
         }
+    }
+
+    /** The registrable domains a report's URLs point to (the Public Suffix List's), in order, once each. */
+    public static List<String> linkDomains(SpamReport r) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String url : r.urls()) {
+            String host = net.portcullis.policy.content.LinkHosts.host(url);
+            if (host != null && net.portcullis.rules.Network.addressOrNull(host) == null) {
+                String d = net.portcullis.policy.dmarc.OrgDomains.of(host);
+                if (d.contains(".")) {
+                    out.add(d);
+                }
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** An admin took the value off the blacklist: reports received up to now no longer count. */

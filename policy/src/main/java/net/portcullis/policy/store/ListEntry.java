@@ -6,7 +6,9 @@ import net.portcullis.rules.Network;
 
 /**
  * One entry of a local black or white list: an address or CIDR range, a domain (and its
- * subdomains), or an envelope address; with why, who put it there, when, and until when.
+ * subdomains), an envelope address, or a link domain (a domain, and its subdomains, that links
+ * in message bodies point to: what spam advertises); with why, who put it there, when, and
+ * until when.
  */
 public record ListEntry(long id, Color color, Kind kind, String value, String reason, String source, Instant created,
                         Instant expires) {
@@ -17,7 +19,7 @@ public record ListEntry(long id, Color color, Kind kind, String value, String re
         }
     }
 
-    public enum Kind { IP, DOMAIN, ADDRESS;
+    public enum Kind { IP, DOMAIN, ADDRESS, LINK;
         public String word() {
             return name().toLowerCase(Locale.ROOT);
         }
@@ -39,7 +41,7 @@ public record ListEntry(long id, Color color, Kind kind, String value, String re
                 // a single address is kept without its full-length prefix: /32 for IPv4, /128 for IPv6
                 return n.contains(":") ? n.replaceAll("/128$", "") : n.replaceAll("/32$", "");
             }
-            case DOMAIN -> {
+            case DOMAIN, LINK -> {
                 String d = v.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
                 if (!d.matches("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
                     throw new IllegalArgumentException("'" + value + "' is not a domain name");

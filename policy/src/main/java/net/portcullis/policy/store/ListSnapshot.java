@@ -19,6 +19,7 @@ public final class ListSnapshot {
     private final Map<Integer, Map<String, ListEntry>> ipByPrefix = new HashMap<>();
     private final Map<String, ListEntry> domains = new HashMap<>();
     private final Map<String, ListEntry> addresses = new HashMap<>();
+    private final Map<String, ListEntry> links = new HashMap<>();
     private final int size;
 
     private ListSnapshot(ListEntry.Color color, List<ListEntry> entries, Instant now) {
@@ -36,6 +37,7 @@ public final class ListSnapshot {
                             .put(p[0], e);
                 }
                 case DOMAIN -> domains.put(e.value(), e);
+                case LINK -> links.put(e.value(), e);
                 default -> addresses.put(e.value().toLowerCase(Locale.ROOT), e);
             }
         }
@@ -69,6 +71,11 @@ public final class ListSnapshot {
 
     public Optional<ListEntry> domain(String domain) {
         return Optional.ofNullable(net.portcullis.policy.DomainSuffixes.find(domain, domains::get));
+    }
+
+    /** The link-domain entry for a domain links point to, or for one of its parents. */
+    public Optional<ListEntry> link(String domain) {
+        return Optional.ofNullable(net.portcullis.policy.DomainSuffixes.find(domain, links::get));
     }
 
     public Optional<ListEntry> address(String address) {

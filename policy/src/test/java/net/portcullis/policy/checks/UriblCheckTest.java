@@ -23,7 +23,8 @@ class UriblCheckTest {
 
     private Map<String, Object> run(MessageFacts m, List<DnsblCheck.Zone> zones, int max, Set<String> ignore) throws Exception {
         UriblCheck c = new UriblCheck(dns, new UriblCheck.Settings(zones, max, ignore, MimeWalk.Limits.DEFAULT, 1000),
-                LocalDomains.of(Set.of("example.net")), Runnable::run);
+                LocalDomains.of(Set.of("example.net")),
+                () -> net.portcullis.policy.store.Lists.of(List.of(), java.time.Clock.systemUTC()), Runnable::run);
         Event e = Event.data(new Client(InetAddress.getByName("203.0.113.5"), "mail.sender.example", "mail.sender.example", false, null),
                 "a@sender.example", m, new SignalMap(null), List.of("u@example.net"));
         Map<String, Object> out = new LinkedHashMap<>();

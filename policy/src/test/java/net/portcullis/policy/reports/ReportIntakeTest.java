@@ -168,6 +168,48 @@ class ReportIntakeTest {
     }
 
     /** A forwarded complaint about a message from 203.0.113.9, reported by one user. */
+    /** A reported message whose link is hidden in base64 HTML: found as the URIBL check finds it. */
+    static byte[] forwardAdvertising(String reporter, String uniq, String source) {
+        String html = java.util.Base64.getMimeEncoder().encodeToString(
+                "<a href=\"https://www.pills.example/buy\">cheap</a>".getBytes(StandardCharsets.US_ASCII));
+        String original = "Received: from spam.example ([" + source + "]) by mx.example.net (Portcullis) with ESMTP id X;"
+                + " Tue, 24 Nov 2026 10:00:00 +0000\r\nFrom: deals@spam.example\r\nMessage-ID: <" + uniq + "@spam.example>\r\n"
+                + "Subject: buy\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\nContent-Transfer-Encoding: base64\r\n\r\n" + html + "\r\n";
+        return ("From: " + reporter + "\r\nTo: spam-reports@example.net\r\nSubject: spam\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nthis is spam\r\n"
+                + "--b\r\nContent-Type: message/rfc822\r\n\r\n" + original + "\r\n--b--\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void theDomainsReportedMessagesAdvertiseBecomeTheLinkListWithTheirOwnThreshold(String kind) throws Exception {
+        Database db = kind.equals("sqlite") ? Databases.sqlite(dir) : Databases.postgres(schema = Databases.newSchema());
+        ListStore lists = new ListStore(db);
+        ReportStore reports = new ReportStore(db);
+        ReportIntake intake = new ReportIntake(new ReportParser(new Networks(List.of()), US), reports, lists,
+                () -> Lists.of(List.of(), Clock.systemUTC()), 100, Duration.ofDays(7), Duration.ofDays(30), Clock.systemUTC())
+                .listingLinks(2, Duration.ofDays(14));
+        // from two different sources: no source reaches its threshold, the advertised domain does
+        ReportIntake.Outcome a = intake.ingest(forwardAdvertising("alice@example.net", "p1", "203.0.113.9"));
+        assertThat(a.report().urls()).contains("http://www.pills.example/");
+        assertThat(a.linksListed()).isEmpty();
+        ReportIntake.Outcome b = intake.ingest(forwardAdvertising("bob@example.net", "p2", "198.51.100.7"));
+        assertThat(b.listed()).isNull();
+        assertThat(b.linksListed()).singleElement().satisfies(e -> {
+            assertThat(e.kind()).isEqualTo(ListEntry.Kind.LINK);
+            assertThat(e.value()).isEqualTo("pills.example");
+            assertThat(e.reason()).startsWith("advertised in messages reported by 2 users");
+        });
+        Lists.Snapshots now = Lists.of(lists.all(), Clock.systemUTC());
+        assertThat(now.black().link("shop.pills.example")).isPresent();
+        assertThat(now.black().domain("pills.example")).as("not a sender blacklisting").isEmpty();
+
+        lists.remove(ListEntry.Color.BLACK, ListEntry.Kind.LINK, "pills.example");
+        reports.delist(ListEntry.Kind.LINK, "pills.example", "admin", java.time.Instant.now());
+        Thread.sleep(5); // the delisting's millisecond is past: reports from before it no longer count
+        assertThat(intake.ingest(forwardAdvertising("carol@example.net", "p3", "192.0.2.1")).linksListed()).isEmpty();
+    }
+
     static byte[] forward(String reporter, String uniq) {
         String original = "Received: from spam.example ([203.0.113.9]) by mx.example.net (Portcullis) with ESMTP id X;"
                 + " Tue, 24 Nov 2026 10:00:00 +0000\r\nFrom: deals@spam.example\r\nMessage-ID: <" + uniq + "@spam.example>\r\n"
