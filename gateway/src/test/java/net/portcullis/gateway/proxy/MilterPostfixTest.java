@@ -57,7 +57,8 @@ class MilterPostfixTest {
                 "rules: {directory: ../conf/rules, local: " + var.resolve("local.d") + ", lists: " + lists + "}\n"
                         + "milter: {listen: \"127.0.0.1:0\"}\n"
                         + "uribl: {zones: [{zone: dbl.portcullis.test, codes: {\"127.0.1.4\": phishing domain}}]}\n"
-                        + "antivirus: {servers: [\"" + net.portcullis.policy.av.ClamdServer.shared().address() + "\"]}\n",
+                        + "antivirus: {servers: [\"" + net.portcullis.policy.av.ClamdServer.shared().address() + "\"]}\n"
+                        + "rspamd: {servers: [\"" + net.portcullis.policy.content.RspamdServer.shared().url() + "\"]}\n",
                 new DnsJavaResolver(List.of(nsd.address()), Duration.ofSeconds(2)));
         gw.gateway.listStore().put(new ListEntry(0, ListEntry.Color.BLACK, ListEntry.Kind.IP, "127.0.0.7", "spam reports", "reports",
                 Instant.now(), null));
@@ -241,6 +242,14 @@ class MilterPostfixTest {
                 zipped);
         assertThat(heard.subList(0, 4)).containsOnly("250");
         assertThat(heard.get(4)).startsWith("554 5.7.1 Message refused: it carries malware (Eicar-Test-Signature");
+    }
+
+    @Test
+    void rspamdsRejectOfGtubeIsRefusedBothWays() throws Exception {
+        String gtube = plain("a@other.org", "gtube").replace("\r\n\r\nhello\r\n",
+                "\r\n\r\nXJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\r\n");
+        assertThat(sameBothWays("127.0.0.4", "client4.other.org", "a@other.org", List.of("user@example.net"), gtube)).containsExactly(
+                "250", "250", "250", "554 5.7.1 Message refused as spam by content analysis (score 15)");
     }
 
     static byte[] zip(String name, byte[] content) throws Exception {

@@ -49,8 +49,8 @@ public final class UriblCheck implements Check {
             new SignalSpec("uribl.listed", Type.BOOL, Stage.DATA, "a domain that a link in the body points to is listed by a "
                     + "configured URI blacklist zone (uribl.zones)", "false"),
             new SignalSpec("uribl.domain", Type.STRING, Stage.DATA, "the first listed domain; absent when none is", "bad.example"),
-            new SignalSpec("uribl.zone", Type.STRING, Stage.DATA, "the zone that lists it (\"" + "our link list\" for our own, fed by spam "
-                    + "reports)", "dbl.example.org"),
+            new SignalSpec("uribl.zone", Type.STRING, Stage.DATA, "the zone that lists it; \"our link list\" for our own, fed by spam "
+                    + "reports", "dbl.example.org"),
             new SignalSpec("uribl.reason", Type.STRING, Stage.DATA, "what its answer means (uribl.zones codes), else its TXT record",
                     "phishing"),
             new SignalSpec("uribl.listed_domains", Type.STRING, Stage.DATA, "every listed domain, space-separated", "bad.example"),
