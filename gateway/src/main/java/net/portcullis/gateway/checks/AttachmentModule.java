@@ -14,7 +14,7 @@ import net.portcullis.policy.content.MimeWalk;
  *
  * <pre>
  * attachments:
- *   max_scan: 10M          # bytes of each message read for files
+ *   max_scan: 4M           # bytes of each message read for files
  *   max_entries: 1000      # archive entries unpacked at most
  *   max_expanded: 100M     # bytes the archives may expand to
  *   max_nesting: 3         # archives inside archives
@@ -47,7 +47,7 @@ public final class AttachmentModule implements CheckModule<AttachmentCheck.Setti
     public AttachmentCheck.Settings parse(ConfigSection s) throws ConfigException {
         s.allow(Set.of("max_scan", "max_depth", "max_parts", "max_entries", "max_expanded", "max_nesting"));
         MimeWalk.Limits mime = new MimeWalk.Limits(s.integer("max_depth", 10, 1, 100), s.integer("max_parts", 200, 1, 10_000),
-                MimeWalk.Limits.DEFAULT.maxTextBytes(), Math.min(1L << 30, s.size("max_scan", 10L << 20, 64 * 1024)));
+                MimeWalk.Limits.DEFAULT.maxTextBytes(), Math.min(1L << 30, s.size("max_scan", 4L << 20, 64 * 1024)));
         Attachments.Limits archives = new Attachments.Limits(s.integer("max_entries", 1000, 1, 1_000_000),
                 s.size("max_expanded", 100L << 20, 1024), s.integer("max_nesting", 3, 1, 20));
         return new AttachmentCheck.Settings(mime, archives);

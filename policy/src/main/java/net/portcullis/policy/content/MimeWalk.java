@@ -8,10 +8,9 @@ import jakarta.mail.Session;
 import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeUtility;
-import java.io.ByteArrayInputStream;
+import jakarta.mail.util.SharedByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.SequenceInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -80,10 +79,27 @@ public final class MimeWalk {
         String malformed = null;
         boolean tooBig = false;
         try (InputStream body = message.body().open()) {
-            byte[] head = body.readNBytes((int) Math.min(limits.maxBytes(), Integer.MAX_VALUE - 8));
-            tooBig = body.read() >= 0;
-            InputStream in = new SequenceInputStream(new ByteArrayInputStream(headerBlock(message)), new ByteArrayInputStream(head));
-            w.part(new MimeMessage(SESSION, in), 0);
+            byte[] header = headerBlock(message);
+            long cap = header.length + Math.min(limits.maxBytes(), Integer.MAX_VALUE - 16L - header.length);
+            // sized by the message (a 5 KB message takes 5 KB, not max_scan), grown if its size was short
+            byte[] bytes = java.util.Arrays.copyOf(header, (int) Math.min(cap, header.length + Math.max(0, message.size()) + 16));
+            int n = header.length;
+            while (true) {
+                int r = body.read(bytes, n, bytes.length - n);
+                if (r < 0) {
+                    break;
+                }
+                n += r;
+                if (n == bytes.length) {
+                    if (bytes.length >= cap) {
+                        tooBig = body.read() >= 0;
+                        break;
+                    }
+                    bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(cap, (long) bytes.length * 2));
+                }
+            }
+            // a SharedInputStream: Jakarta Mail's parts point into this one array instead of copying it
+            w.part(new MimeMessage(SESSION, new SharedByteArrayInputStream(bytes, 0, n)), 0);
         } catch (MessagingException | IOException | RuntimeException e) {
             // Jakarta Mail's own parse errors, and what a hostile structure makes it throw
             malformed = e.getClass().getSimpleName() + ": " + e.getMessage();

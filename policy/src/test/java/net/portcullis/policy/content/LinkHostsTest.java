@@ -81,6 +81,14 @@ class LinkHostsTest {
                 MimeWalk.Limits.DEFAULT, (s, t) -> assertThat(t.length()).isLessThanOrEqualTo(512 * 1024));
         assertThat(big.textCut()).isTrue();
 
+        MimeWalk.Limits small = new MimeWalk.Limits(10, 200, 512 * 1024, 64 * 1024);
+        LinkHosts early = new LinkHosts(10);
+        MimeWalk.Outcome cut = MimeWalk.walk(Emails.facts("From: a@b.example\n\nhttp://early.example/\n" + "y".repeat(100_000)
+                + " http://past-the-scan.example/\n"), small, early::add);
+        assertThat(cut.tooBig()).isTrue();
+        assertThat(early.hosts()).containsExactly("early.example");
+        assertThat(MimeWalk.walk(Emails.facts("From: a@b.example\n\nshort\n"), small, (x, y) -> { }).tooBig()).isFalse();
+
         LinkHosts few = new LinkHosts(3);
         MimeWalk.walk(Emails.facts("From: a@b.example\n\nhttp://a.example http://b.example http://c.example http://d.example\n"),
                 MimeWalk.Limits.DEFAULT, few::add);
