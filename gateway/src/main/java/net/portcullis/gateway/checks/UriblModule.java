@@ -48,7 +48,7 @@ public final class UriblModule implements CheckModule<UriblCheck.Settings> {
 
     @Override
     public UriblCheck.Settings parse(ConfigSection s) throws ConfigException {
-        s.allow(Set.of("zones", "max_domains", "ignore", "max_hosts", "max_depth", "max_parts", "max_text", "max_scan"));
+        s.allow(Set.of("zones", "max_domains", "ignore", "max_hosts", "max_depth", "max_parts", "max_text", "max_scan", "resolve"));
         Set<String> ignore = new HashSet<>();
         for (String d : s.strings("ignore")) {
             String n = d.toLowerCase(Locale.ROOT);
@@ -62,11 +62,15 @@ public final class UriblModule implements CheckModule<UriblCheck.Settings> {
                 (int) Math.min(Integer.MAX_VALUE - 8, s.size("max_text", MimeWalk.Limits.DEFAULT.maxTextBytes(), 1024)),
                 Math.min(1L << 30, s.size("max_scan", MimeWalk.Limits.DEFAULT.maxBytes(), 64 * 1024)));
         return new UriblCheck.Settings(DnsblModule.zones(s), s.integer("max_domains", 20, 1, 1000), ignore, limits,
-                s.integer("max_hosts", 1000, 1, 100_000));
+                s.integer("max_hosts", 1000, 1, 100_000), s.bool("resolve", false), List.of());
     }
 
     @Override
     public List<Check> build(CheckEnv env) {
-        return List.of(new UriblCheck(env.dns(), env.section(this), LocalDomains.of(env.config().domains()), env.lists(), env.executor()));
+        UriblCheck.Settings u = env.section(this);
+        // the IP DNSBLs are dnsbl's own zones: one list of them in the file, asked for clients and links alike
+        UriblCheck.Settings withIps = new UriblCheck.Settings(u.zones(), u.maxDomains(), u.ignore(), u.limits(), u.maxHosts(), u.resolve(),
+                env.section(CheckRegistry.DNSBL).zones());
+        return List.of(new UriblCheck(env.dns(), withIps, LocalDomains.of(env.config().domains()), env.lists(), env.executor()));
     }
 }

@@ -38,12 +38,25 @@ import net.portcullis.rules.Type;
  */
 public final class UriblCheck implements Check {
     /** The check's settings: the zones, how many domains to look up at most, domains never looked up, the MIME bounds. */
-    public record Settings(List<DnsblCheck.Zone> zones, int maxDomains, Set<String> ignore, MimeWalk.Limits limits, int maxHosts) {
+    /**
+     * @param ipZones the IP DNSBLs the domains' addresses are looked up in when {@code resolve} is on
+     *                (their A records and those of their name servers, SpamAssassin's uridnsbl)
+     */
+    public record Settings(List<DnsblCheck.Zone> zones, int maxDomains, Set<String> ignore, MimeWalk.Limits limits, int maxHosts,
+                           boolean resolve, List<DnsblCheck.Zone> ipZones) {
         public Settings {
             zones = List.copyOf(zones);
             ignore = Set.copyOf(ignore);
+            ipZones = List.copyOf(ipZones);
+        }
+
+        public Settings(List<DnsblCheck.Zone> zones, int maxDomains, Set<String> ignore, MimeWalk.Limits limits, int maxHosts) {
+            this(zones, maxDomains, ignore, limits, maxHosts, false, List.of());
         }
     }
+
+    /** Addresses looked up per domain at most (its own and its name servers'), so that a domain with many cannot multiply the look-ups. */
+    static final int MAX_ADDRESSES_PER_DOMAIN = 4;
 
     private static final Spec SPEC = Spec.dns("uribl", Stage.DATA, List.of(
             new SignalSpec("uribl.listed", Type.BOOL, Stage.DATA, "a domain that a link in the body points to is listed by a "
@@ -59,6 +72,10 @@ public final class UriblCheck implements Check {
             new SignalSpec("uribl.checked", Type.NUMBER, Stage.DATA, "of those, how many were looked up (at most uribl.max_domains)",
                     "3"),
             new SignalSpec("uribl.ip_links", Type.NUMBER, Stage.DATA, "links to a bare IP address instead of a host name", "0"),
+            new SignalSpec("uribl.ip_listed", Type.BOOL, Stage.DATA, "an address of a linked domain or of its name servers is "
+                    + "listed by an IP DNSBL (dnsbl.zones; with uribl.resolve on, else false)", "false"),
+            new SignalSpec("uribl.ip_domain", Type.STRING, Stage.DATA, "the linked domain whose address is listed", "bad.example"),
+            new SignalSpec("uribl.ip_zone", Type.STRING, Stage.DATA, "the IP DNSBL that lists it", "bl.example.org"),
             new SignalSpec("uribl.truncated", Type.BOOL, Stage.DATA, "a bound stopped the reading short (MIME depth or parts, text "
                     + "size, hosts kept): the domains are those found before it", "false")));
 
@@ -142,9 +159,23 @@ public final class UriblCheck implements Check {
                 errors.add(ex.getCause().getMessage());
             }
         }
+        List<Hit> ipHits = new ArrayList<>();
+        if (settings.resolve() && !settings.ipZones().isEmpty()) {
+            Map<CompletableFuture<List<Hit>>, String> byDomain = new LinkedHashMap<>();
+            for (String d : asked) {
+                byDomain.put(CompletableFuture.supplyAsync(() -> addressHits(d), executor), d);
+            }
+            for (CompletableFuture<List<Hit>> f : byDomain.keySet()) {
+                try {
+                    ipHits.addAll(f.join());
+                } catch (CompletionException ex) {
+                    errors.add(ex.getCause().getMessage());
+                }
+            }
+        }
         String read = found.domains().size() + " domain(s) in the body's links"
                 + (found.malformed() == null ? "" : "; MIME read as far as it goes (" + found.malformed() + ")");
-        if (!errors.isEmpty() && hits.isEmpty()) {
+        if (!errors.isEmpty() && hits.isEmpty() && ipHits.isEmpty()) {
             String why = String.join("; ", errors);
             return SPEC.produces().stream().map(s -> Signal.unavailable(s.name(), why, true)).toList();
         }
@@ -162,6 +193,12 @@ public final class UriblCheck implements Check {
             listed.add(h.domain());
         }
         out.add(new Signal("uribl.score", score, "sum of the weights of " + hits.size() + " listing(s)"));
+        out.add(Signal.of("uribl.ip_listed", !ipHits.isEmpty(), !settings.resolve() ? "uribl.resolve is off"
+                : ipHits.isEmpty() ? "no address of " + asked + " listed" : ipHits.get(0).reason()));
+        if (!ipHits.isEmpty()) {
+            out.add(Signal.of("uribl.ip_domain", ipHits.get(0).domain(), ipHits.get(0).reason()));
+            out.add(Signal.of("uribl.ip_zone", ipHits.get(0).zone().zone(), ipHits.get(0).reason()));
+        }
         if (!hits.isEmpty()) {
             Hit first = hits.get(0);
             String evidence = first.zone() == LOCAL_ZONE ? first.domain() + " is on " + LOCAL + ": " + first.reason()
@@ -174,6 +211,45 @@ public final class UriblCheck implements Check {
             }
         }
         return out;
+    }
+
+    /** The domain's addresses and its name servers' (a few), each asked in the IP DNSBLs: the listings. */
+    private List<Hit> addressHits(String domain) {
+        java.util.Set<String> addresses = new LinkedHashSet<>();
+        addresses.addAll(answers(domain, "A"));
+        for (String ns : answers(domain, "NS")) {
+            if (addresses.size() >= MAX_ADDRESSES_PER_DOMAIN) {
+                break;
+            }
+            addresses.addAll(answers(ns, "A"));
+        }
+        List<Hit> out = new ArrayList<>();
+        for (String a : addresses.stream().limit(MAX_ADDRESSES_PER_DOMAIN).toList()) {
+            java.net.InetAddress ip = Network.addressOrNull(a);
+            if (ip == null) {
+                continue;
+            }
+            String reversed = net.portcullis.policy.dns.ReverseNames.of(ip).replaceAll("\\.(in-addr|ip6)\\.arpa$", "");
+            for (DnsblCheck.Zone z : settings.ipZones()) {
+                String name = reversed + "." + z.zone();
+                for (String answer : answers(name, "A")) {
+                    ListingCodes.Listing l = ListingCodes.match(z.codes(), answer);
+                    if (l != null) {
+                        out.add(new Hit(z, domain, answer, domain + " has address " + a + ", which " + z.zone() + " lists (" + answer + ")"));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** An answer's values; a name that does not exist has none; a failure throws, to make the signals unavailable. */
+    private List<String> answers(String name, String type) {
+        DnsAnswer a = dns.lookup(name, type);
+        if (a.status() == DnsAnswer.Status.TEMPFAIL) {
+            throw new IllegalStateException(name + "/" + type + ": " + a.detail());
+        }
+        return a.found() ? a.values() : List.of();
     }
 
     private Hit ask(DnsblCheck.Zone z, String domain) {

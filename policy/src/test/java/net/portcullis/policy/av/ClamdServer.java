@@ -35,7 +35,7 @@ public final class ClamdServer {
         }
         port = Loopback.freePort();
         Files.writeString(dir.resolve("clamd.conf"), String.join("\n",
-                "Foreground yes", "TCPSocket " + port, "TCPAddr 127.0.0.1", "DatabaseDirectory " + db,
+                "Foreground yes", "TCPSocket " + port, "TCPAddr 127.0.0.1", "LocalSocket " + dir.resolve("clamd.sock"), "DatabaseDirectory " + db,
                 "StreamMaxLength " + (STREAM_MAX >> 20) + "M", "LogFile " + dir.resolve("clamd.log"), "PidFile " + dir.resolve("clamd.pid"),
                 "TemporaryDirectory " + dir, "") );
         String bin = Files.isExecutable(Path.of("/usr/sbin/clamd")) ? "/usr/sbin/clamd" : "clamd";
@@ -55,6 +55,11 @@ public final class ClamdServer {
 
     public String address() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The same clamd's Unix socket, as {@code unix:/path}. */
+    public String unixAddress() {
+        return "unix:" + dir.resolve("clamd.sock");
     }
 
     public Clamd client() {

@@ -63,6 +63,15 @@ class ClamdTest {
     }
 
     @Test
+    void overItsUnixSocketToo() throws Exception {
+        Clamd unix = new Clamd(List.of(Clamd.Server.parse(ClamdServer.shared().unixAddress())), Duration.ofSeconds(10));
+        Clamd.Result r = scan(unix, withAttachment("eicar.com", "application/octet-stream", EICAR.getBytes(), "base64"));
+        assertThat(r.verdict()).isEqualTo(Clamd.Verdict.INFECTED);
+        assertThat(r.server()).startsWith("unix:");
+        assertThat(scan(unix, "From: a@b.example\r\n\r\nhi\r\n").verdict()).isEqualTo(Clamd.Verdict.CLEAN);
+    }
+
+    @Test
     void pastStreamMaxLengthIsItsOwnResult() throws Exception {
         String big = withAttachment("big.bin", "application/octet-stream", new byte[(int) ClamdServer.STREAM_MAX + (1 << 20)], "base64");
         Clamd.Result r = scan(ClamdServer.shared().client(), big);

@@ -22,7 +22,11 @@ class UriblCheckTest {
     private final InMemoryDns dns = new InMemoryDns();
 
     private Map<String, Object> run(MessageFacts m, List<DnsblCheck.Zone> zones, int max, Set<String> ignore) throws Exception {
-        UriblCheck c = new UriblCheck(dns, new UriblCheck.Settings(zones, max, ignore, MimeWalk.Limits.DEFAULT, 1000),
+        return run(m, new UriblCheck.Settings(zones, max, ignore, MimeWalk.Limits.DEFAULT, 1000));
+    }
+
+    private Map<String, Object> run(MessageFacts m, UriblCheck.Settings settings) throws Exception {
+        UriblCheck c = new UriblCheck(dns, settings,
                 LocalDomains.of(Set.of("example.net")),
                 () -> net.portcullis.policy.store.Lists.of(List.of(), java.time.Clock.systemUTC()), Runnable::run);
         Event e = Event.data(new Client(InetAddress.getByName("203.0.113.5"), "mail.sender.example", "mail.sender.example", false, null),
@@ -71,6 +75,20 @@ class UriblCheckTest {
         assertThat(s).containsEntry("uribl.domains", 2L).containsEntry("uribl.checked", 1L).containsEntry("uribl.listed", false);
         assertThat(run(m, List.of(zone("dbl.test", Map.of())), 2, Set.of("spamassassin.org"))).containsEntry("uribl.listed", true)
                 .containsEntry("uribl.domain", "uribl-example-c.com");
+    }
+
+    @Test
+    void withResolveOnTheDomainsAddressesAndTheirNameServersAreAskedInTheIpDnsbls() throws Exception {
+        dns.add("uribl-example-b.com", "A", "192.0.2.7").add("uribl-example-b.com", "NS", "ns1.bulletproof.example")
+                .add("ns1.bulletproof.example", "A", "198.51.100.53").add("53.100.51.198.bl.test", "A", "127.0.0.2");
+        MessageFacts m = Emails.facts("From: a@sender.example\n\nhttp://uribl-example-b.com/\n");
+        UriblCheck.Settings on = new UriblCheck.Settings(List.of(), 20, Set.of(), MimeWalk.Limits.DEFAULT, 1000, true,
+                List.of(zone("bl.test", Map.of())));
+        assertThat(run(m, on)).containsEntry("uribl.ip_listed", true).containsEntry("uribl.ip_domain", "uribl-example-b.com")
+                .containsEntry("uribl.ip_zone", "bl.test").containsEntry("uribl.listed", false);
+        UriblCheck.Settings off = new UriblCheck.Settings(List.of(), 20, Set.of(), MimeWalk.Limits.DEFAULT, 1000, false,
+                List.of(zone("bl.test", Map.of())));
+        assertThat(run(m, off)).containsEntry("uribl.ip_listed", false);
     }
 
     @Test
