@@ -132,6 +132,35 @@ class RulesCommandsTest {
         assertThat(r.out()).contains("uribl-listed-link", "bank-login.example.dbl.example.org answered 127.0.1.4");
     }
 
+    @Test
+    void rulesTestExplainsMalwareAndRspampdsVerdictWithTheSameScannersAsLiveTraffic() throws Exception {
+        Path conf = dir.resolve("gateway.yaml");
+        Files.writeString(conf, """
+                hostname: mx.example.net
+                downstream: 127.0.0.1:2526
+                domains: [example.net]
+                rules: {directory: ../conf/rules, local: %s, lists: ../conf/lists}
+                antivirus: {servers: ["%s"]}
+                rspamd: {servers: ["%s"]}
+                """.formatted(dir.resolve("local.d"), net.portcullis.policy.av.ClamdServer.shared().address(),
+                net.portcullis.policy.content.RspamdServer.shared().url()));
+        Path eml = dir.resolve("eicar.eml");
+        Files.writeString(eml, "From: a@other.org\nSubject: invoice\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+                + "--b\nContent-Type: text/plain\n\nsee attached\n--b\nContent-Type: application/octet-stream; name=x.com\n"
+                + "Content-Transfer-Encoding: base64\n\n" + java.util.Base64.getEncoder().encodeToString(
+                        net.portcullis.policy.av.ClamdServer.EICAR.getBytes()) + "\n--b--\n");
+        RulesTestCommand cmd = new RulesTestCommand();
+        cmd.dnsOverride = new InMemoryDns();
+        Cli.Result r = Cli.run(cmd, "--config", conf.toString(), "--client-ip", "203.0.113.5", "--helo", "mail.other.org",
+                "--from", "a@other.org", "--to", "user@example.net", "--eml", eml.toString(), "--json");
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertThat(j.at("/values/av.infected").asBoolean()).isTrue();
+        assertThat(j.at("/values/av.name").asText()).startsWith("Eicar-Test-Signature");
+        assertThat(j.at("/values/rspamd.scanned").asBoolean()).isTrue();
+        assertThat(r.out()).contains("av-infected");
+    }
+
     /** What the gateway saw on the wire is given by flags, and decides as it would live. */
     @Test
     void rulesTestTakesTheClientsConductOnTheWire() throws Exception {

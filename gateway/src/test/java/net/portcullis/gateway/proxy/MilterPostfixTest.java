@@ -245,6 +245,16 @@ class MilterPostfixTest {
     }
 
     @Test
+    void aMessagePastClamdsStreamMaxLengthGetsTheConfiguredActionBothWays() throws Exception {
+        // past the test clamd's 2M: not scanned, and the shipped rule scores it: delivered both ways
+        String big = plain("big@other.org", "too big to scan").replace("\r\n\r\nhello\r\n",
+                "\r\n\r\n" + ("0123456789".repeat(10) + "\r\n").repeat(30_000));
+        assertThat(sameBothWays("127.0.0.4", "client4.other.org", "big@other.org", List.of("user@example.net"), big))
+                .containsExactly("250", "250", "250", "250");
+        assertThat(milterDecision("big@other.org")).contains("\"av.too_big\":true");
+    }
+
+    @Test
     void rspamdsRejectOfGtubeIsRefusedBothWays() throws Exception {
         String gtube = plain("a@other.org", "gtube").replace("\r\n\r\nhello\r\n",
                 "\r\n\r\nXJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\r\n");
