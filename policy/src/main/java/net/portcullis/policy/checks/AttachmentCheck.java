@@ -47,10 +47,20 @@ public final class AttachmentCheck implements Check {
         return SPEC;
     }
 
+    /**
+     * Whether the message is one text part that is not a file: then it carries none, and its MIME
+     * structure is not walked a second time (the URIBL check walks it for links).
+     */
+    static boolean plainText(net.portcullis.policy.MessageFacts m) {
+        String ct = m.first("Content-Type");
+        String t = ct == null ? "" : ct.toLowerCase(java.util.Locale.ROOT);
+        return m.first("Content-Disposition") == null && (ct == null || t.strip().startsWith("text/") && !t.contains("name"));
+    }
+
     @Override
     public List<Signal> run(Event e) {
         Attachments a = new Attachments(settings.archives());
-        MimeWalk.Outcome o = MimeWalk.walk(e.message(), settings.mime(), a);
+        MimeWalk.Outcome o = plainText(e.message()) ? null : MimeWalk.walk(e.message(), settings.mime(), a);
         String seen = a.files() + " file(s)" + (a.names().isEmpty() ? "" : ": " + String.join(", ", a.names()));
         List<Signal> out = new ArrayList<>();
         out.add(new Signal("attach.count", (long) a.files(), seen));
@@ -64,7 +74,7 @@ public final class AttachmentCheck implements Check {
         out.add(Signal.of("attach.executable_in_archive", a.executableInArchive(), a.executableInArchive() ? a.executable() : "none"));
         out.add(Signal.of("attach.encrypted_archive", a.encryptedArchive(), a.encryptedArchive() ? "an encrypted zip entry" : "none"));
         out.add(Signal.of("av.archive_bomb", a.bomb(), a.bomb() ? a.bombWhy() : "within the unpacking bounds"));
-        String bad = a.malformed() != null ? a.malformed() : o.malformed();
+        String bad = a.malformed() != null ? a.malformed() : o == null ? null : o.malformed();
         out.add(Signal.of("attach.malformed", bad != null, bad == null ? "well formed" : bad));
         return out;
     }
