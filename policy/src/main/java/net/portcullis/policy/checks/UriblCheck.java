@@ -68,7 +68,8 @@ public final class UriblCheck implements Check {
                     "phishing"),
             new SignalSpec("uribl.listed_domains", Type.STRING, Stage.DATA, "every listed domain, space-separated", "bad.example"),
             new SignalSpec("uribl.score", Type.NUMBER, Stage.DATA, "the sum of the weights of every listing (domain and zone)", "1"),
-            new SignalSpec("uribl.domains", Type.NUMBER, Stage.DATA, "registrable domains that links in the body point to", "3"),
+            new SignalSpec("uribl.domains", Type.NUMBER, Stage.DATA, "registrable domains that links in the body point to; absent "
+                    + "when the body is not read (no zones, resolve off, our link list empty)", "3"),
             new SignalSpec("uribl.checked", Type.NUMBER, Stage.DATA, "of those, how many were looked up (at most uribl.max_domains)",
                     "3"),
             new SignalSpec("uribl.ip_links", Type.NUMBER, Stage.DATA, "links to a bare IP address instead of a host name", "0"),
@@ -129,8 +130,14 @@ public final class UriblCheck implements Check {
 
     @Override
     public List<Signal> run(Event e) {
-        Found found = find(e);
         Lists.Snapshots local = lists.get();
+        if (settings.zones().isEmpty() && !settings.resolve() && !local.black().hasLinks()) {
+            // nothing to look a domain up in: the body is not read (the default install pays nothing)
+            String why = "not read: no uribl.zones, uribl.resolve off, and our link list is empty";
+            return List.of(Signal.of("uribl.listed", false, why), Signal.of("uribl.ip_listed", false, why),
+                    new Signal("uribl.score", 0L, why), Signal.of("uribl.truncated", false, why));
+        }
+        Found found = find(e);
         List<Hit> hits = new ArrayList<>();
         List<String> asked = new ArrayList<>();
         for (String d : found.domains()) {

@@ -73,6 +73,11 @@ public final class ListSnapshot {
         return Optional.ofNullable(net.portcullis.policy.DomainSuffixes.find(domain, domains::get));
     }
 
+    /** Whether any link-domain entry is in force. */
+    public boolean hasLinks() {
+        return !links.isEmpty();
+    }
+
     /** The link-domain entry for a domain links point to, or for one of its parents. */
     public Optional<ListEntry> link(String domain) {
         return Optional.ofNullable(net.portcullis.policy.DomainSuffixes.find(domain, links::get));

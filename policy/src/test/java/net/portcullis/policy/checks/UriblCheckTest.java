@@ -62,8 +62,8 @@ class UriblCheckTest {
         dns.add("uribl-example-a.com.multi.surbl.test", "A", "127.0.0.8");
         assertThat(run(Emails.resource("spamham/spam/dnsbl.eml"), List.of(zone("multi.surbl.test", Map.of("127.0.0.64/mask", "abuse"))),
                 20, Set.of())).containsEntry("uribl.listed", false);
-        assertThat(run(Emails.resource("spamham/spam/dnsbl.eml"), List.of(), 20, Set.of())).containsEntry("uribl.listed", false)
-                .containsEntry("uribl.domains", 4L).containsEntry("uribl.checked", 4L);
+        assertThat(run(Emails.resource("spamham/spam/dnsbl.eml"), List.of(), 20, Set.of())).as("nothing to ask: the body is not read")
+                .containsEntry("uribl.listed", false).doesNotContainKey("uribl.domains");
     }
 
     @Test
