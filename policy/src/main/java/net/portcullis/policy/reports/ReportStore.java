@@ -65,18 +65,21 @@ public final class ReportStore {
         }
     }
 
+    /** The Feedback-Types that are complaints (RFC 5965 3.2): abuse, fraud, virus. */
+    static final java.util.Set<String> SPAM_TYPES = java.util.Set.of("abuse", "fraud", "virus");
+
     /** Reports that count for a source: within the window, and after its last delisting. */
     public record Evidence(List<Long> ids, int distinctReporters) { }
 
     public Evidence evidence(String sourceIp, Instant since) throws SQLException {
-        return evidence("ip", sourceIp, "SELECT id, reporter, complainants, weight FROM report "
+        return evidence("ip", sourceIp, "SELECT id, reporter, complainants, weight, feedback_type FROM report "
                 + "WHERE source_ip = ? AND received_at >= ? ORDER BY id", since);
     }
 
     /** Reports that count for a domain their messages advertise: within the window, after its last delisting. */
     public Evidence linkEvidence(String domain, Instant since) throws SQLException {
-        return evidence("link", domain, "SELECT r.id, r.reporter, r.complainants, r.weight FROM report r JOIN report_link l "
-                + "ON l.report_id = r.id WHERE l.domain = ? AND r.received_at >= ? ORDER BY r.id", since);
+        return evidence("link", domain, "SELECT r.id, r.reporter, r.complainants, r.weight, r.feedback_type FROM report r "
+                + "JOIN report_link l ON l.report_id = r.id WHERE l.domain = ? AND r.received_at >= ? ORDER BY r.id", since);
     }
 
     private Evidence evidence(String kind, String value, String query, Instant since) throws SQLException {
@@ -93,15 +96,33 @@ public final class ReportStore {
             }
             List<Long> ids = new ArrayList<>();
             // Who complained: each Original-Rcpt-To of a provider's report, else the reporter
-            // itself with its configured weight; the same one twice counts once.
+            // itself with its configured weight; the same one twice counts once. A "not spam"
+            // report (Feedback-Type: not-spam) counts against: each distinct user who said so
+            // takes one off; the other kinds that are no complaint (auth-failure, other) count
+            // neither way.
             java.util.Map<String, Integer> reporters = new java.util.HashMap<>();
+            java.util.Set<String> hams = new java.util.HashSet<>();
             try (PreparedStatement s = c.prepareStatement(query)) {
                 s.setString(1, value);
                 s.setLong(2, from);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getLong(1));
+                        String type = String.valueOf(rs.getString(5)).toLowerCase(java.util.Locale.ROOT);
                         String complainants = rs.getString(3);
+                        if (type.equals("not-spam")) {
+                            if (complainants == null || complainants.isBlank()) {
+                                hams.add(rs.getString(2));
+                            } else {
+                                for (String who : complainants.split(" ")) {
+                                    hams.add(rs.getString(2) + "|" + who);
+                                }
+                            }
+                            continue;
+                        }
+                        if (!SPAM_TYPES.contains(type)) {
+                            continue;
+                        }
+                        ids.add(rs.getLong(1));
                         if (complainants == null || complainants.isBlank()) {
                             reporters.merge(rs.getString(2), rs.getInt(4), Math::max);
                         } else {
@@ -112,7 +133,8 @@ public final class ReportStore {
                     }
                 }
             }
-            return new Evidence(ids, reporters.values().stream().mapToInt(Integer::intValue).sum());
+            int spam = reporters.values().stream().mapToInt(Integer::intValue).sum();
+            return new Evidence(ids, Math.max(0, spam - hams.size()));
         }
     }
 

@@ -210,6 +210,35 @@ class ReportIntakeTest {
         assertThat(intake.ingest(forwardAdvertising("carol@example.net", "p3", "192.0.2.1")).linksListed()).isEmpty();
     }
 
+    /** An ARF report (RFC 5965) of one Feedback-Type about a message from 203.0.113.9 that our gateway received. */
+    static byte[] arf(String reporter, String uniq, String feedbackType) {
+        String original = "Received: from spam.example ([203.0.113.9]) by mx.example.net (Portcullis) with ESMTP id X;"
+                + " Tue, 24 Nov 2026 10:00:00 +0000\r\nFrom: deals@spam.example\r\nMessage-ID: <" + uniq + "@spam.example>\r\n"
+                + "Subject: newsletter\r\n\r\nour newsletter\r\n";
+        return ("From: " + reporter + "\r\nTo: spam-reports@example.net\r\nSubject: report\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: multipart/report; report-type=feedback-report; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+                + "a report\r\n--b\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: " + feedbackType + "\r\n"
+                + "User-Agent: test/1\r\nVersion: 1\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n" + original + "\r\n--b--\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void notSpamReportsCountAgainstListingAndOtherKindsCountNeitherWay() throws Exception {
+        Database db = Databases.sqlite(dir);
+        ListStore lists = new ListStore(db);
+        ReportIntake intake = new ReportIntake(new ReportParser(new Networks(List.of()), US), new ReportStore(db), lists,
+                () -> Lists.of(List.of(), Clock.systemUTC()), 2, Duration.ofDays(7), Duration.ofDays(30), Clock.systemUTC());
+        assertThat(intake.ingest(arf("alice@example.net", "n1", "abuse")).distinctReporters()).isEqualTo(1);
+        ReportIntake.Outcome ham = intake.ingest(arf("bob@example.net", "n2", "not-spam"));
+        assertThat(ham.report().feedbackType()).isEqualTo("not-spam");
+        assertThat(ham.distinctReporters()).as("one user says spam, one says not").isZero();
+        assertThat(intake.ingest(arf("erin@example.net", "n3", "auth-failure")).distinctReporters()).as("no complaint").isZero();
+        assertThat(intake.ingest(arf("carol@example.net", "n4", "abuse")).listed()).as("2 - 1 is below the threshold").isNull();
+        ReportIntake.Outcome d = intake.ingest(arf("dave@example.net", "n5", "abuse"));
+        assertThat(d.distinctReporters()).isEqualTo(2);
+        assertThat(d.listed()).isNotNull();
+    }
+
     static byte[] forward(String reporter, String uniq) {
         String original = "Received: from spam.example ([203.0.113.9]) by mx.example.net (Portcullis) with ESMTP id X;"
                 + " Tue, 24 Nov 2026 10:00:00 +0000\r\nFrom: deals@spam.example\r\nMessage-ID: <" + uniq + "@spam.example>\r\n"
