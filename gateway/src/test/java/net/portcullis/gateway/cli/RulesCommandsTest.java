@@ -108,16 +108,16 @@ class RulesCommandsTest {
                 "not-matched  trusted-networks-may-relay");
     }
 
+    /** A gateway.yaml with the shipped rules, a local.d of the test's own, and {@code extra} sections. */
+    private Path config(String extra) throws Exception {
+        return Files.writeString(dir.resolve("gateway.yaml"), "hostname: mx.example.net\ndownstream: 127.0.0.1:2526\n"
+                + "domains: [example.net]\nrules: {directory: ../conf/rules, local: " + dir.resolve("local.d") + ", lists: ../conf/lists}\n"
+                + extra);
+    }
+
     @Test
     void rulesTestExplainsALinkToAListedDomain() throws Exception {
-        Path conf = dir.resolve("gateway.yaml");
-        Files.writeString(conf, """
-                hostname: mx.example.net
-                downstream: 127.0.0.1:2526
-                domains: [example.net]
-                rules: {directory: ../conf/rules, local: %s, lists: ../conf/lists}
-                uribl: {zones: [{zone: dbl.example.org, codes: {"127.0.1.4": phishing domain}}]}
-                """.formatted(dir.resolve("local.d")));
+        Path conf = config("uribl: {zones: [{zone: dbl.example.org, codes: {\"127.0.1.4\": phishing domain}}]}\n");
         Path eml = dir.resolve("phish.eml");
         Files.writeString(eml, "From: a@other.org\nSubject: account\nContent-Type: text/html\n\n"
                 + "<a href=\"https://login.bank-login.example/\">verify</a>\n");
@@ -133,17 +133,9 @@ class RulesCommandsTest {
     }
 
     @Test
-    void rulesTestExplainsMalwareAndRspampdsVerdictWithTheSameScannersAsLiveTraffic() throws Exception {
-        Path conf = dir.resolve("gateway.yaml");
-        Files.writeString(conf, """
-                hostname: mx.example.net
-                downstream: 127.0.0.1:2526
-                domains: [example.net]
-                rules: {directory: ../conf/rules, local: %s, lists: ../conf/lists}
-                antivirus: {servers: ["%s"]}
-                rspamd: {servers: ["%s"]}
-                """.formatted(dir.resolve("local.d"), net.portcullis.policy.av.ClamdServer.shared().address(),
-                net.portcullis.policy.content.RspamdServer.shared().url()));
+    void rulesTestExplainsMalwareAndRspamdsVerdictWithTheSameScannersAsLiveTraffic() throws Exception {
+        Path conf = config("antivirus: {servers: [\"" + net.portcullis.policy.av.ClamdServer.shared().address() + "\"]}\n"
+                + "rspamd: {servers: [\"" + net.portcullis.policy.content.RspamdServer.shared().url() + "\"]}\n");
         Path eml = dir.resolve("eicar.eml");
         Files.writeString(eml, "From: a@other.org\nSubject: invoice\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
                 + "--b\nContent-Type: text/plain\n\nsee attached\n--b\nContent-Type: application/octet-stream; name=x.com\n"
