@@ -7,8 +7,8 @@ import net.portcullis.gateway.metrics.Metrics;
 
 /**
  * A small HTTP endpoint for operators: {@code /metrics} (Prometheus text format), {@code /health},
- * and, when review.accounts is set, the review page under {@code /review/} (which has its own
- * login). Bind it to loopback or a management network: metrics and health have no authentication.
+ * {@code /v1/feed} (our listings for other providers, signed: {@link ListingFeed}), and, when
+ * review.accounts is set, the review page under {@code /review/} (which has its own login). Bind it to loopback or a management network: metrics and health have no authentication.
  */
 public final class AdminServer implements AutoCloseable {
     private final HttpServer server;
@@ -20,7 +20,8 @@ public final class AdminServer implements AutoCloseable {
      *                   load balancer sends clients to another gateway)
      */
     public AdminServer(InetSocketAddress listen, Metrics metrics, java.util.function.Supplier<String> downstream,
-                       java.util.function.Supplier<String> servers, com.sun.net.httpserver.HttpHandler review) throws IOException {
+                       java.util.function.Supplier<String> servers, com.sun.net.httpserver.HttpHandler review, ListingFeed feed)
+            throws IOException {
         // a login costs a PBKDF2 derivation (~100 ms): more threads, so a scrape never waits behind one
         server = HttpEndpoints.start(listen, "admin-http", review == null ? 2 : 6);
         if (review != null) {
@@ -39,6 +40,9 @@ public final class AdminServer implements AutoCloseable {
                     HttpEndpoints.utf8((problem == null ? "ok\n" : "not ready: " + problem + "\n") + servers.get()));
         };
         server.createContext("/health", ready);
+        if (feed != null) {
+            server.createContext("/v1/feed", feed);
+        }
         server.start();
     }
 

@@ -60,11 +60,21 @@ final class WebListeners {
         }
         if (config.adminListen() != null) {
             admin = new AdminServer(new InetSocketAddress(config.adminListen().host(), config.adminListen().port()), metrics,
-                    () -> drain.draining() ? "shutting down" : pool.readiness(), pool::status, reviewApp());
+                    () -> drain.draining() ? "shutting down" : pool.readiness(), pool::status, reviewApp(), feed());
             LOG.info("metrics on http://{}:{}/metrics", config.adminListen().host(), admin.port());
             if (config.review().accounts() != null) {
                 LOG.info("review page on http://{}:{}/review/", config.adminListen().host(), admin.port());
             }
+        }
+    }
+
+    /** Our listings as a signed feed; its key in the var directory. */
+    private net.portcullis.gateway.admin.ListingFeed feed() throws IOException {
+        try {
+            return new net.portcullis.gateway.admin.ListingFeed(stores.listStore(), config.varDir().resolve("feed-signing.key"),
+                    java.time.Clock.systemUTC(), config.store().refresh());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("the feed's signing key: " + e.getMessage(), e);
         }
     }
 
