@@ -479,7 +479,26 @@ public final class ConfigLoader {
 
     private static GatewayConfig.Reports reports(ConfigSection top) throws ConfigException {
         ConfigSection r = top.section("reports");
-        r.allow(Set.of("address", "reporters", "window", "listing_ttl", "weights", "link_reporters", "link_listing_ttl"));
+        r.allow(Set.of("address", "reporters", "window", "listing_ttl", "weights", "link_reporters", "link_listing_ttl", "api_listen",
+                "api_tokens"));
+        String apiListen = r.string("api_listen", "off");
+        HostPort api = apiListen.equals("off") ? null : HostPort.parse("reports.api_listen", apiListen, true);
+        Map<String, String> tokens = new LinkedHashMap<>();
+        Object t = r.raw("api_tokens");
+        if (t instanceof Map<?, ?> tm) {
+            for (Map.Entry<?, ?> e : tm.entrySet()) {
+                String v = String.valueOf(e.getValue());
+                if (v.length() < 16) {
+                    throw ConfigException.of("reports.api_tokens." + e.getKey(), "(hidden)", "must be at least 16 characters");
+                }
+                tokens.put(String.valueOf(e.getKey()), v);
+            }
+        } else if (t != null) {
+            throw ConfigException.of("reports.api_tokens", "(hidden)", "must map a caller's name to its token, e.g. {imap1: <token>}");
+        }
+        if (api != null && tokens.isEmpty()) {
+            throw ConfigException.of("reports.api_tokens", null, "must name at least one caller and its token when reports.api_listen is on");
+        }
         String address = r.string("address", "");
         if (!address.isEmpty() && !address.matches("[^@\\s]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")) {
             throw ConfigException.of("reports.address", address, "is not an address like spam-reports@example.net");
@@ -501,6 +520,6 @@ public final class ConfigLoader {
         return new GatewayConfig.Reports(address.isEmpty() ? null : address.toLowerCase(Locale.ROOT),
                 r.integer("reporters", 3, 1, 1000), r.duration("window", Duration.ofDays(7)),
                 r.duration("listing_ttl", Duration.ofDays(30)), Map.copyOf(weights), r.integer("link_reporters", 5, 0, 1000),
-                r.duration("link_listing_ttl", Duration.ofDays(14)));
+                r.duration("link_listing_ttl", Duration.ofDays(14)), api, Map.copyOf(tokens));
     }
 }

@@ -288,6 +288,11 @@ public final class Gateway implements AutoCloseable {
         return stores.holds();
     }
 
+    /** The report API's port, or -1 when reports.api_listen is off. */
+    public int reportApiPort() {
+        return web.reportApiPort();
+    }
+
     /** The public reference page's port, or -1 when review.public_listen is off. */
     public int refPagePort() {
         return web.refPagePort();

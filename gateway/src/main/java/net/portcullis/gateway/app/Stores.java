@@ -62,7 +62,7 @@ final class Stores implements AutoCloseable {
             decisions = null;
         }
         GatewayConfig.Reports rep = config.reports();
-        this.intake = rep.address() == null ? null
+        this.intake = rep.address() == null && rep.apiListen() == null ? null
                 : new ReportIntake(new ReportParser(config.trustedNetworks(), config.ourHosts()), new ReportStore(listStore.database()),
                         listStore, lists::get, rep.reporters(), rep.window(), rep.listingTtl(), Clock.systemUTC(), rep.weights())
                         .listingLinks(rep.linkReporters(), rep.linkTtl());

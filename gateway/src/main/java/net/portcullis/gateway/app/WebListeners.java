@@ -35,6 +35,7 @@ final class WebListeners {
     private AdminServer admin;
     private ConsentApi consentApi;
     private RefPage refPage;
+    private net.portcullis.gateway.admin.ReportApi reportApi;
 
     WebListeners(GatewayConfig config, Stores stores, Downstreams pool, Metrics metrics, Drain drain, RuleStore rules) {
         this.config = config;
@@ -50,6 +51,12 @@ final class WebListeners {
             var l = config.consent().apiListen();
             consentApi = new ConsentApi(new InetSocketAddress(l.host(), l.port()), config.consent().apiToken(), stores.consentStore());
             LOG.info("consent API on http://{}:{}/v1/consent", l.host(), consentApi.port());
+        }
+        if (config.reports().apiListen() != null) {
+            var l = config.reports().apiListen();
+            reportApi = new net.portcullis.gateway.admin.ReportApi(new InetSocketAddress(l.host(), l.port()), config.reports().apiTokens(),
+                    stores.intake());
+            LOG.info("report API on http://{}:{}/v1/report", l.host(), reportApi.port());
         }
         if (config.review().publicListen() != null) {
             var l = config.review().publicListen();
@@ -108,6 +115,10 @@ final class WebListeners {
         return consentApi == null ? -1 : consentApi.port();
     }
 
+    int reportApiPort() {
+        return reportApi == null ? -1 : reportApi.port();
+    }
+
     int refPagePort() {
         return refPage == null ? -1 : refPage.port();
     }
@@ -121,6 +132,9 @@ final class WebListeners {
         }
         if (refPage != null) {
             refPage.close();
+        }
+        if (reportApi != null) {
+            reportApi.close();
         }
     }
 }

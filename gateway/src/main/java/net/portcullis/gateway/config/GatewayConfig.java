@@ -156,9 +156,12 @@ public record GatewayConfig(
      * @param weights how many reporters one report counts for, by reporter address or domain
      * @param linkReporters distinct reporters whose reported messages link to a domain before it is listed as a link domain (0: never)
      * @param linkTtl       how long such a listing lasts
+     * @param apiListen     where POST /v1/report takes reports from mail stores (IMAP Junk moves), or null when off
+     * @param apiTokens     the bearer token of each caller, by name (a token per mail store host)
      */
     public record Reports(String address, int reporters, Duration window, Duration listingTtl,
-                          java.util.Map<String, Integer> weights, int linkReporters, Duration linkTtl) { }
+                          java.util.Map<String, Integer> weights, int linkReporters, Duration linkTtl, HostPort apiListen,
+                          java.util.Map<String, String> apiTokens) { }
 
     /** Where lists, reports and consent live: jdbc:sqlite:FILE (default) or jdbc:postgresql://… */
     public record Store(String url, String user, String password, String schema, Duration refresh) { }

@@ -187,6 +187,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theReportApiNeedsATokenPerCaller() throws Exception {
+        assertThat(ConfigLoader.parse(MINIMAL + "reports: {api_listen: \"127.0.0.1:9327\", api_tokens: {imap1: abcdefghijklmnop}}\n")
+                .reports().apiTokens()).containsKey("imap1");
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "reports: {api_listen: \"127.0.0.1:9327\"}\n"))
+                .hasMessageStartingWith("reports.api_tokens: (missing) must name at least one caller");
+        assertThatThrownBy(() -> ConfigLoader.parse(MINIMAL + "reports: {api_listen: \"127.0.0.1:9327\", api_tokens: {imap1: short}}\n"))
+                .hasMessage("reports.api_tokens.imap1: '(hidden)' must be at least 16 characters");
+    }
+
+    @Test
     void heloOurAddressesAreAddresses() throws Exception {
         assertThat(settings(ConfigLoader.parse(MINIMAL + "helo: {our_addresses: [198.51.100.25, \"2001:db8::25\"]}\n")).helo()
                 .ourAddresses()).hasSize(2);
