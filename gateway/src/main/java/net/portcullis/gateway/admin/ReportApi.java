@@ -18,9 +18,9 @@ import net.portcullis.policy.reports.ReportRefused;
  * Users' reports from their mail store, as one moves a message into Junk (spam) or out of it
  * (not spam): {@code POST /v1/report?type=spam|ham&user=ADDRESS} with the message itself as the
  * body ({@code message/rfc822}), {@code Authorization: Bearer <token>} of one of
- * {@code reports.api_tokens}. The report is the same as one mailed to reports.address, with the
- * user as its reporter, weight 1: spam counts toward listing its source and the domains it
- * advertises, ham against. It is written to the store before the 200; JSON in and out, every
+ * {@code reports.api_tokens}. The message is read as one attached to a report mailed to
+ * reports.address, with the user as its reporter, weight 1: spam counts toward listing its
+ * source and the domains it advertises, ham against. It is written to the store before the 200; JSON in and out, every
  * malformed request a 4xx with {"error": "..."}.
  */
 public final class ReportApi implements AutoCloseable {
@@ -94,7 +94,7 @@ public final class ReportApi implements AutoCloseable {
             }
             ReportIntake.Outcome o;
             try {
-                o = intake.ingest(arf(user, type.equals("spam") ? "abuse" : "not-spam", caller, message));
+                o = intake.ingestMessage(user, type.equals("spam"), message);
             } catch (ReportRefused r) {
                 reply(ex, 422, Map.of("error", r.getMessage()));
                 return;
@@ -113,25 +113,6 @@ public final class ReportApi implements AutoCloseable {
         } finally {
             ex.close();
         }
-    }
-
-    /**
-     * The message wrapped as the ARF report (RFC 5965) a feedback loop would send: the one form
-     * the report intake reads, so a report from a mail store is judged as one by mail.
-     */
-    static byte[] arf(String user, String feedbackType, String caller, byte[] message) {
-        String head = "From: " + user + "\r\nSubject: report from " + caller + "\r\nMIME-Version: 1.0\r\n"
-                + "Content-Type: multipart/report; report-type=feedback-report; boundary=\"portcullis-report\"\r\n\r\n"
-                + "--portcullis-report\r\nContent-Type: text/plain\r\n\r\nreported through the report API by " + caller + "\r\n"
-                + "--portcullis-report\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: " + feedbackType
-                + "\r\nUser-Agent: portcullis-report-api\r\nVersion: 1\r\n\r\n--portcullis-report\r\nContent-Type: message/rfc822\r\n\r\n";
-        byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
-        byte[] t = "\r\n--portcullis-report--\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        byte[] out = new byte[h.length + message.length + t.length];
-        System.arraycopy(h, 0, out, 0, h.length);
-        System.arraycopy(message, 0, out, h.length, message.length);
-        System.arraycopy(t, 0, out, h.length + message.length, t.length);
-        return out;
     }
 
     private static Map<String, String> query(String raw) {

@@ -69,8 +69,17 @@ public final class ReportIntake {
         return this;
     }
 
+    /** A report as mailed to reports.address (ARF, or a forward with the message attached). */
     public Outcome ingest(byte[] raw) throws ReportRefused, SQLException {
-        SpamReport r = parser.parse(raw);
+        return ingest(parser.parse(raw));
+    }
+
+    /** A user's report of one message from their mail store: spam, or (not spam) against its listing. */
+    public Outcome ingestMessage(String user, boolean spam, byte[] message) throws ReportRefused, SQLException {
+        return ingest(parser.parseMessage(user, spam ? "abuse" : "not-spam", message));
+    }
+
+    private Outcome ingest(SpamReport r) throws SQLException {
         Instant now = clock.instant();
         long id = reports.add(r, now, weightOf(r.reporter()));
         ReportStore.Evidence ev = reports.evidence(r.sourceIp(), now.minus(window));

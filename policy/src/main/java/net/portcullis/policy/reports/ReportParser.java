@@ -75,23 +75,48 @@ public final class ReportParser {
             if (f.original == null) {
                 throw new ReportRefused("no reported message attached (expected message/rfc822 or text/rfc822-headers)");
             }
-            MimeMessage original = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(f.original));
-            String source = source(original, f.sourceIpField);
-            String senderDomain = null;
-            InternetAddress[] of = parseFrom(original);
-            if (of.length >= 1 && of[0].getAddress() != null && of[0].getAddress().contains("@")) {
-                senderDomain = of[0].getAddress().substring(of[0].getAddress().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-            }
-            String[] ids = original.getHeader("Message-ID");
-            List<String> urls = urls(f.original);
-            return new SpamReport(reporter, f.feedbackType == null ? "abuse" : f.feedbackType, source, senderDomain,
-                    ids == null ? null : ids[0].strip(), urls, sha256(f.original), List.copyOf(f.originalRecipients));
+            return report(reporter, f.feedbackType == null ? "abuse" : f.feedbackType, f.original, f.sourceIpField,
+                    List.copyOf(f.originalRecipients));
         } catch (MessagingException | IOException e) {
             throw new ReportRefused("report is not a readable message: " + e.getMessage());
         } catch (RuntimeException e) {
             // a report we fail to take apart is the reporter's malformation, refused with a reason
             throw new ReportRefused("report is not a readable message: " + e);
         }
+    }
+
+    /**
+     * A report made of the reported message itself (a mail store's user moved it into or out of
+     * Junk): the same reading of its source, sender domain, Message-ID and links as for a
+     * message attached to a report.
+     *
+     * @param feedbackType "abuse" (spam) or "not-spam" (RFC 5965's words)
+     */
+    public SpamReport parseMessage(String reporter, String feedbackType, byte[] message) throws ReportRefused {
+        if (message.length > MAX_REPORT_SIZE) {
+            throw new ReportRefused("message is larger than " + MAX_REPORT_SIZE / (1024 * 1024) + " MB");
+        }
+        try {
+            return report(reporter.toLowerCase(Locale.ROOT), feedbackType, message, null, List.of());
+        } catch (MessagingException | IOException e) {
+            throw new ReportRefused("message is not readable: " + e.getMessage());
+        } catch (RuntimeException e) {
+            throw new ReportRefused("message is not readable: " + e);
+        }
+    }
+
+    private SpamReport report(String reporter, String feedbackType, byte[] originalBytes, String sourceIpField,
+                              List<String> originalRecipients) throws MessagingException, IOException, ReportRefused {
+        MimeMessage original = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(originalBytes));
+        String source = source(original, sourceIpField);
+        String senderDomain = null;
+        InternetAddress[] of = parseFrom(original);
+        if (of.length >= 1 && of[0].getAddress() != null && of[0].getAddress().contains("@")) {
+            senderDomain = of[0].getAddress().substring(of[0].getAddress().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        }
+        String[] ids = original.getHeader("Message-ID");
+        return new SpamReport(reporter, feedbackType, source, senderDomain, ids == null ? null : ids[0].strip(), urls(originalBytes),
+                sha256(originalBytes), originalRecipients);
     }
 
     private static InternetAddress[] parseFrom(MimeMessage m) throws MessagingException {
