@@ -20,9 +20,9 @@ import net.portcullis.policy.checks.UriblCheck;
 import net.portcullis.policy.content.Attachments;
 import net.portcullis.policy.content.LinkHosts;
 import net.portcullis.policy.content.MimeWalk;
+import net.portcullis.policy.dkim.Messages;
 import net.portcullis.policy.dns.DnsJavaResolver;
 import net.portcullis.policy.dns.NsdServer;
-import net.portcullis.policy.testing.Emails;
 
 /**
  * Benchmark, not a test: the content checks' cost per message over the spam and ham of
@@ -42,7 +42,7 @@ public final class ContentBench {
         for (String dir : List.of("nice", "spam")) {
             try (Stream<Path> files = Files.list(Path.of("policy/src/test/resources/spamham", dir))) {
                 for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                    corpus.add(Emails.facts(Files.readAllBytes(f)));
+                    corpus.add(Messages.of(Files.readAllBytes(f)));
                 }
             }
         }

@@ -14,8 +14,8 @@ import net.portcullis.policy.MessageFacts;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.SignalMap;
 import net.portcullis.policy.content.MimeWalk;
+import net.portcullis.policy.dkim.Messages;
 import net.portcullis.policy.dns.InMemoryDns;
-import net.portcullis.policy.testing.Emails;
 import org.junit.jupiter.api.Test;
 
 class UriblCheckTest {
@@ -48,7 +48,7 @@ class UriblCheckTest {
         dns.add("uribl-example-a.com.multi.surbl.test", "A", "127.0.0.68");
         dns.add("uribl-example-b.com.dbl.test", "A", "127.0.1.4");
         dns.add("uribl-example-c.com.dbl.test", "A", "127.255.255.254"); // "you may not query": no listing
-        Map<String, Object> s = run(Emails.resource("spamham/spam/dnsbl.eml"), List.of(
+        Map<String, Object> s = run(Messages.resource("spamham/spam/dnsbl.eml"), List.of(
                 zone("multi.surbl.test", Map.of("127.0.0.64/mask", "abuse")),
                 zone("dbl.test", Map.of("127.0.1.2", "spam domain", "127.0.1.4", "phishing domain"))), 20, Set.of());
         assertThat(s).containsEntry("uribl.listed", true).containsEntry("uribl.domain", "uribl-example-a.com")
@@ -60,16 +60,16 @@ class UriblCheckTest {
     @Test
     void aMaskThatSharesNoBitIsNoListingAndNoZonesIsNoListing() throws Exception {
         dns.add("uribl-example-a.com.multi.surbl.test", "A", "127.0.0.8");
-        assertThat(run(Emails.resource("spamham/spam/dnsbl.eml"), List.of(zone("multi.surbl.test", Map.of("127.0.0.64/mask", "abuse"))),
+        assertThat(run(Messages.resource("spamham/spam/dnsbl.eml"), List.of(zone("multi.surbl.test", Map.of("127.0.0.64/mask", "abuse"))),
                 20, Set.of())).containsEntry("uribl.listed", false);
-        assertThat(run(Emails.resource("spamham/spam/dnsbl.eml"), List.of(), 20, Set.of())).as("nothing to ask: the body is not read")
+        assertThat(run(Messages.resource("spamham/spam/dnsbl.eml"), List.of(), 20, Set.of())).as("nothing to ask: the body is not read")
                 .containsEntry("uribl.listed", false).doesNotContainKey("uribl.domains");
     }
 
     @Test
     void ourDomainsTheIgnoredAndPastMaxDomainsAreNotLookedUp() throws Exception {
         dns.add("uribl-example-c.com.dbl.test", "A", "127.0.1.2");
-        MessageFacts m = Emails.facts("From: a@sender.example\n\nhttp://www.example.net/ours http://spamassassin.org/ "
+        MessageFacts m = Messages.of("From: a@sender.example\n\nhttp://www.example.net/ours http://spamassassin.org/ "
                 + "http://uribl-example-b.com/ http://uribl-example-c.com/\n");
         Map<String, Object> s = run(m, List.of(zone("dbl.test", Map.of())), 1, Set.of("spamassassin.org"));
         assertThat(s).containsEntry("uribl.domains", 2L).containsEntry("uribl.checked", 1L).containsEntry("uribl.listed", false);
@@ -81,7 +81,7 @@ class UriblCheckTest {
     void withResolveOnTheDomainsAddressesAndTheirNameServersAreAskedInTheIpDnsbls() throws Exception {
         dns.add("uribl-example-b.com", "A", "192.0.2.7").add("uribl-example-b.com", "NS", "ns1.bulletproof.example")
                 .add("ns1.bulletproof.example", "A", "198.51.100.53").add("53.100.51.198.bl.test", "A", "127.0.0.2");
-        MessageFacts m = Emails.facts("From: a@sender.example\n\nhttp://uribl-example-b.com/\n");
+        MessageFacts m = Messages.of("From: a@sender.example\n\nhttp://uribl-example-b.com/\n");
         UriblCheck.Settings on = new UriblCheck.Settings(List.of(), 20, Set.of(), MimeWalk.Limits.DEFAULT, 1000, true,
                 List.of(zone("bl.test", Map.of())));
         assertThat(run(m, on)).containsEntry("uribl.ip_listed", true).containsEntry("uribl.ip_domain", "uribl-example-b.com")
@@ -94,7 +94,7 @@ class UriblCheckTest {
     @Test
     void aLookUpThatCannotBeAnsweredIsUnavailableNeverAPass() throws Exception {
         dns.fail("uribl-example-b.com.dbl.test", "A");
-        Map<String, Object> s = run(Emails.facts("From: a@sender.example\n\nhttp://uribl-example-b.com/\n"),
+        Map<String, Object> s = run(Messages.of("From: a@sender.example\n\nhttp://uribl-example-b.com/\n"),
                 List.of(zone("dbl.test", Map.of())), 20, Set.of());
         assertThat(s.get("uribl.listed")).isInstanceOf(Signal.Missing.class);
         assertThat(s.values()).allMatch(v -> v instanceof Signal.Missing);

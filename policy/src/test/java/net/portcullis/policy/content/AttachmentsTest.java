@@ -7,7 +7,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import net.portcullis.policy.testing.Emails;
+import net.portcullis.policy.dkim.Messages;
 import org.junit.jupiter.api.Test;
 
 class AttachmentsTest {
@@ -31,7 +31,7 @@ class AttachmentsTest {
 
     static Attachments read(String message, Attachments.Limits limits) {
         Attachments a = new Attachments(limits);
-        MimeWalk.walk(Emails.facts(message), MimeWalk.Limits.DEFAULT, a);
+        MimeWalk.walk(Messages.of(message), MimeWalk.Limits.DEFAULT, a);
         return a;
     }
 

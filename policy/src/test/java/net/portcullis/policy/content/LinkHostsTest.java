@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import net.portcullis.policy.MessageFacts;
-import net.portcullis.policy.testing.Emails;
+import net.portcullis.policy.dkim.Messages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,7 +39,7 @@ class LinkHostsTest {
 
     @Test
     void spamAssassinsUriblTestMessage() throws Exception {
-        assertThat(hosts(Emails.resource("spamham/spam/dnsbl.eml"))).contains("foo.bar.baz.uribl-example-a.com",
+        assertThat(hosts(Messages.resource("spamham/spam/dnsbl.eml"))).contains("foo.bar.baz.uribl-example-a.com",
                 "uribl-example-b.com", "uribl-example-c.com", "spamassassin.org", "144.137.3.98");
     }
 
@@ -49,7 +49,7 @@ class LinkHostsTest {
                 + "<img src=https://img.tracker.example/p.gif><form action=\"https://steal.example/post\"></form>"
                 + "<p>or visit www.text-in-html.example today</p></body></html>";
         String b64 = java.util.Base64.getMimeEncoder().encodeToString("see http://b64.example/x".getBytes());
-        MessageFacts m = Emails.facts("From: a@sender.example\nSubject: t\nMIME-Version: 1.0\n"
+        MessageFacts m = Messages.of("From: a@sender.example\nSubject: t\nMIME-Version: 1.0\n"
                 + "Content-Type: multipart/alternative; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain; charset=utf-8\n"
                 + "Content-Transfer-Encoding: quoted-printable\n\nGo to http://qp-=\nsplit.example/now\n--b1\n"
                 + "Content-Type: text/html; charset=utf-8\n\n" + html + "\n--b1\nContent-Type: text/plain\n"
@@ -60,7 +60,7 @@ class LinkHostsTest {
 
     @Test
     void aForwardedMessageIsReadToo() {
-        MessageFacts m = Emails.facts("From: a@sender.example\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=x\n\n"
+        MessageFacts m = Messages.of("From: a@sender.example\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=x\n\n"
                 + "--x\nContent-Type: text/plain\n\nfyi\n--x\nContent-Type: message/rfc822\n\nFrom: b@other.example\nSubject: inner\n\n"
                 + "click http://inner.example/\n--x--\n");
         assertThat(hosts(m)).containsExactly("inner.example");
@@ -73,24 +73,24 @@ class LinkHostsTest {
             deep.append("--b").append(i).append("\nContent-Type: multipart/mixed; boundary=b").append(i + 1).append("\n\n");
         }
         deep.append("--b40\nContent-Type: text/plain\n\nhttp://deepest.example/\n");
-        MimeWalk.Outcome o = MimeWalk.walk(Emails.facts(deep.toString()), MimeWalk.Limits.DEFAULT, (s, t) -> { });
+        MimeWalk.Outcome o = MimeWalk.walk(Messages.of(deep.toString()), MimeWalk.Limits.DEFAULT, (s, t) -> { });
         assertThat(o.tooDeep()).isTrue();
         assertThat(o.truncated()).isTrue();
 
-        MimeWalk.Outcome big = MimeWalk.walk(Emails.facts("From: a@b.example\n\n" + "x".repeat(600_000) + " http://late.example/\n"),
+        MimeWalk.Outcome big = MimeWalk.walk(Messages.of("From: a@b.example\n\n" + "x".repeat(600_000) + " http://late.example/\n"),
                 MimeWalk.Limits.DEFAULT, (s, t) -> assertThat(t.length()).isLessThanOrEqualTo(512 * 1024));
         assertThat(big.textCut()).isTrue();
 
         MimeWalk.Limits small = new MimeWalk.Limits(10, 200, 512 * 1024, 64 * 1024);
         LinkHosts early = new LinkHosts(10);
-        MimeWalk.Outcome cut = MimeWalk.walk(Emails.facts("From: a@b.example\n\nhttp://early.example/\n" + "y".repeat(100_000)
+        MimeWalk.Outcome cut = MimeWalk.walk(Messages.of("From: a@b.example\n\nhttp://early.example/\n" + "y".repeat(100_000)
                 + " http://past-the-scan.example/\n"), small, early::add);
         assertThat(cut.tooBig()).isTrue();
         assertThat(early.hosts()).containsExactly("early.example");
-        assertThat(MimeWalk.walk(Emails.facts("From: a@b.example\n\nshort\n"), small, (x, y) -> { }).tooBig()).isFalse();
+        assertThat(MimeWalk.walk(Messages.of("From: a@b.example\n\nshort\n"), small, (x, y) -> { }).tooBig()).isFalse();
 
         LinkHosts few = new LinkHosts(3);
-        MimeWalk.walk(Emails.facts("From: a@b.example\n\nhttp://a.example http://b.example http://c.example http://d.example\n"),
+        MimeWalk.walk(Messages.of("From: a@b.example\n\nhttp://a.example http://b.example http://c.example http://d.example\n"),
                 MimeWalk.Limits.DEFAULT, few::add);
         assertThat(few.hosts()).hasSize(3);
         assertThat(few.full()).isTrue();
@@ -111,14 +111,14 @@ class LinkHostsTest {
                         .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
             }
             LinkHosts h = new LinkHosts(50);
-            MimeWalk.walk(Emails.facts(m), MimeWalk.Limits.DEFAULT, h::add);
+            MimeWalk.walk(Messages.of(m), MimeWalk.Limits.DEFAULT, h::add);
             assertThat(h.hosts().size()).isLessThanOrEqualTo(50);
         }
         byte[] noise = new byte[20_000];
         for (int n = 0; n < 50; n++) {
             r.nextBytes(noise);
             LinkHosts h = new LinkHosts(50);
-            MimeWalk.walk(Emails.facts(noise), MimeWalk.Limits.DEFAULT, h::add);
+            MimeWalk.walk(Messages.of(noise), MimeWalk.Limits.DEFAULT, h::add);
             h.add("html", new String(noise, java.nio.charset.StandardCharsets.ISO_8859_1));
         }
     }
