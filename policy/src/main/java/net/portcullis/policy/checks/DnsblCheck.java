@@ -1,10 +1,8 @@
 package net.portcullis.policy.checks;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.Check.Spec;
@@ -134,24 +132,15 @@ public final class DnsblCheck implements Check {
         } else {
             subjects.add(ReverseNames.of(e.client().address()).replaceAll("\\.(in-addr|ip6)\\.arpa$", ""));
         }
-        Map<CompletableFuture<Hit>, String> futures = new LinkedHashMap<>();
+        List<java.util.function.Supplier<Hit>> asks = new ArrayList<>();
         for (Zone z : zones) {
             for (String subject : subjects) {
-                futures.put(CompletableFuture.supplyAsync(() -> ask(z, subject), executor), subject);
+                asks.add(() -> ask(z, subject));
             }
         }
         List<Hit> hits = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        for (CompletableFuture<Hit> f : futures.keySet()) {
-            try {
-                Hit h = f.join();
-                if (h != null) {
-                    hits.add(h);
-                }
-            } catch (java.util.concurrent.CompletionException ex) {
-                errors.add(ex.getCause().getMessage());
-            }
-        }
+        Lookups.all(asks, executor, hits, errors);
         if (!errors.isEmpty() && hits.isEmpty() && subject != Subject.ALLOW) {
             // Could not find out: the rules must not decide as if the client were clean. (An
             // allowlist that cannot answer grants nothing, which is the safe side: no 451 for it.)

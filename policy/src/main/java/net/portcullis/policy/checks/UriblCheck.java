@@ -1,13 +1,10 @@
 package net.portcullis.policy.checks;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import net.portcullis.policy.Check;
@@ -149,36 +146,23 @@ public final class UriblCheck implements Check {
                 asked.add(d);
             }
         }
-        Map<CompletableFuture<Hit>, String> futures = new LinkedHashMap<>();
+        List<Supplier<Hit>> asks = new ArrayList<>();
         for (String d : asked) {
             for (DnsblCheck.Zone z : settings.zones()) {
-                futures.put(CompletableFuture.supplyAsync(() -> ask(z, d), executor), d);
+                asks.add(() -> ask(z, d));
             }
         }
         List<String> errors = new ArrayList<>();
-        for (CompletableFuture<Hit> f : futures.keySet()) {
-            try {
-                Hit h = f.join();
-                if (h != null) {
-                    hits.add(h);
-                }
-            } catch (CompletionException ex) {
-                errors.add(ex.getCause().getMessage());
-            }
-        }
+        Lookups.all(asks, executor, hits, errors);
         List<Hit> ipHits = new ArrayList<>();
         if (settings.resolve() && !settings.ipZones().isEmpty()) {
-            Map<CompletableFuture<List<Hit>>, String> byDomain = new LinkedHashMap<>();
+            List<Supplier<List<Hit>>> resolving = new ArrayList<>();
             for (String d : asked) {
-                byDomain.put(CompletableFuture.supplyAsync(() -> addressHits(d), executor), d);
+                resolving.add(() -> addressHits(d));
             }
-            for (CompletableFuture<List<Hit>> f : byDomain.keySet()) {
-                try {
-                    ipHits.addAll(f.join());
-                } catch (CompletionException ex) {
-                    errors.add(ex.getCause().getMessage());
-                }
-            }
+            List<List<Hit>> perDomain = new ArrayList<>();
+            Lookups.all(resolving, executor, perDomain, errors);
+            perDomain.forEach(ipHits::addAll);
         }
         String read = found.domains().size() + " domain(s) in the body's links"
                 + (found.malformed() == null ? "" : "; MIME read as far as it goes (" + found.malformed() + ")");
