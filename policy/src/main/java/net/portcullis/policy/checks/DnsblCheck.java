@@ -130,7 +130,7 @@ public final class DnsblCheck implements Check {
                 subjects.add(helo.toLowerCase());
             }
         } else {
-            subjects.add(ReverseNames.of(e.client().address()).replaceAll("\\.(in-addr|ip6)\\.arpa$", ""));
+            subjects.add(ReverseNames.reversed(e.client().address()));
         }
         List<java.util.function.Supplier<Hit>> asks = new ArrayList<>();
         for (Zone z : zones) {

@@ -220,7 +220,7 @@ public final class UriblCheck implements Check {
             if (ip == null) {
                 continue;
             }
-            String reversed = net.portcullis.policy.dns.ReverseNames.of(ip).replaceAll("\\.(in-addr|ip6)\\.arpa$", "");
+            String reversed = net.portcullis.policy.dns.ReverseNames.reversed(ip);
             for (DnsblCheck.Zone z : settings.ipZones()) {
                 String name = reversed + "." + z.zone();
                 for (String answer : answers(name, "A")) {
