@@ -41,6 +41,20 @@ public record MessageFacts(List<Header> headers, long size, int malformedLines, 
         return a.isEmpty() ? null : a.get(0);
     }
 
+    /** The header fields as they came (unfolded lines kept as received), CRLF-ended, with the empty line after them. */
+    public byte[] headerBlock() {
+        StringBuilder b = new StringBuilder();
+        for (Header h : headers) {
+            b.append(h.raw() != null ? h.raw() : h.name() + ": " + h.value()).append("\r\n");
+        }
+        return b.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** The whole message, header block and body, as one stream (to hand it to a scanner). */
+    public java.io.InputStream open() throws java.io.IOException {
+        return new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(headerBlock()), body.open());
+    }
+
     /**
      * A whole message held in memory (a reported message, a file): its header block up to the
      * first empty line — bare LF line ends made CRLF, as a file may have them — and the rest as

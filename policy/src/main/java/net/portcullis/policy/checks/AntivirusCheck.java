@@ -1,7 +1,5 @@
 package net.portcullis.policy.checks;
 
-import java.io.ByteArrayInputStream;
-import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import net.portcullis.policy.Check;
@@ -9,7 +7,6 @@ import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
 import net.portcullis.policy.av.Clamd;
-import net.portcullis.policy.content.MimeWalk;
 import net.portcullis.rules.SignalSpec;
 import net.portcullis.rules.Stage;
 import net.portcullis.rules.Type;
@@ -61,8 +58,7 @@ public final class AntivirusCheck implements Check {
         if (e.message().size() > settings.maxSize()) {
             return notScanned(false, e.message().size() + " bytes, over antivirus.max_size (" + settings.maxSize() + "): not scanned");
         }
-        byte[] header = MimeWalk.headerBlock(e.message());
-        Clamd.Result r = settings.clamd().scan(() -> new SequenceInputStream(new ByteArrayInputStream(header), e.message().body().open()));
+        Clamd.Result r = settings.clamd().scan(e.message()::open);
         return switch (r.verdict()) {
             case UNAVAILABLE -> notScanned(true, "clamd unavailable: " + r.detail());
             case TOO_BIG -> notScanned(false, r.server() + " answered '" + r.detail() + "' (its StreamMaxLength): not scanned");

@@ -1,15 +1,12 @@
 package net.portcullis.policy.checks;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.SequenceInputStream;
 import java.util.ArrayList;
 import java.util.List;
 import net.portcullis.policy.Check;
 import net.portcullis.policy.Check.Spec;
 import net.portcullis.policy.Event;
 import net.portcullis.policy.Signal;
-import net.portcullis.policy.content.MimeWalk;
 import net.portcullis.policy.content.Rspamd;
 import net.portcullis.rules.SignalSpec;
 import net.portcullis.rules.Stage;
@@ -55,12 +52,11 @@ public final class RspamdCheck implements Check {
             return List.of(Signal.of("rspamd.scanned", false, "rspamd.servers is empty"),
                     Signal.of("rspamd.unavailable", false, "rspamd.servers is empty"));
         }
-        byte[] header = MimeWalk.headerBlock(e.message());
         Rspamd.Envelope env = new Rspamd.Envelope(e.client().address().getHostAddress(), e.client().helo(), e.client().reverseName(),
                 e.sender(), e.recipients(), e.client().authUser());
         Rspamd.Verdict v;
         try {
-            v = settings.rspamd().check(env, () -> new SequenceInputStream(new ByteArrayInputStream(header), e.message().body().open()));
+            v = settings.rspamd().check(env, e.message()::open);
         } catch (IOException ex) {
             String why = "rspamd unavailable: " + ex.getMessage();
             List<Signal> out = new ArrayList<>(List.of(Signal.of("rspamd.scanned", false, why), Signal.of("rspamd.unavailable", true, why)));

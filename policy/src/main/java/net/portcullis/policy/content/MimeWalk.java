@@ -79,7 +79,7 @@ public final class MimeWalk {
         String malformed = null;
         boolean tooBig = false;
         try (InputStream body = message.body().open()) {
-            byte[] header = headerBlock(message);
+            byte[] header = message.headerBlock();
             long cap = header.length + Math.min(limits.maxBytes(), Integer.MAX_VALUE - 16L - header.length);
             // sized by the message (a 5 KB message takes 5 KB, not max_scan), grown if its size was short
             byte[] bytes = java.util.Arrays.copyOf(header, (int) Math.min(cap, header.length + Math.max(0, message.size()) + 16));
@@ -105,15 +105,6 @@ public final class MimeWalk {
             malformed = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         return new Outcome(w.parts, w.deepest, w.tooDeep, w.tooManyParts, w.textCut, tooBig, malformed);
-    }
-
-    /** The header fields as they came, CRLF-ended, with the empty line after them. */
-    public static byte[] headerBlock(MessageFacts m) {
-        StringBuilder b = new StringBuilder();
-        for (MessageFacts.Header h : m.headers()) {
-            b.append(h.raw() != null ? h.raw() : h.name() + ": " + h.value()).append("\r\n");
-        }
-        return b.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private void part(Part p, int depth) throws MessagingException, IOException {
