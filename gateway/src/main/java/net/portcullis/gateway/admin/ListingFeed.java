@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -68,16 +67,8 @@ public final class ListingFeed implements HttpHandler {
             return new KeyPair(pub, priv);
         }
         KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".feed-key", ".tmp");
-        try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // a file system without permissions: the directory's own protection must do
-        }
-        Files.writeString(tmp, Base64.getEncoder().encodeToString(kp.getPrivate().getEncoded()) + "\n"
-                + Base64.getEncoder().encodeToString(kp.getPublic().getEncoded()) + "\n");
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        net.portcullis.policy.store.OwnerOnlyFiles.write(file, (Base64.getEncoder().encodeToString(kp.getPrivate().getEncoded()) + "\n"
+                + Base64.getEncoder().encodeToString(kp.getPublic().getEncoded()) + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         return kp;
     }
 

@@ -2,11 +2,9 @@ package net.portcullis.gateway.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -78,17 +76,9 @@ public final class TlsContexts {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             ks.setKeyEntry("server", kp.getPrivate(), SELF_SIGNED_PASSWORD.toCharArray(), new X509Certificate[] {cert});
-            Files.createDirectories(file.getParent());
-            Path tmp = Files.createTempFile(file.getParent(), "self-signed", ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                ks.store(out, SELF_SIGNED_PASSWORD.toCharArray());
-            }
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // Not a POSIX file system; the directory's own protection applies.
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ks.store(out, SELF_SIGNED_PASSWORD.toCharArray());
+            net.portcullis.policy.store.OwnerOnlyFiles.write(file, out.toByteArray());
         } catch (org.bouncycastle.operator.OperatorCreationException e) {
             throw new GeneralSecurityException(e);
         }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -55,11 +54,7 @@ public final class HoldStore {
         if (!Files.exists(keyFile)) {
             byte[] k = new byte[32];
             RANDOM.nextBytes(k);
-            Files.createDirectories(keyFile.toAbsolutePath().getParent());
-            Path tmp = Files.createTempFile(keyFile.toAbsolutePath().getParent(), ".hold-key", "",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, Base64.getEncoder().encodeToString(k) + "\n");
-            Files.move(tmp, keyFile, StandardCopyOption.ATOMIC_MOVE);
+            OwnerOnlyFiles.write(keyFile, (Base64.getEncoder().encodeToString(k) + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             return k;
         }
         byte[] k;
