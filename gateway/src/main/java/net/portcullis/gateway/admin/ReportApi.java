@@ -102,6 +102,10 @@ public final class ReportApi implements AutoCloseable {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("report", o.reportId());
             out.put("duplicate", o.duplicate());
+            out.put("counted", o.counted());
+            if (!o.counted()) {
+                out.put("uncounted", o.uncounted());
+            }
             out.put("source", o.report().sourceIp());
             out.put("listed", o.listed() == null ? null : o.listed().value());
             out.put("links_listed", o.linksListed().stream().map(e -> e.value()).toList());

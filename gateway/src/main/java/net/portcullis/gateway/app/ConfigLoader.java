@@ -480,7 +480,7 @@ public final class ConfigLoader {
     private static GatewayConfig.Reports reports(ConfigSection top) throws ConfigException {
         ConfigSection r = top.section("reports");
         r.allow(Set.of("address", "reporters", "window", "listing_ttl", "weights", "link_reporters", "link_listing_ttl", "api_listen",
-                "api_tokens"));
+                "api_tokens", "reporter_cap"));
         String apiListen = r.string("api_listen", "off");
         HostPort api = apiListen.equals("off") ? null : HostPort.parse("reports.api_listen", apiListen, true);
         Map<String, String> tokens = new LinkedHashMap<>();
@@ -520,6 +520,6 @@ public final class ConfigLoader {
         return new GatewayConfig.Reports(address.isEmpty() ? null : address.toLowerCase(Locale.ROOT),
                 r.integer("reporters", 3, 1, 1000), r.duration("window", Duration.ofDays(7)),
                 r.duration("listing_ttl", Duration.ofDays(30)), Map.copyOf(weights), r.integer("link_reporters", 5, 0, 1000),
-                r.duration("link_listing_ttl", Duration.ofDays(14)), api, Map.copyOf(tokens));
+                r.duration("link_listing_ttl", Duration.ofDays(14)), api, Map.copyOf(tokens), r.integer("reporter_cap", 50, 0, 1_000_000));
     }
 }

@@ -12,8 +12,6 @@ import net.portcullis.policy.consent.ConsentBook;
 import net.portcullis.policy.consent.ConsentStore;
 import net.portcullis.policy.redis.RedisLink;
 import net.portcullis.policy.reports.ReportIntake;
-import net.portcullis.policy.reports.ReportParser;
-import net.portcullis.policy.reports.ReportStore;
 import net.portcullis.policy.store.Database;
 import net.portcullis.policy.store.DecisionStore;
 import net.portcullis.policy.store.HoldStore;
@@ -62,10 +60,7 @@ final class Stores implements AutoCloseable {
             decisions = null;
         }
         GatewayConfig.Reports rep = config.reports();
-        this.intake = rep.address() == null && rep.apiListen() == null ? null
-                : new ReportIntake(new ReportParser(config.trustedNetworks(), config.ourHosts()), new ReportStore(listStore.database()),
-                        listStore, lists::get, rep.reporters(), rep.window(), rep.listingTtl(), Clock.systemUTC(), rep.weights())
-                        .listingLinks(rep.linkReporters(), rep.linkTtl());
+        this.intake = rep.address() == null && rep.apiListen() == null ? null : ReportIntakes.of(config, listStore, lists::get, decisions);
         this.redis = PolicyWiring.redisLink(config);
     }
 

@@ -9,9 +9,7 @@ import net.portcullis.gateway.app.ConfigLoader;
 import net.portcullis.gateway.config.ConfigException;
 import net.portcullis.gateway.config.GatewayConfig;
 import net.portcullis.policy.reports.ReportIntake;
-import net.portcullis.policy.reports.ReportParser;
 import net.portcullis.policy.reports.ReportRefused;
-import net.portcullis.policy.reports.ReportStore;
 import net.portcullis.policy.store.ListStore;
 import net.portcullis.policy.store.Lists;
 import picocli.CommandLine.Command;
@@ -68,15 +66,15 @@ final class ReportCommand {
 
     static ReportIntake intake(GatewayConfig cfg, ListStore store) throws java.sql.SQLException {
         Lists.Snapshots snap = Lists.of(store.all(), Clock.systemUTC());
-        GatewayConfig.Reports r = cfg.reports();
-        return new ReportIntake(new ReportParser(cfg.trustedNetworks(), cfg.ourHosts()), new ReportStore(store.database()), store,
-                () -> snap, r.reporters(), r.window(), r.listingTtl(), Clock.systemUTC(), r.weights())
-                .listingLinks(r.linkReporters(), r.linkTtl());
+        return net.portcullis.gateway.app.ReportIntakes.of(cfg, store, () -> snap);
     }
 
     static String describe(ReportIntake.Outcome o) {
         String base = (o.duplicate() ? "already reported by " + o.report().reporter() : "report #" + o.reportId() + " from "
                 + o.report().reporter()) + ": source " + o.report().sourceIp() + ", " + o.distinctReporters() + " distinct reporter(s)";
+        if (!o.counted()) {
+            return "report #" + o.reportId() + " from " + o.report().reporter() + ": kept, not counted: " + o.uncounted();
+        }
         return o.listed() == null ? base : base + " -> blacklisted until " + o.listed().expires();
     }
 }

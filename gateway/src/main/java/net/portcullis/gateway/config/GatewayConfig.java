@@ -161,7 +161,7 @@ public record GatewayConfig(
      */
     public record Reports(String address, int reporters, Duration window, Duration listingTtl,
                           java.util.Map<String, Integer> weights, int linkReporters, Duration linkTtl, HostPort apiListen,
-                          java.util.Map<String, String> apiTokens) { }
+                          java.util.Map<String, String> apiTokens, int reporterCap) { }
 
     /** Where lists, reports and consent live: jdbc:sqlite:FILE (default) or jdbc:postgresql://… */
     public record Store(String url, String user, String password, String schema, Duration refresh) { }

@@ -31,6 +31,9 @@ public final class DecisionWriter implements AutoCloseable {
     private final Clock clock;
     private final LongAdder stored = new LongAdder();
     private final LongAdder failed = new LongAdder();
+    /** Decisions queued, and those of them the drain has finished with (stored or failed): see awaitQueued. */
+    private final java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong finished = new java.util.concurrent.atomic.AtomicLong();
     private final Thread thread;
     private volatile boolean closing;
     private long lastPurge;
@@ -48,7 +51,9 @@ public final class DecisionWriter implements AutoCloseable {
 
     /** Queues a decision; never blocks. */
     public void offer(DecisionStore.Row row) {
-        if (!queue.offer(row)) {
+        if (queue.offer(row)) {
+            queued.incrementAndGet();
+        } else {
             failed.increment();
             warn("decision store queue full: decision " + row.ref() + " not stored (it is in the JSON log)");
         }
@@ -57,6 +62,33 @@ public final class DecisionWriter implements AutoCloseable {
     /** A decision its transaction wrote itself (a hold's, with the hold row): counted with the rest. */
     public void storedElsewhere() {
         stored.increment();
+    }
+
+    /**
+     * Waits, at most {@code max}, until the decisions queued before this call are written (or
+     * failed): a spam report can follow its message within the writer's linger, and must find
+     * the message's decision. Returns whether they were.
+     */
+    public boolean awaitQueued(Duration max) throws InterruptedException {
+        long target = queued.get();
+        long end = System.nanoTime() + max.toNanos();
+        synchronized (finished) {
+            while (finished.get() < target) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(finished, left);
+            }
+        }
+        return true;
+    }
+
+    private void finished(int n) {
+        synchronized (finished) {
+            finished.addAndGet(n);
+            finished.notifyAll();
+        }
     }
 
     public long stored() {
@@ -87,6 +119,7 @@ public final class DecisionWriter implements AutoCloseable {
                     }
                     queue.drainTo(batch, BATCH - 1);
                     write(batch);
+                    finished(batch.size());
                     batch.clear();
                 }
                 purgeNowAndThen();
@@ -94,6 +127,7 @@ public final class DecisionWriter implements AutoCloseable {
                 closing = true;
             } catch (RuntimeException e) {
                 failed.add(batch.size());
+                finished(batch.size());
                 batch.clear();
                 warn("decision store: " + e);
             }

@@ -64,8 +64,15 @@ class ReportApiTest {
             assertThat(post(api, "?type=spam&user=alice@example.net", TOKEN, new byte[0]).statusCode()).isEqualTo(400);
             HttpResponse<String> unseen = post(api, "?type=spam&user=alice@example.net", TOKEN,
                     "From: x@elsewhere.example\r\nSubject: not through us\r\n\r\nhi\r\n".getBytes());
-            assertThat(unseen.statusCode()).isEqualTo(422);
-            assertThat(unseen.body()).contains("source");
+            assertThat(unseen.statusCode()).as("kept, since a report is never lost, but not counted").isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(unseen.body()).get("counted").asBoolean()).isFalse();
+            assertThat(unseen.body()).contains("never seen");
+            String copied = new String(delivered, java.nio.charset.StandardCharsets.ISO_8859_1).replaceFirst(" id [A-Z0-9]+", " id NOSUCHREF1")
+                    .replace("cheap offer", "another");
+            JsonNode forged = new ObjectMapper().readTree(post(api, "?type=spam&user=erin@example.net", TOKEN,
+                    copied.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).body());
+            assertThat(forged.get("uncounted").asText()).as("our Received field copied onto mail we never passed")
+                    .isEqualTo("never seen: no decision of ours has the reference NOSUCHREF1");
             assertThat(post(api, "?type=spam&user=alice@example.net", TOKEN, new byte[10 * 1024 * 1024 + 1]).statusCode()).isEqualTo(413);
             assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api + "/v1/report"))
                     .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);

@@ -18,9 +18,22 @@ import net.portcullis.rules.Network;
  * reports count.
  */
 public final class ReportIntake {
-    /** @param linksListed the domains the report's message advertises that it put on the link list */
+    /**
+     * @param linksListed the domains the report's message advertises that it put on the link list
+     * @param uncounted   why the report was kept but counts for nothing, or null
+     */
     public record Outcome(long reportId, SpamReport report, boolean duplicate, ListEntry listed, int distinctReporters,
-                          List<ListEntry> linksListed) { }
+                          List<ListEntry> linksListed, String uncounted) {
+        public boolean counted() {
+            return uncounted == null;
+        }
+    }
+
+    /** Whether our decision store holds a decision with this reference (our Received field's id). */
+    @FunctionalInterface
+    public interface Seen {
+        boolean seen(String ref) throws SQLException;
+    }
 
     private final ReportParser parser;
     private final ReportStore reports;
@@ -54,6 +67,28 @@ public final class ReportIntake {
         this.clock = clock;
     }
 
+    private Seen seen;
+    private int dailyCap;
+
+    /**
+     * Counts a report only when its message's reference leads to one of our decisions: a Received
+     * field of ours copied onto mail we never passed counts for nothing. Without it (the decision
+     * log not stored) a Received field of ours is taken at its word.
+     */
+    public ReportIntake checkingSeen(Seen seen) {
+        this.seen = seen;
+        return this;
+    }
+
+    /**
+     * Past {@code reports} reports in a day from one user, the rest are kept uncounted (a feedback
+     * loop's reports, for many users, are not capped); 0: no cap.
+     */
+    public ReportIntake cappingReporters(int reports) {
+        this.dailyCap = reports;
+        return this;
+    }
+
     private int linkReporters;
     private Duration linkTtl = Duration.ZERO;
 
@@ -81,7 +116,11 @@ public final class ReportIntake {
 
     private Outcome ingest(SpamReport r) throws SQLException {
         Instant now = clock.instant();
-        long id = reports.add(r, now, weightOf(r.reporter()));
+        String uncounted = uncounted(r, now);
+        long id = reports.add(r, now, weightOf(r.reporter()), uncounted);
+        if (uncounted != null || id < 0) {
+            return new Outcome(id, r, id < 0, null, 0, List.of(), uncounted);
+        }
         ReportStore.Evidence ev = reports.evidence(r.sourceIp(), now.minus(window));
         ListEntry listed = null;
         if (ev.distinctReporters() >= reporters && current.get().white().ip(Network.address(r.sourceIp())).isEmpty()) {
@@ -90,7 +129,7 @@ public final class ReportIntake {
             lists.put(listed);
         }
         List<ListEntry> links = new java.util.ArrayList<>();
-        if (linkReporters > 0 && id >= 0) {
+        if (linkReporters > 0) {
             for (String d : ReportStore.linkDomains(r)) {
                 ReportStore.Evidence le = reports.linkEvidence(d, now.minus(window));
                 Lists.Snapshots snap = current.get();
@@ -102,7 +141,22 @@ public final class ReportIntake {
                 }
             }
         }
-        return new Outcome(id, r, id < 0, listed, ev.distinctReporters(), List.copyOf(links));
+        return new Outcome(id, r, false, listed, ev.distinctReporters(), List.copyOf(links), null);
+    }
+
+    private String uncounted(SpamReport r, Instant now) throws SQLException {
+        if (!r.sourceKnown()) {
+            return "never seen: the message has no Received field of ours and the report no Source-IP";
+        }
+        if (seen != null && r.ref() != null && !seen.seen(r.ref())) {
+            return "never seen: no decision of ours has the reference " + r.ref();
+        }
+        // a feedback loop speaks for many users: its volume is no sign of one user's abuse
+        boolean oneUser = r.originalRecipients().isEmpty() && weightOf(r.reporter()) == 1;
+        if (dailyCap > 0 && oneUser && reports.madeBy(r.reporter(), now.minus(java.time.Duration.ofDays(1))) >= dailyCap) {
+            return "over the reporter's cap of " + dailyCap + " reports a day";
+        }
+        return null;
     }
 
     private int weightOf(String reporter) {

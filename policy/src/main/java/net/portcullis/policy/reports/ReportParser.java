@@ -40,6 +40,7 @@ public final class ReportParser {
     private static final Pattern URL = Pattern.compile("https?://[^\\s<>\"')]+", Pattern.CASE_INSENSITIVE);
 
     private static final Pattern RECEIVED_BY = Pattern.compile("(?i)\\bby\\s+([^\\s;()]+)");
+    private static final Pattern RECEIVED_ID = Pattern.compile("(?i)\\bid\\s+([A-Za-z0-9._-]{1,64})");
 
     private final Networks trusted;
     private final Set<String> ourHosts;
@@ -108,7 +109,8 @@ public final class ReportParser {
     private SpamReport report(String reporter, String feedbackType, byte[] originalBytes, String sourceIpField,
                               List<String> originalRecipients) throws MessagingException, IOException, ReportRefused {
         MimeMessage original = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(originalBytes));
-        String source = source(original, sourceIpField);
+        String[] ours = ourReceived(original);
+        String source = ours != null ? outside(ours[0], "our Received field") : sourceIpField != null ? outside(sourceIpField, "Source-IP") : "";
         String senderDomain = null;
         InternetAddress[] of = parseFrom(original);
         if (of.length >= 1 && of[0].getAddress() != null && of[0].getAddress().contains("@")) {
@@ -116,7 +118,7 @@ public final class ReportParser {
         }
         String[] ids = original.getHeader("Message-ID");
         return new SpamReport(reporter, feedbackType, source, senderDomain, ids == null ? null : ids[0].strip(), urls(originalBytes),
-                sha256(originalBytes), originalRecipients);
+                sha256(originalBytes), originalRecipients, ours == null ? null : ours[1]);
     }
 
     private static InternetAddress[] parseFrom(MimeMessage m) throws MessagingException {
@@ -178,11 +180,13 @@ public final class ReportParser {
     }
 
     /**
-     * The client our gateway saw: the "from" address of the newest Received field written "by"
-     * one of our host names; else the ARF Source-IP. Only our trusted networks are ours: a
-     * report naming one of them is refused, since listing it would block our own mail.
+     * The client our gateway saw and our reference: the "from" address and the "id" of the newest
+     * Received field written "by" one of our host names; null when there is none (the report's
+     * Source-IP is then the source, and without one the report is kept but counts for nothing).
+     * Only our trusted networks are ours: a report naming one of them is refused, since listing it
+     * would block our own mail.
      */
-    private String source(MimeMessage original, String sourceIpField) throws MessagingException, ReportRefused {
+    private String[] ourReceived(MimeMessage original) throws MessagingException {
         String[] received = original.getHeader("Received");
         if (received != null) {
             for (String r : received) {
@@ -195,14 +199,11 @@ public final class ReportParser {
                 if (!m.find()) {
                     continue;
                 }
-                return outside(m.group(1), "our Received field");
+                Matcher id = RECEIVED_ID.matcher(flat.substring(by.end()));
+                return new String[] {m.group(1), id.find() ? id.group(1) : null};
             }
         }
-        if (sourceIpField != null) {
-            return outside(sourceIpField, "Source-IP");
-        }
-        throw new ReportRefused("reported message has no Received field written by us (by " + String.join(", ", new java.util.TreeSet<>(ourHosts))
-                + ") and the report no Source-IP: its source is unknown");
+        return null;
     }
 
     private String outside(String text, String where) throws ReportRefused {

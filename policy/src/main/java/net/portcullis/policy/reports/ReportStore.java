@@ -18,25 +18,52 @@ public final class ReportStore {
         this.db = db;
     }
 
-    /** Stores a report; returns its id, or -1 when this reporter already reported this message. */
+    /**
+     * Stores a report; returns its id, or -1 when this reporter already reported this message the
+     * same way. A user who reported it the other way (spam, then not spam) changes that report.
+     */
     public long add(SpamReport r, Instant at) throws SQLException {
         return add(r, at, 1);
     }
 
     /** @param weight how many reporters a report without Original-Rcpt-To counts for (reports.weights) */
     public long add(SpamReport r, Instant at, int weight) throws SQLException {
+        return add(r, at, weight, null);
+    }
+
+    /**
+     * @param uncounted why the report counts for nothing (kept all the same, so that the review
+     *                  page and the reporter's cap see it), or null when it counts
+     */
+    public long add(SpamReport r, Instant at, int weight, String uncounted) throws SQLException {
         try (Connection c = db.connect()) {
-            try (PreparedStatement q = c.prepareStatement("SELECT id FROM report WHERE reporter = ? AND message_hash = ?")) {
+            // one report per user and message: the user's last word on it stands (moved into Junk,
+            // then out again: not spam), the same word twice is a duplicate
+            try (PreparedStatement q = c.prepareStatement("SELECT id, feedback_type FROM report WHERE reporter = ? AND message_hash = ?")) {
                 q.setString(1, r.reporter());
                 q.setString(2, r.messageHash());
                 try (ResultSet rs = q.executeQuery()) {
                     if (rs.next()) {
-                        return -1;
+                        long id = rs.getLong(1);
+                        if (rs.getString(2).equalsIgnoreCase(r.feedbackType())) {
+                            return -1;
+                        }
+                        try (PreparedStatement u = c.prepareStatement(
+                                "UPDATE report SET feedback_type = ?, received_at = ?, uncounted = ?, ref = ? WHERE id = ?")) {
+                            u.setString(1, r.feedbackType());
+                            u.setLong(2, at.toEpochMilli());
+                            u.setString(3, uncounted);
+                            u.setString(4, r.ref());
+                            u.setLong(5, id);
+                            u.executeUpdate();
+                        }
+                        return id;
                     }
                 }
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO report (received_at, reporter, feedback_type, source_ip, "
-                    + "sender_domain, message_id, urls, message_hash, complainants, weight) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", new String[] {"id"})) {
+                    + "sender_domain, message_id, urls, message_hash, complainants, weight, ref, uncounted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    new String[] {"id"})) {
                 s.setLong(1, at.toEpochMilli());
                 s.setString(2, r.reporter());
                 s.setString(3, r.feedbackType());
@@ -47,6 +74,8 @@ public final class ReportStore {
                 s.setString(8, r.messageHash());
                 s.setString(9, String.join(" ", r.originalRecipients()));
                 s.setInt(10, Math.max(1, weight));
+                s.setString(11, r.ref());
+                s.setString(12, uncounted);
                 s.executeUpdate();
                 long id;
                 try (ResultSet keys = s.getGeneratedKeys()) {
@@ -73,13 +102,13 @@ public final class ReportStore {
 
     public Evidence evidence(String sourceIp, Instant since) throws SQLException {
         return evidence("ip", sourceIp, "SELECT id, reporter, complainants, weight, feedback_type FROM report "
-                + "WHERE source_ip = ? AND received_at >= ? ORDER BY id", since);
+                + "WHERE source_ip = ? AND received_at >= ? AND uncounted IS NULL ORDER BY id", since);
     }
 
     /** Reports that count for a domain their messages advertise: within the window, after its last delisting. */
     public Evidence linkEvidence(String domain, Instant since) throws SQLException {
         return evidence("link", domain, "SELECT r.id, r.reporter, r.complainants, r.weight, r.feedback_type FROM report r "
-                + "JOIN report_link l ON l.report_id = r.id WHERE l.domain = ? AND r.received_at >= ? ORDER BY r.id", since);
+                + "JOIN report_link l ON l.report_id = r.id WHERE l.domain = ? AND r.received_at >= ? AND r.uncounted IS NULL ORDER BY r.id", since);
     }
 
     private Evidence evidence(String kind, String value, String query, Instant since) throws SQLException {
@@ -135,6 +164,43 @@ public final class ReportStore {
             }
             int spam = reporters.values().stream().mapToInt(Integer::intValue).sum();
             return new Evidence(ids, Math.max(0, spam - hams.size()));
+        }
+    }
+
+    /** How many reports this reporter made since then, counted or not (the per-reporter cap). */
+    public int madeBy(String reporter, Instant since) throws SQLException {
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM report WHERE reporter = ? AND received_at >= ?")) {
+            s.setString(1, reporter);
+            s.setLong(2, since.toEpochMilli());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    /** A stored report as the review page and the tests show it. */
+    public record Stored(long id, Instant at, String reporter, String feedbackType, String sourceIp, String senderDomain,
+                         String ref, String uncounted) {
+        public boolean counted() {
+            return uncounted == null;
+        }
+    }
+
+    /** The newest reports, at most {@code limit}, newest first. */
+    public List<Stored> recent(int limit) throws SQLException {
+        try (Connection c = db.connect();
+             PreparedStatement s = c.prepareStatement("SELECT id, received_at, reporter, feedback_type, source_ip, sender_domain, ref, uncounted "
+                     + "FROM report ORDER BY received_at DESC, id DESC LIMIT ?")) {
+            s.setInt(1, limit);
+            List<Stored> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Stored(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getString(7), rs.getString(8)));
+                }
+            }
+            return out;
         }
     }
 

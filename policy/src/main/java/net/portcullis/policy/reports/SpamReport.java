@@ -9,6 +9,13 @@ import java.util.List;
  *
  * @param originalRecipients the ARF Original-Rcpt-To addresses: the users who complained to a
  *                           feedback-loop provider, each of whom counts as a reporter
+ * @param sourceIp           empty when the message carries no Received field of ours and the report no Source-IP
+ * @param ref                the id of our Received field (our decision's reference), or null
  */
 public record SpamReport(String reporter, String feedbackType, String sourceIp, String senderDomain, String messageId,
-                         List<String> urls, String messageHash, List<String> originalRecipients) { }
+                         List<String> urls, String messageHash, List<String> originalRecipients, String ref) {
+    /** Whether the report names the client we saw (else it is kept, and counts for nothing). */
+    public boolean sourceKnown() {
+        return !sourceIp.isEmpty();
+    }
+}

@@ -68,8 +68,9 @@ class ReportIntakeTest {
     @ParameterizedTest
     @ValueSource(strings = {"arf-02.eml", "arf-11.eml", "arf-14.eml", "arf-22.eml", "arf-23.eml", "arf-24.eml"})
     void withoutOurReceivedFieldOrASourceIpTheSourceIsUnknown(String file) throws Exception {
-        assertThatThrownBy(() -> new ReportParser(new Networks(List.of()), US).parse(Files.readAllBytes(ARF.resolve(file))))
-                .isInstanceOf(ReportRefused.class).hasMessageContaining("its source is unknown");
+        SpamReport r = new ReportParser(new Networks(List.of()), US).parse(Files.readAllBytes(ARF.resolve(file)));
+        assertThat(r.sourceKnown()).isFalse();
+        assertThat(r.ref()).isNull();
     }
 
     @Test
@@ -82,6 +83,7 @@ class ReportIntakeTest {
                 + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nspam\r\n"
                 + "--b\r\nContent-Type: message/rfc822\r\n\r\n" + original + "\r\n--b--\r\n").getBytes(StandardCharsets.ISO_8859_1);
         assertThat(new ReportParser(new Networks(List.of()), US).parse(report).sourceIp()).isEqualTo("203.0.113.9");
+        assertThat(new ReportParser(new Networks(List.of()), US).parse(report).ref()).as("our Received field's id").isEqualTo("X");
         // only trusted_networks are ours: a loopback address outside them is an ordinary source
         byte[] loop = new String(report, StandardCharsets.ISO_8859_1).replace("203.0.113.9", "127.0.0.9").getBytes(StandardCharsets.ISO_8859_1);
         assertThat(new ReportParser(Networks.parse(List.of("127.0.0.1/32")), US).parse(loop).sourceIp()).isEqualTo("127.0.0.9");
@@ -91,8 +93,8 @@ class ReportIntakeTest {
 
     @Test
     void theSingularTextRfc822HeaderTypeSeenInTheWildIsRead() throws Exception {
-        assertThatThrownBy(() -> new ReportParser(new Networks(List.of()), US).parse(Files.readAllBytes(ARF.resolve("arf-12.eml"))))
-                .as("read, then refused only for want of a source").hasMessageContaining("its source is unknown");
+        assertThat(new ReportParser(new Networks(List.of()), US).parse(Files.readAllBytes(ARF.resolve("arf-12.eml"))).sourceKnown())
+                .as("read; only its source is unknown").isFalse();
     }
 
     @Test
@@ -145,8 +147,8 @@ class ReportIntakeTest {
             }
         }
         String nested = "Content-Type: multipart/mixed; boundary=a\r\n\r\n".repeat(1) + "--a\r\nContent-Type: message/rfc822\r\n\r\n".repeat(2000);
-        assertThatThrownBy(() -> p.parse(("From: x@y.example\r\nMIME-Version: 1.0\r\n" + nested).getBytes()))
-                .isInstanceOf(ReportRefused.class);
+        // 2000 levels deep: read to the walk's depth bound, no deeper; a report of unknown source
+        assertThat(p.parse(("From: x@y.example\r\nMIME-Version: 1.0\r\n" + nested).getBytes()).sourceKnown()).isFalse();
     }
 
     @Test
@@ -237,6 +239,12 @@ class ReportIntakeTest {
         ReportIntake.Outcome d = intake.ingest(arf("dave@example.net", "n5", "abuse"));
         assertThat(d.distinctReporters()).isEqualTo(2);
         assertThat(d.listed()).isNotNull();
+        // dave moves it out of Junk again: his last word on that message stands
+        ReportIntake.Outcome changed = intake.ingest(arf("dave@example.net", "n5", "not-spam"));
+        assertThat(changed.duplicate()).isFalse();
+        assertThat(changed.reportId()).isEqualTo(d.reportId());
+        assertThat(changed.distinctReporters()).as("alice, carol for; bob, dave against").isZero();
+        assertThat(intake.ingest(arf("dave@example.net", "n5", "not-spam")).duplicate()).isTrue();
     }
 
     static byte[] forward(String reporter, String uniq) {
@@ -271,6 +279,32 @@ class ReportIntakeTest {
         Thread.sleep(5);
         assertThat(intake.ingest(forward("dave@example.net", "m5")).listed()).as("old reports do not count after delisting").isNull();
         assertThat(lists.all()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void reportsAboutMailWeNeverSawAndPastAReportersCapAreKeptButCountForNothing(String kind) throws Exception {
+        Database db = kind.equals("sqlite") ? Databases.sqlite(dir) : Databases.postgres(schema = Databases.newSchema());
+        ReportStore reports = new ReportStore(db);
+        ReportIntake intake = new ReportIntake(new ReportParser(new Networks(List.of()), US), reports, new ListStore(db),
+                () -> Lists.of(List.of(), Clock.systemUTC()), 2, Duration.ofDays(7), Duration.ofDays(30), Clock.systemUTC())
+                .checkingSeen(ref -> ref.equals("X")).cappingReporters(2);
+        // a Received field of ours copied onto mail we never passed: its reference leads to no decision
+        byte[] copied = new String(forward("mallory@example.net", "c1"), StandardCharsets.ISO_8859_1).replace("id X;", "id FORGED1;")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        ReportIntake.Outcome forged = intake.ingest(copied);
+        assertThat(forged.counted()).isFalse();
+        assertThat(forged.uncounted()).contains("no decision of ours has the reference FORGED1");
+        ReportIntake.Outcome none = intake.ingestMessage("mallory@example.net", true,
+                "From: a@elsewhere.example\r\nSubject: hi\r\n\r\nhi\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(none.uncounted()).startsWith("never seen: the message has no Received field of ours");
+        // mallory's cap (2 a day) is spent on those two: a third report of real mail is kept, uncounted
+        ReportIntake.Outcome third = intake.ingest(forward("mallory@example.net", "c2"));
+        assertThat(third.uncounted()).isEqualTo("over the reporter's cap of 2 reports a day");
+        assertThat(intake.ingest(forward("alice@example.net", "c3")).distinctReporters()).as("mallory's reports count for nothing").isEqualTo(1);
+        assertThat(intake.ingest(forward("bob@example.net", "c4")).listed()).isNotNull();
+        assertThat(reports.recent(10)).hasSize(5).extracting(ReportStore.Stored::counted).containsExactly(true, true, false, false, false);
+        assertThat(reports.recent(10).get(4).ref()).isEqualTo("FORGED1");
     }
 
     @Test
