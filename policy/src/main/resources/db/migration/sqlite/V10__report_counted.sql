@@ -6,3 +6,4 @@ ALTER TABLE report ADD COLUMN ref TEXT;
 ALTER TABLE report ADD COLUMN uncounted TEXT;
 CREATE INDEX report_reporter ON report (reporter, received_at);
 CREATE INDEX report_received ON report (received_at);
+CREATE INDEX report_ref ON report (ref);

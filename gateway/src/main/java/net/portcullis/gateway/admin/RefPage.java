@@ -32,16 +32,20 @@ public final class RefPage implements AutoCloseable {
     private final net.portcullis.policy.store.HoldStore holds;
     private final net.portcullis.gateway.downstream.Downstreams pool;
 
+    private final ReportLinks reportLinks;
+
     /**
-     * @param holds and {@code pool}: for the one-click release links of digests (/release/TOKEN);
-     *              null when hold.digest is off
+     * @param holds  and {@code pool}: for the one-click release links of digests (/release/TOKEN);
+     *               null when hold.digest is off
+     * @param intake for the digests' report links (/report/TOKEN); null: none
      */
     public RefPage(InetSocketAddress listen, DecisionStore store, String hostname, net.portcullis.policy.store.HoldStore holds,
-                   net.portcullis.gateway.downstream.Downstreams pool) throws IOException {
+                   net.portcullis.gateway.downstream.Downstreams pool, net.portcullis.policy.reports.ReportIntake intake) throws IOException {
         this.store = store;
         this.hostname = hostname;
         this.holds = holds;
         this.pool = pool;
+        this.reportLinks = holds == null || intake == null ? null : new ReportLinks(holds, intake, this::page);
         server = HttpEndpoints.start(listen, "ref-page", 4);
         server.createContext("/", this::handle);
         server.start();
@@ -65,6 +69,10 @@ public final class RefPage implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             if (path.startsWith("/release/") && holds != null) {
                 release(ex, path.substring("/release/".length()));
+                return;
+            }
+            if (path.startsWith("/report/") && reportLinks != null) {
+                reportLinks.handle(ex, path.substring("/report/".length()));
                 return;
             }
             if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {

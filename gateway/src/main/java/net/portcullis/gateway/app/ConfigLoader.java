@@ -433,7 +433,7 @@ public final class ConfigLoader {
         ConfigSection h = top.section("hold");
         h.allow(Set.of("directory", "key_file", "retention", "digest"));
         ConfigSection d = h.section("digest");
-        d.allow(Set.of("every", "release_url", "from"));
+        d.allow(Set.of("every", "release_url", "from", "report_url"));
         String every = d.string("every", "off");
         String url = d.string("release_url", "");
         if (!url.isEmpty() && (!url.matches("https?://[^\\s\\[\\]]+") || !url.contains("{token}"))) {
@@ -442,8 +442,14 @@ public final class ConfigLoader {
         if (!every.equals("off") && url.isEmpty()) {
             throw ConfigException.of("hold.digest.release_url", null, "is required when hold.digest.every is set: the digest links to it");
         }
+        // the report links are served beside the release links unless the admin says otherwise
+        String report = d.string("report_url", url.contains("/release/{token}") ? url.replace("/release/{token}", "/report/{token}") : "");
+        if (!report.isEmpty() && !report.equals("off") && (!report.matches("https?://[^\\s\\[\\]]+") || !report.contains("{token}"))) {
+            throw ConfigException.of("hold.digest.report_url", report, "must be an http:// or https:// URL holding {token}, or off");
+        }
         GatewayConfig.Digest digest = new GatewayConfig.Digest(every.equals("off") ? null : d.duration("every", Duration.ofDays(1)),
-                url.isEmpty() ? null : url, d.string("from", "postmaster@" + hostname));
+                url.isEmpty() ? null : url, d.string("from", "postmaster@" + hostname),
+                report.isEmpty() || report.equals("off") ? null : report);
         return new GatewayConfig.Hold(Path.of(h.string("directory", varDir.resolve("hold").toString())),
                 Path.of(h.string("key_file", varDir.resolve("hold.key").toString())), h.duration("retention", Duration.ofDays(14)),
                 digest);

@@ -288,6 +288,11 @@ public final class Gateway implements AutoCloseable {
         return stores.holds();
     }
 
+    /** The intake of users' reports, from every inlet. */
+    public net.portcullis.policy.reports.ReportIntake reportIntake() {
+        return stores.intake();
+    }
+
     /** The report API's port, or -1 when reports.api_listen is off. */
     public int reportApiPort() {
         return web.reportApiPort();

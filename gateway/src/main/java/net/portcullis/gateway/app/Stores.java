@@ -31,7 +31,7 @@ final class Stores implements AutoCloseable {
     private final HoldStore holds;
     /** Null when log.store is off. */
     private final DecisionWriter decisions;
-    /** Null when reports.address is off. */
+    /** Users' and feedback loops' reports, from every inlet. */
     private final ReportIntake intake;
     /** Null when redis.url is off. */
     private final RedisLink redis;
@@ -59,8 +59,8 @@ final class Stores implements AutoCloseable {
         } else {
             decisions = null;
         }
-        GatewayConfig.Reports rep = config.reports();
-        this.intake = rep.address() == null && rep.apiListen() == null ? null : ReportIntakes.of(config, listStore, lists::get, decisions);
+        // always: besides reports.address and the report API, digests' links and the review page report
+        this.intake = ReportIntakes.of(config, listStore, lists::get, decisions);
         this.redis = PolicyWiring.redisLink(config);
     }
 

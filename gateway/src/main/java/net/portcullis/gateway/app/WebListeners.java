@@ -14,6 +14,7 @@ import net.portcullis.gateway.review.ReviewApp;
 import net.portcullis.gateway.session.Drain;
 import net.portcullis.policy.RuleStore;
 import net.portcullis.policy.store.ActionLog;
+import net.portcullis.policy.reports.ReportStore;
 import net.portcullis.policy.store.DecisionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,8 @@ final class WebListeners {
             var l = config.review().publicListen();
             boolean digests = config.hold().digest().releaseUrl() != null; // every needs it (ConfigLoader)
             refPage = new RefPage(new InetSocketAddress(l.host(), l.port()), new DecisionStore(stores.listStore().database()),
-                    config.hostname(), digests ? stores.holds() : null, digests ? pool : null);
+                    config.hostname(), digests ? stores.holds() : null, digests ? pool : null,
+                    config.hold().digest().reportUrl() != null ? stores.intake() : null);
             LOG.info("reference page on http://{}:{}/ref/", l.host(), refPage.port());
         }
         if (config.adminListen() != null) {
@@ -95,7 +97,7 @@ final class WebListeners {
         var release = new HoldRelease(stores.holds(), decided, rules::get, PolicyWiring.catalogue(), pool);
         return new ReviewApp(r.accounts(), r.behindTls(), r.sessionIdle(),
                 new ReviewApp.Backend(decided, stores.listStore(), this::reloadLists, stores.holds(), release,
-                        new ActionLog(stores.listStore().database())));
+                        new ActionLog(stores.listStore().database()), new ReportStore(stores.listStore().database()), stores.intake()));
     }
 
     /** After a change made on the review page, the lists are read now rather than at the next store.refresh. */

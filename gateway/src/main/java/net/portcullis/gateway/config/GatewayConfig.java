@@ -119,11 +119,12 @@ public record GatewayConfig(
 
     /**
      * @param every      how often recipients with newly held mail get a digest (null: never)
+     * @param reportUrl  the digest's signed "spam" / "not spam" links ({token}), or null: none
      * @param releaseUrl the one-click release link in a digest ({token} is replaced), served by
      *                   review.public_listen at /release/TOKEN
      * @param from       the digest's sender
      */
-    public record Digest(Duration every, String releaseUrl, String from) { }
+    public record Digest(Duration every, String releaseUrl, String from, String reportUrl) { }
 
     /**
      * @param refUrl       appended to every refusal after its [ref …]: a page where the sender reads

@@ -76,7 +76,11 @@ public final class HoldDigest {
         b.append("Auto-Submitted: auto-generated\r\n");
         b.append("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n");
         b.append("Our mail filter held these messages to you for review instead of delivering them.\r\n");
-        b.append("If one is mail you want, open its link to have it delivered to you.\r\n\r\n");
+        b.append("If one is mail you want, open its link to have it delivered to you.\r\n");
+        if (cfg.reportUrl() != null) {
+            b.append("Its Spam or Not spam link tells us what it is, which helps us filter better for everyone.\r\n");
+        }
+        b.append("\r\n");
         for (HoldStore.Held h : held) {
             b.append("From:    ").append(h.sender().isEmpty() ? "<>" : h.sender()).append("\r\n");
             b.append("Subject: ").append(subject(h)).append("\r\n");
@@ -84,6 +88,12 @@ public final class HoldDigest {
             b.append("Why:     ").append(oneLine(h.reason())).append("\r\n");
             b.append("Deliver: ").append(cfg.releaseUrl().replace("{token}", holds.releaseToken(h.ref(), rcpt, h.expiresAt())))
                     .append("\r\n");
+            if (cfg.reportUrl() != null) {
+                b.append("Spam:    ").append(cfg.reportUrl().replace("{token}", holds.reportToken(h.ref(), rcpt, true, h.expiresAt())))
+                        .append("\r\n");
+                b.append("Not spam: ").append(cfg.reportUrl().replace("{token}", holds.reportToken(h.ref(), rcpt, false, h.expiresAt())))
+                        .append("\r\n");
+            }
             b.append("Kept until ").append(rfc.format(ZonedDateTime.ofInstant(h.expiresAt(), ZoneOffset.UTC)))
                     .append(", then deleted. Reference ").append(h.ref()).append(".\r\n\r\n");
         }

@@ -54,6 +54,9 @@ final class AdminPages {
         if (r.client != null) {
             b.append(allowForm(s, "ip", r.client, "Allowlist this client", back, "allow-client"));
         }
+        if (r.client != null) {
+            b.append(reportForm(s, r.ref, back));
+        }
         if (held != null && held.state().equals("held")) {
             b.append(heldForms(s, held.ref(), back));
         } else if (held != null) {
@@ -72,6 +75,15 @@ final class AdminPages {
         EXPIRIES.keySet().forEach(k -> b.append("<option").append(k.equals("30d") ? " selected" : "").append('>').append(k).append("</option>"));
         return b.append("</select> <input name=\"reason\" placeholder=\"why (recorded)\" required maxlength=\"500\"> ")
                 .append("<button type=\"submit\">Allowlist</button></form>").toString();
+    }
+
+    /** A reviewer's own report on the decision: spam or not, counted as one user's (reporter review:ACCOUNT). */
+    private static String reportForm(Session s, String ref, String back) {
+        return "<form method=\"post\" action=\"/review/report\" class=\"act\" id=\"report\">" + Html.csrf(s)
+                + "<input type=\"hidden\" name=\"ref\" value=\"" + Html.esc(ref) + "\"><input type=\"hidden\" name=\"back\" value=\""
+                + Html.esc(back) + "\"><strong>Report</strong> it as <select name=\"says\"><option value=\"spam\">spam</option>"
+                + "<option value=\"ham\">not spam</option></select> <input name=\"reason\" placeholder=\"why (recorded)\" required "
+                + "maxlength=\"500\"> <button type=\"submit\">Report</button></form>";
     }
 
     private static String heldForms(Session s, String ref, String back) {
@@ -172,7 +184,7 @@ final class AdminPages {
         }
         String reason = req.f("reason").strip();
         String action = req.path.substring("/review/".length());
-        if (!List.of("allow", "unlist", "release", "delete-held").contains(action)) {
+        if (!List.of("allow", "unlist", "release", "delete-held", "report").contains(action)) {
             return new Reply(404, Html.page("Not found", req.session, "", Html.notice("error", "There is no such action.")));
         }
         if (reason.isEmpty()) {
@@ -186,6 +198,7 @@ final class AdminPages {
             case "allow" -> allow(req, reason);
             case "unlist" -> unlist(req);
             case "release" -> release(req);
+            case "report" -> report(req);
             default -> delete(req);
         };
         if (outcome[2] != null) {
@@ -250,6 +263,35 @@ final class AdminPages {
         }
         HoldRelease.Result r = backend.release().release(ref, "review:" + req.session.account(), req.f("force").equals("1"));
         return new String[] {r.status() == HoldRelease.Status.RELEASED ? "ok" : "error", r.message(), "held " + ref};
+    }
+
+    private String[] report(Request req) throws SQLException, IOException {
+        String ref = req.f("ref").strip().toUpperCase(Locale.ROOT);
+        boolean spam = req.f("says").equals("spam");
+        if (!ref.matches("[A-Z0-9]{1,16}") || (!spam && !req.f("says").equals("ham"))) {
+            return new String[] {"error", "Which decision, spam or not? The form is incomplete.", null};
+        }
+        List<String> lines = backend.decisions().find(ref);
+        DecisionRecord r = null;
+        for (String line : lines) {
+            Map<?, ?> m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(line, Map.class);
+            if ("transaction".equals(m.get("event"))) {
+                r = DecisionRecord.fromMap(m);
+            }
+        }
+        if (r == null || r.client == null) {
+            return new String[] {"error", "No stored transaction " + ref + " to report.", null};
+        }
+        HoldStore.Held held = backend.holds().find(ref);
+        byte[] message = held != null && held.state().equals("held") ? backend.holds().read(ref) : null;
+        String target = (spam ? "spam " : "not spam ") + ref;
+        try {
+            var o = backend.intake().ingestDecision("review:" + req.session.account(), spam, r.client, r.sender, ref, message);
+            return new String[] {"ok", o.duplicate() ? "You reported " + ref + " so already." : "Reported " + target + " (from "
+                    + r.client + ")" + (o.listed() != null ? "; " + r.client + " is now blacklisted." : "."), target};
+        } catch (net.portcullis.policy.reports.ReportRefused e) {
+            return new String[] {"error", "Not recorded: " + e.getMessage(), target};
+        }
     }
 
     private String[] delete(Request req) throws SQLException, IOException {

@@ -202,6 +202,18 @@ final class DecisionPages {
             b.append(" · <a id=\"same-sender\" href=\"/review/?sender=").append(Html.esc(Html.url(r.sender))).append("\">this sender</a>");
         }
         b.append("</p>");
+        List<net.portcullis.policy.reports.ReportStore.Stored> said = backend.reports().aboutRef(r.ref);
+        if (!said.isEmpty()) {
+            // a "not spam" here is the flag for review: a listing, a rule or a Junk filter may be wrong about this sender
+            b.append("<h2>Reports</h2><ul id=\"reports\">");
+            for (var rep : said) {
+                b.append("<li>").append(Html.esc(AdminPages.time(rep.at()))).append(" <strong>").append(Html.esc(rep.reporter()))
+                        .append("</strong> says <span class=\"verdict ").append(rep.feedbackType().equals("not-spam") ? "accepted" : "rejected")
+                        .append("\">").append(Html.esc(rep.feedbackType().equals("not-spam") ? "not spam" : "spam")).append("</span>")
+                        .append(rep.counted() ? "" : " (not counted: " + Html.esc(rep.uncounted()) + ")").append("</li>");
+            }
+            b.append("</ul>");
+        }
         if (req.session.admin()) {
             HoldStore.Held held = "held".equals(r.verdict) ? backend.holds().find(r.ref) : null;
             b.append(AdminPages.decisionActions(req.session, r, held));

@@ -56,6 +56,7 @@ public final class Html {
             nav(b, active, "overview", "/review/overview", "Overview");
             nav(b, active, "held", "/review/held", "Held mail");
             nav(b, active, "lists", "/review/lists", "Local lists");
+            nav(b, active, "reports", "/review/reports", "Reports");
             nav(b, active, "actions", "/review/actions", "Actions");
             b.append("</nav><form method=\"post\" action=\"/review/logout\" class=\"who\">").append(csrf(s)).append("<span>")
                     .append(esc(s.account())).append(" (").append(esc(s.role())).append(")</span> <button type=\"submit\">Log out</button>")

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class ReviewApp implements HttpHandler {
     /** What the page reads and changes. {@code listsChanged} makes the gateway read its lists now. */
     public record Backend(DecisionStore decisions, ListStore lists, Runnable listsChanged, HoldStore holds, HoldRelease release,
-                          ActionLog actions) { }
+                          ActionLog actions, net.portcullis.policy.reports.ReportStore reports,
+                          net.portcullis.policy.reports.ReportIntake intake) { }
 
     static final String COOKIE = "portcullis_review";
     static final String LOGIN_COOKIE = "portcullis_login";
@@ -41,6 +42,7 @@ public final class ReviewApp implements HttpHandler {
     private final DecisionPages decisionPages;
     private final OverviewPage overview;
     private final AdminPages adminPages;
+    private final ReportsPage reportsPage;
     private final byte[] css;
 
     public ReviewApp(Path accountsFile, boolean behindTls, Duration idle, Backend backend) throws IOException {
@@ -50,6 +52,7 @@ public final class ReviewApp implements HttpHandler {
         this.adminPages = new AdminPages(backend, sessions);
         this.decisionPages = new DecisionPages(backend, adminPages);
         this.overview = new OverviewPage(backend.decisions());
+        this.reportsPage = new ReportsPage(backend.reports());
         try (InputStream in = ReviewApp.class.getResourceAsStream("/review/review.css")) {
             this.css = in.readAllBytes();
         }
@@ -150,6 +153,9 @@ public final class ReviewApp implements HttpHandler {
             }
             if (path.equals("/review/actions")) {
                 return adminPages.actions(req);
+            }
+            if (path.equals("/review/reports")) {
+                return reportsPage.render(req);
             }
             return new Reply(404, Html.page("Not found", req.session, "", Html.notice("error", "There is no such page.")));
         }

@@ -78,4 +78,65 @@ class HoldDigestTest {
             assertThat(gw.gateway.holds().find(ref).state()).isEqualTo("released");
         }
     }
+
+    @Test
+    void aDigestsSpamAndNotSpamLinksAreEachRecipientsSignedReport() throws Exception {
+        Files.createDirectories(var.resolve("local.d"));
+        Files.writeString(var.resolve("local.d/90-hold.rules"), HoldEndToEndTest.HOLD_RULE);
+        try (GatewayHarness gw = GatewayHarness.withWiser(var, """
+                review: {public_listen: 127.0.0.1:0}
+                hold: {digest: {every: 1d, release_url: "https://p.example.net/release/{token}"}}
+                """)) {
+            String ref = HoldEndToEndTest.deliver(gw);
+            assertThat(gw.gateway.sendDigests()).isEqualTo(2);
+            String u1 = digestTo(gw, "u1@example.net");
+            String u2 = digestTo(gw, "u2@example.net");
+            String spam = link(u1, "Spam:    ");
+            String notSpam = link(u2, "Not spam: ");
+            String release = link(u1, "Deliver: ");
+            var reports = new net.portcullis.policy.reports.ReportStore(gw.gateway.listStore().database());
+
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> ask = http.send(HttpRequest.newBuilder(URI.create(local(gw, spam))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ask.statusCode()).isEqualTo(200);
+            assertThat(ask.body()).contains("Report this message as spam?", "<form method=\"post\">");
+            assertThat(reports.recent(10)).as("a GET (a mail scanner following links) reports nothing").isEmpty();
+
+            HttpResponse<String> done = post(http, local(gw, spam));
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+            assertThat(done.body()).contains("is recorded");
+            assertThat(post(http, local(gw, notSpam)).statusCode()).isEqualTo(200);
+            assertThat(reports.recent(10)).extracting(r -> r.reporter() + " " + r.feedbackType() + " " + r.ref() + " " + r.counted())
+                    .containsExactlyInAnyOrder("u1@example.net abuse " + ref + " true", "u2@example.net not-spam " + ref + " true");
+            assertThat(post(http, local(gw, spam)).body()).contains("You already reported this message as spam");
+
+            String forged = spam.substring(0, spam.lastIndexOf('.') + 1) + "AAAA" + spam.substring(spam.lastIndexOf('.') + 5);
+            assertThat(post(http, local(gw, forged)).statusCode()).isEqualTo(403);
+            String releaseAsReport = local(gw, spam).replaceFirst("/report/.*", "/report/" + release.substring(release.lastIndexOf('/') + 1));
+            assertThat(post(http, releaseAsReport).statusCode()).as("a release token is no report token").isEqualTo(403);
+            assertThat(reports.recent(10)).hasSize(2);
+            assertThat(gw.gateway.holds().find(ref).state()).as("reporting releases nothing").isEqualTo("held");
+        }
+    }
+
+    private static String digestTo(GatewayHarness gw, String rcpt) {
+        return gw.downstream().getMessages().stream().filter(m -> m.getEnvelopeReceiver().equals(rcpt))
+                .map(m -> new String(m.getData(), StandardCharsets.UTF_8)).findFirst().orElseThrow();
+    }
+
+    private static String link(String digest, String label) {
+        Matcher m = Pattern.compile(Pattern.quote(label) + "(https://\\S+)").matcher(digest);
+        assertThat(m.find()).as(label + " in\n" + digest).isTrue();
+        return m.group(1);
+    }
+
+    /** The link as served by this gateway's public listener (the digest names the public URL). */
+    private static String local(GatewayHarness gw, String link) {
+        return link.replace("https://p.example.net", "http://127.0.0.1:" + gw.gateway.refPagePort());
+    }
+
+    private static HttpResponse<String> post(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
 }

@@ -199,7 +199,9 @@ class MilterProtocolTest {
     @Test
     void aSpamReportIsTakenInAndDiscardedSoTheMtaNeitherDeliversNorBouncesIt() throws Exception {
         gw.close();
-        gw = GatewayHarness.withWiser(var, "milter: {listen: \"127.0.0.1:0\"}\nreports: {address: spam-reports@example.net, reporters: 1}\n");
+        // a made-up reported message: with the decision log not stored, our Received field in it is taken at its word
+        gw = GatewayHarness.withWiser(var, "milter: {listen: \"127.0.0.1:0\"}\nreports: {address: spam-reports@example.net, reporters: 1}\n"
+                + "log: {store: false}\n");
         String original = "Received: from spam.example ([203.0.113.9]) by mx.example.net (Portcullis) with ESMTP id X;"
                 + " Tue, 24 Nov 2026 10:00:00 +0000\r\nFrom: deals@spam.example\r\nMessage-ID: <r1@spam.example>\r\n\r\nbuy\r\n";
         try (MilterTestClient m = inTransaction("alice@example.net")) {

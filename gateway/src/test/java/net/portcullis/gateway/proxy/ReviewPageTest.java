@@ -253,6 +253,37 @@ class ReviewPageTest {
     }
 
     /** One message from {@code sender} to u@example.net; the reply to RCPT when it is refused (refusals wait for RCPT), else to the end of data. */
+    @Test
+    void reportsInAreListedANotSpamFlagsItsDecisionAndAnAdminReportsFromTheDecisionsPage() throws Exception {
+        try (GatewayHarness gw = start("reports: {reporters: 2}\n")) {
+            String ref = DecisionStoreEndToEndTest.ref(send(gw, "news@other.org", 250));
+            DecisionStoreEndToEndTest.awaitStored(gw, 1);
+            byte[] delivered = gw.downstream().getMessages().get(0).getData();
+            gw.gateway.reportIntake().ingestMessage("u@example.net", false, delivered);
+            gw.gateway.reportIntake().ingestMessage("mallory@example.net", true, "Subject: not ours\r\n\r\nhi\r\n".getBytes());
+
+            ReviewHttp r = new ReviewHttp(gw.gateway.adminPort());
+            r.login("vic", ReviewHttp.PASSWORD);
+            String page = r.get("/review/reports").body();
+            assertThat(page).contains("id=\"flagged\"", "href=\"/review/d/" + ref + "\"", "u@example.net", "not-spam",
+                    "no: never seen: the message has no Received field of ours");
+            assertThat(r.get("/review/d/" + ref).body()).contains("id=\"reports\"", "<strong>u@example.net</strong> says",
+                    ">not spam</span>").doesNotContain("id=\"report\"");
+            assertThat(r.post("/review/report", Map.of("csrf", r.csrf(), "ref", ref, "says", "spam", "reason", "x")).statusCode())
+                    .as("a viewer reads, does not report").isEqualTo(403);
+
+            ReviewHttp admin = new ReviewHttp(gw.gateway.adminPort());
+            admin.login("ann", ReviewHttp.PASSWORD);
+            assertThat(admin.get("/review/d/" + ref).body()).contains("id=\"report\"");
+            HttpResponse<String> reported = admin.post("/review/report", Map.of("csrf", admin.csrf(), "ref", ref, "says", "spam",
+                    "reason", "a list nobody signed up for", "back", "/review/d/" + ref));
+            assertThat(reported.statusCode()).isEqualTo(303);
+            assertThat(admin.get("/review/d/" + ref).body()).contains("Reported spam " + ref, "<strong>review:ann</strong> says");
+            assertThat(new ActionLog(gw.gateway.listStore().database()).recent(10)).extracting(ActionLog.Action::target)
+                    .containsExactly("spam " + ref);
+        }
+    }
+
     static String send(GatewayHarness gw, String sender, int expected) throws Exception {
         try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
             c.expect(220);

@@ -114,6 +114,15 @@ public final class ReportIntake {
         return ingest(parser.parseMessage(user, spam ? "abuse" : "not-spam", message));
     }
 
+    /**
+     * A recipient's word on one of our decisions (a digest's signed link, the review page):
+     * spam or not, about the client and sender we recorded; {@code message} when we still hold it.
+     */
+    public Outcome ingestDecision(String reporter, boolean spam, String client, String sender, String ref, byte[] message)
+            throws ReportRefused, SQLException {
+        return ingest(parser.about(reporter, spam ? "abuse" : "not-spam", client, sender, ref, message));
+    }
+
     private Outcome ingest(SpamReport r) throws SQLException {
         Instant now = clock.instant();
         String uncounted = uncounted(r, now);

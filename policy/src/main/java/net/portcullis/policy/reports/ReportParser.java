@@ -106,6 +106,26 @@ public final class ReportParser {
         }
     }
 
+    /**
+     * A user's report about one of our decisions, from a signed link or the review page: the
+     * source is the client we recorded for it, not a header. With the message (held mail) its
+     * links and Message-ID are read from it; without, the report is about the reference alone.
+     */
+    public SpamReport about(String reporter, String feedbackType, String client, String sender, String ref, byte[] message)
+            throws ReportRefused {
+        String source = outside(client, "the decision's client");
+        String domain = sender == null || !sender.contains("@") ? null : sender.substring(sender.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        String messageId = null;
+        List<String> links = List.of();
+        if (message != null) {
+            String id = net.portcullis.policy.MessageFacts.of(message).first("Message-ID");
+            messageId = id == null ? null : id.strip();
+            links = urls(message);
+        }
+        return new SpamReport(reporter.toLowerCase(Locale.ROOT), feedbackType, source, domain, messageId, links,
+                sha256(message != null ? message : ("decision " + ref).getBytes(StandardCharsets.US_ASCII)), List.of(), ref);
+    }
+
     private SpamReport report(String reporter, String feedbackType, byte[] originalBytes, String sourceIpField,
                               List<String> originalRecipients) throws MessagingException, IOException, ReportRefused {
         MimeMessage original = new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(originalBytes));

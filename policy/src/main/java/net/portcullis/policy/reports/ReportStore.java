@@ -185,14 +185,39 @@ public final class ReportStore {
         public boolean counted() {
             return uncounted == null;
         }
+
+        public boolean sourceKnown() {
+            return !sourceIp.isEmpty();
+        }
     }
 
     /** The newest reports, at most {@code limit}, newest first. */
     public List<Stored> recent(int limit) throws SQLException {
+        return stored("", null, limit);
+    }
+
+    /**
+     * The decisions users said were not spam, newest first: each a flag for review (a listing,
+     * a rule or the downstream's Junk filter may be wrong about that sender).
+     */
+    public List<Stored> notSpam(int limit) throws SQLException {
+        return stored("WHERE feedback_type = 'not-spam' AND ref IS NOT NULL ", null, limit);
+    }
+
+    /** The reports about one of our decisions, newest first. */
+    public List<Stored> aboutRef(String ref) throws SQLException {
+        return stored("WHERE ref = ? ", ref, 100);
+    }
+
+    private List<Stored> stored(String where, String arg, int limit) throws SQLException {
         try (Connection c = db.connect();
              PreparedStatement s = c.prepareStatement("SELECT id, received_at, reporter, feedback_type, source_ip, sender_domain, ref, uncounted "
-                     + "FROM report ORDER BY received_at DESC, id DESC LIMIT ?")) {
-            s.setInt(1, limit);
+                     + "FROM report " + where + "ORDER BY received_at DESC, id DESC LIMIT ?")) {
+            int i = 1;
+            if (arg != null) {
+                s.setString(i++, arg);
+            }
+            s.setInt(i, limit);
             List<Stored> out = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

@@ -300,10 +300,7 @@ public final class HoldStore {
 
     /** A token for a one-click release link: HMAC-SHA256 under a key derived from the hold key. */
     public String releaseToken(String ref, String recipient, Instant expires) {
-        String body = ref + "\n" + recipient + "\n" + expires.getEpochSecond();
-        byte[] mac = mac(body);
-        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return b64.encodeToString(body.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(mac);
+        return sign(RELEASE, ref + "\n" + recipient + "\n" + expires.getEpochSecond());
     }
 
     /**
@@ -311,6 +308,37 @@ public final class HoldStore {
      * forged (the signature does not match) or expired.
      */
     public ReleaseClaim verifyToken(String token, Instant now) {
+        String[] f = verify(RELEASE, token, 3);
+        return new ReleaseClaim(f[0], f[1], expiry(f[2], now));
+    }
+
+    /** A signed "this is spam" / "this is not spam" link's content: who says it of which message. */
+    public record ReportClaim(String ref, String recipient, boolean spam, Instant expires) { }
+
+    /** A token for a digest's report link, signed as a release link is, under a key of its own. */
+    public String reportToken(String ref, String recipient, boolean spam, Instant expires) {
+        return sign(REPORT, ref + "\n" + recipient + "\n" + (spam ? "spam" : "ham") + "\n" + expires.getEpochSecond());
+    }
+
+    /** The claim of a report token; refused as {@link #verifyToken} refuses. */
+    public ReportClaim verifyReportToken(String token, Instant now) {
+        String[] f = verify(REPORT, token, 4);
+        if (!f[2].equals("spam") && !f[2].equals("ham")) {
+            throw new IllegalArgumentException("malformed link");
+        }
+        return new ReportClaim(f[0], f[1], f[2].equals("spam"), expiry(f[3], now));
+    }
+
+    // each kind of link signs under a key of its own: a release token is no report token
+    private static final String RELEASE = "portcullis release link v1";
+    private static final String REPORT = "portcullis report link v1";
+
+    private String sign(String kind, String body) {
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString(body.getBytes(StandardCharsets.UTF_8)) + "." + b64.encodeToString(mac(kind, body));
+    }
+
+    private String[] verify(String kind, String token, int fields) {
         int dot = token.indexOf('.');
         if (dot <= 0) {
             throw new IllegalArgumentException("malformed link");
@@ -323,25 +351,29 @@ public final class HoldStore {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("malformed link");
         }
-        if (!java.security.MessageDigest.isEqual(given, mac(body))) {
+        if (!java.security.MessageDigest.isEqual(given, mac(kind, body))) {
             throw new SecurityException("the link's signature does not match");
         }
         String[] f = body.split("\n");
-        if (f.length != 3 || !f[2].matches("\\d{1,12}")) {
+        if (f.length != fields || !f[fields - 1].matches("\\d{1,12}")) {
             throw new IllegalArgumentException("malformed link");
         }
-        Instant expires = Instant.ofEpochSecond(Long.parseLong(f[2]));
+        return f;
+    }
+
+    private static Instant expiry(String seconds, Instant now) {
+        Instant expires = Instant.ofEpochSecond(Long.parseLong(seconds));
         if (now.isAfter(expires)) {
             throw new java.time.DateTimeException("the link expired at " + expires);
         }
-        return new ReleaseClaim(f[0], f[1], expires);
+        return expires;
     }
 
-    private byte[] mac(String body) {
+    private byte[] mac(String kind, String body) {
         try {
             javax.crypto.Mac derive = javax.crypto.Mac.getInstance("HmacSHA256");
             derive.init(key);
-            byte[] linkKey = derive.doFinal("portcullis release link v1".getBytes(StandardCharsets.US_ASCII));
+            byte[] linkKey = derive.doFinal(kind.getBytes(StandardCharsets.US_ASCII));
             javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
             m.init(new SecretKeySpec(linkKey, "HmacSHA256"));
             return m.doFinal(body.getBytes(StandardCharsets.UTF_8));
