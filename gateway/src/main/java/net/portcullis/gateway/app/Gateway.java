@@ -102,6 +102,10 @@ public final class Gateway implements AutoCloseable {
                 addr -> ClientNetwork.of(addr, width.v4Prefix(), width.v6Prefix()),
                 () -> live.observers(), greetingPause);
         PolicyWiring.Checks checks = PolicyWiring.checks(env);
+        net.portcullis.policy.reputation.ReputationBook reputation = net.portcullis.gateway.checks.ReputationModule.book(stores.shared());
+        if (reputation != null) {
+            stores.intake().feeding(o -> net.portcullis.gateway.checks.ReputationModule.feed(reputation, o));
+        }
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),
                 PolicyEngine.catalogueOf(checks.all()));
@@ -141,7 +145,8 @@ public final class Gateway implements AutoCloseable {
 
     /** What the checks of a configuration are built from: this gateway's stores, Redis link, metrics and shared state. */
     private CheckEnv env(GatewayConfig cfg, Dns resolver) {
-        return new CheckEnv(cfg, resolver, stores.lists()::get, stores.consent(), lookups, stores.shared(), stores.redis(), metrics, false);
+        return new CheckEnv(cfg, resolver, stores.lists()::get, stores.consent(), lookups, stores.shared(), stores.redis(), metrics, false,
+                stores.listStore().database());
     }
 
     /** The checks of a configuration, over this gateway's stores and shared state. */

@@ -47,8 +47,14 @@ public final class PolicyWiring {
      */
     public static Checks checks(GatewayConfig cfg, Dns dns, Supplier<Lists.Snapshots> lists, ConsentBook consent, Executor executor)
             throws ConfigException {
+        return checks(cfg, dns, lists, consent, executor, null);
+    }
+
+    /** @param store the store, for the checks that read it beyond the lists (reputation); null: they are unavailable */
+    public static Checks checks(GatewayConfig cfg, Dns dns, Supplier<Lists.Snapshots> lists, ConsentBook consent, Executor executor,
+                                net.portcullis.policy.store.Database store) throws ConfigException {
         // the Redis link lives as long as this short-lived process
-        return checks(new CheckEnv(cfg, dns, lists, consent, executor, new SharedState(), redisLink(cfg), null, true));
+        return checks(new CheckEnv(cfg, dns, lists, consent, executor, new SharedState(), redisLink(cfg), null, true, store));
     }
 
     /** The one connection to the fleet's Redis for all the shared state, or null when redis.url is off. */

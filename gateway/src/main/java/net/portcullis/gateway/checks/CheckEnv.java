@@ -19,11 +19,14 @@ import net.portcullis.policy.store.Lists;
  * @param consent    null where no store is at hand (the signal catalogue)
  * @param redis      null when redis.url is off: state stays in this process
  * @param metrics    null where nothing is exposed (`rules test`, the catalogue)
+ * @param store      the store (lists, reports, reputation), for checks that read more of it than the
+ *                   lists; null where there is none (the catalogue)
  * @param explaining the checks are built to explain a verdict (`rules test`): they look but
  *                   change no state and never wait (no greylist entry, no tarpit)
  */
 public record CheckEnv(GatewayConfig config, Dns dns, Supplier<Lists.Snapshots> lists, ConsentBook consent, Executor executor,
-                       SharedState shared, RedisLink redis, Metrics metrics, boolean explaining) {
+                       SharedState shared, RedisLink redis, Metrics metrics, boolean explaining,
+                       net.portcullis.policy.store.Database store) {
     /** The parsed section of a module (its {@link CheckModule#parse} result). */
     public <C> C section(CheckModule<C> module) {
         return module.section() == null ? null : module.configType().cast(config.checkSections().get(module.section()));

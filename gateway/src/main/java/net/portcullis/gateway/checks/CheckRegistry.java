@@ -57,6 +57,7 @@ public final class CheckRegistry {
             TARPIT,
             GREYLIST,
             new KnownSendersModule(),
+            new ReputationModule(),
             new ConsentModule());
 
     /** A key that moved into a module's section: still read where it was, with a warning; refused when set in both. */

@@ -33,6 +33,12 @@ public final class SharedState implements AutoCloseable {
         return type.cast(v);
     }
 
+    /** The state under {@code key} if some module made it, else null. */
+    public synchronized <T> T find(String key, Class<T> type) {
+        Object v = made.get(key);
+        return type.isInstance(v) ? type.cast(v) : null;
+    }
+
     /** Something else to close at the end, after the state made before it (a store under the state). */
     public synchronized void closeLater(AutoCloseable c) {
         closing.add(c);

@@ -129,9 +129,10 @@ final class RulesTestCommand implements Callable<Integer> {
         Dns dns = dnsOverride != null ? dnsOverride : new DnsJavaResolver(cfg.dns().servers(), cfg.dns().timeout());
         PolicyWiring.Checks checks;
         try {
+            var db = ListsAccess.store(cfg).database();
             checks = PolicyWiring.checks(cfg, dns, ListsAccess.snapshots(cfg), new net.portcullis.policy.consent.ConsentBook(
-                    new net.portcullis.policy.consent.ConsentStore(ListsAccess.store(cfg).database()), java.time.Duration.ofSeconds(1),
-                    java.time.Clock.systemUTC()), Runnable::run);
+                    new net.portcullis.policy.consent.ConsentStore(db), java.time.Duration.ofSeconds(1),
+                    java.time.Clock.systemUTC()), Runnable::run, db);
         } catch (ConfigException e) {
             System.err.println("portcullis: configuration error: " + e.getMessage());
             return 78;

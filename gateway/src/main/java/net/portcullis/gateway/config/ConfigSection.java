@@ -157,6 +157,23 @@ public final class ConfigSection {
         return (int) v;
     }
 
+    /** A number with an optional fraction (0.25), within min..max. */
+    public double decimal(String k, double dflt, double min, double max) throws ConfigException {
+        String s = string(k, null);
+        note(k, dflt);
+        if (s == null) {
+            return dflt;
+        }
+        if (!s.matches("-?\\d{1,9}(\\.\\d{1,9})?")) {
+            throw ConfigException.of(key(k), s, "is not a number like 0.25");
+        }
+        double v = Double.parseDouble(s);
+        if (v < min || v > max) {
+            throw ConfigException.of(key(k), s, "is outside " + min + ".." + max);
+        }
+        return v;
+    }
+
     public boolean bool(String k, boolean dflt) throws ConfigException {
         note(k, dflt);
         Object v = map.get(k);

@@ -22,7 +22,7 @@ class CheckRegistryTest {
         var cfg = ConfigLoader.parse("hostname: mx.example.net\ndownstream: 127.0.0.1:2526\ndomains: [example.net]\n"
                 + "dnsbl: {zones: [{zone: bl.example.org}]}\nrhsbl: {zones: [{zone: dbl.example.org}]}\n");
         CheckEnv env = new CheckEnv(cfg, new InMemoryDns(), () -> Lists.of(List.of(), java.time.Clock.systemUTC()), TestConsent.book(),
-                Runnable::run, new SharedState(), null, null, true);
+                Runnable::run, new SharedState(), null, null, true, null);
         return CheckRegistry.build(env);
     }
 

@@ -64,7 +64,7 @@ public final class TestContext implements AutoCloseable {
      */
     public GatewayContext context(String yaml, Map<String, String> localRules) throws Exception {
         GatewayConfig cfg = ConfigLoader.parse(BASE + yaml);
-        CheckEnv env = new CheckEnv(cfg, dns, () -> Lists.of(List.copyOf(listEntries), clock), TestConsent.book(), pool, shared, null, null, false);
+        CheckEnv env = new CheckEnv(cfg, dns, () -> Lists.of(List.copyOf(listEntries), clock), TestConsent.book(), pool, shared, null, null, false, null);
         // the greylist on the test's clock: its module finds it made and uses it
         GreylistModule.Settings grey = env.section(CheckRegistry.GREYLIST);
         shared.get("greylist", Greylist.class, () -> new Greylist(grey.greylist(), clock));

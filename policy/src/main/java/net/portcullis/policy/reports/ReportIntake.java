@@ -89,6 +89,25 @@ public final class ReportIntake {
         return this;
     }
 
+    private final java.util.List<java.util.function.Consumer<Outcome>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Hears every report once it is stored (reputation learns from them); a listener's fault is its own. */
+    public ReportIntake feeding(java.util.function.Consumer<Outcome> listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    private Outcome told(Outcome o) {
+        for (var l : listeners) {
+            try {
+                l.accept(o);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ReportIntake.class).warn("a report listener failed: {}", e.toString());
+            }
+        }
+        return o;
+    }
+
     private int linkReporters;
     private Duration linkTtl = Duration.ZERO;
 
@@ -128,7 +147,7 @@ public final class ReportIntake {
         String uncounted = uncounted(r, now);
         long id = reports.add(r, now, weightOf(r.reporter()), uncounted);
         if (uncounted != null || id < 0) {
-            return new Outcome(id, r, id < 0, null, 0, List.of(), uncounted);
+            return told(new Outcome(id, r, id < 0, null, 0, List.of(), uncounted));
         }
         ReportStore.Evidence ev = reports.evidence(r.sourceIp(), now.minus(window));
         ListEntry listed = null;
@@ -150,7 +169,7 @@ public final class ReportIntake {
                 }
             }
         }
-        return new Outcome(id, r, false, listed, ev.distinctReporters(), List.copyOf(links), null);
+        return told(new Outcome(id, r, false, listed, ev.distinctReporters(), List.copyOf(links), null));
     }
 
     private String uncounted(SpamReport r, Instant now) throws SQLException {
