@@ -31,7 +31,8 @@ import net.portcullis.policy.store.ListStore;
 /**
  * Our listings as a feed for other providers, on the admin listener: {@code GET /v1/feed} is a
  * JSON document of every blacklist entry in force (addresses, sender domains, envelope addresses
- * and link domains, with reason, source, since when and until when), with an ETag (a client
+ * and link domains, with reason, source, since when and until when, and for addresses and link
+ * domains the complaints behind them: count, first and last seen), with an ETag (a client
  * that sends it back as If-None-Match gets 304 while nothing changed) and an Ed25519 signature
  * of the body in {@code Portcullis-Signature}; {@code GET /v1/feed/key} is the public key to
  * check it with (X.509 SubjectPublicKeyInfo, base64). The signing key is made on first use and
@@ -49,6 +50,9 @@ public final class ListingFeed implements HttpHandler {
     private String etag;
     private String signature;
     private Instant builtAt = Instant.EPOCH;
+
+    private net.portcullis.policy.reports.ReportStore reports;
+    private Duration reportWindow = Duration.ofDays(30);
 
     public ListingFeed(ListStore store, Path keyFile, Clock clock, Duration cacheFor) throws IOException, GeneralSecurityException {
         this.store = store;
@@ -70,6 +74,16 @@ public final class ListingFeed implements HttpHandler {
         net.portcullis.policy.store.OwnerOnlyFiles.write(file, (Base64.getEncoder().encodeToString(kp.getPrivate().getEncoded()) + "\n"
                 + Base64.getEncoder().encodeToString(kp.getPublic().getEncoded()) + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         return kp;
+    }
+
+    /**
+     * Adds to each address and link domain the counted complaints about it within {@code window}
+     * ({@code reports}, {@code first_seen}, {@code last_seen}): how a peer weighs our word.
+     */
+    public ListingFeed withReports(net.portcullis.policy.reports.ReportStore reports, Duration window) {
+        this.reports = reports;
+        this.reportWindow = window;
+        return this;
     }
 
     /** The public key, as GET /v1/feed/key gives it. */
@@ -126,6 +140,10 @@ public final class ListingFeed implements HttpHandler {
             return;
         }
         List<Map<String, Object>> entries = new ArrayList<>();
+        Map<String, net.portcullis.policy.reports.ReportStore.Seen> bySource = reports == null ? Map.of()
+                : reports.complaintsBySource(now.minus(reportWindow));
+        Map<String, net.portcullis.policy.reports.ReportStore.Seen> byLink = reports == null ? Map.of()
+                : reports.complaintsByLink(now.minus(reportWindow));
         for (ListEntry e : store.all()) {
             if (e.color() != ListEntry.Color.BLACK || e.expiredAt(now)) {
                 continue;
@@ -137,6 +155,12 @@ public final class ListingFeed implements HttpHandler {
             m.put("source", e.source());
             m.put("since", e.created().toString());
             m.put("expires", e.expires() == null ? null : e.expires().toString());
+            var seen = e.kind() == ListEntry.Kind.IP ? bySource.get(e.value()) : e.kind() == ListEntry.Kind.LINK ? byLink.get(e.value()) : null;
+            if (seen != null) {
+                m.put("reports", seen.reports());
+                m.put("first_seen", seen.first().toString());
+                m.put("last_seen", seen.last().toString());
+            }
             entries.add(m);
         }
         Map<String, Object> doc = new LinkedHashMap<>();

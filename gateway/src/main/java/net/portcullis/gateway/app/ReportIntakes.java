@@ -37,8 +37,19 @@ public final class ReportIntakes {
                 if (!decisions.find(ref).isEmpty()) {
                     return true;
                 }
+                if (writer == null) {
+                    return false;
+                }
+                // a report can follow its message by less than the decision takes to reach the store: it may
+                // not even be queued yet when the 250 was sent. Twice, a moment apart, what is queued is waited for
                 try {
-                    return writer != null && writer.awaitQueued(Duration.ofSeconds(2)) && !decisions.find(ref).isEmpty();
+                    for (int round = 0; round < 2; round++) {
+                        if (writer.awaitQueued(Duration.ofSeconds(2)) && !decisions.find(ref).isEmpty()) {
+                            return true;
+                        }
+                        Thread.sleep(200);
+                    }
+                    return !decisions.find(ref).isEmpty();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;

@@ -81,7 +81,8 @@ final class WebListeners {
     private net.portcullis.gateway.admin.ListingFeed feed() throws IOException {
         try {
             return new net.portcullis.gateway.admin.ListingFeed(stores.listStore(), config.varDir().resolve("feed-signing.key"),
-                    java.time.Clock.systemUTC(), config.store().refresh());
+                    java.time.Clock.systemUTC(), config.store().refresh())
+                    .withReports(new ReportStore(stores.listStore().database()), config.reports().listingTtl());
         } catch (java.security.GeneralSecurityException e) {
             throw new IOException("the feed's signing key: " + e.getMessage(), e);
         }

@@ -41,6 +41,7 @@ public final class CheckRegistry {
             new LocalListsModule(),
             DNSBL,
             DNSWL,
+            new PeersModule(),
             new ReverseDnsModule(),
             new HeloModule(),
             new EnvelopeModule(),

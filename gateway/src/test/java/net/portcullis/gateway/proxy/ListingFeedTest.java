@@ -77,4 +77,24 @@ class ListingFeedTest {
             downstream.stop();
         }
     }
+
+    @Test
+    void anAddressListedByReportsCarriesItsComplaintsCountAndWhenTheyCame() throws Exception {
+        Wiser downstream = GatewayHarness.wiser((f, r) -> true);
+        try (GatewayHarness gw = new GatewayHarness(GatewayHarness.port(downstream), tmp, "store: {refresh: 100ms}\nreports: {reporters: 3}")) {
+            assertThat(gw.message("127.0.0.9", "deals@other.org", "u@example.net", "buy at https://pills.example/now")).startsWith("250 ");
+            byte[] delivered = downstream.getMessages().get(0).getData();
+            for (String user : java.util.List.of("a@example.net", "b@example.net", "c@example.net")) {
+                gw.gateway.reportIntake().ingestMessage(user, true, delivered);
+            }
+            JsonNode doc = new ObjectMapper().readTree(get("http://127.0.0.1:" + gw.gateway.adminPort() + "/v1/feed", null).body());
+            JsonNode e = doc.at("/entries/0");
+            assertThat(doc.at("/entries").size()).as("listed by the three reports: " + doc).isEqualTo(1);
+            assertThat(e.get("value").asText()).isEqualTo("127.0.0.9");
+            assertThat(e.get("reports").asLong()).isEqualTo(3);
+            assertThat(Instant.parse(e.get("first_seen").asText())).isBeforeOrEqualTo(Instant.parse(e.get("last_seen").asText()));
+        } finally {
+            downstream.stop();
+        }
+    }
 }

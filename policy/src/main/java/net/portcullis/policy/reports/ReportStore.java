@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import net.portcullis.policy.store.Database;
 import net.portcullis.policy.store.ListEntry;
 
@@ -165,6 +166,36 @@ public final class ReportStore {
             int spam = reporters.values().stream().mapToInt(Integer::intValue).sum();
             return new Evidence(ids, Math.max(0, spam - hams.size()));
         }
+    }
+
+    /** How many counted complaints name a listed value, and when the first and the last came. */
+    public record Seen(long reports, Instant first, Instant last) { }
+
+    /**
+     * For the feed: the counted complaints (abuse, fraud, virus) per source address and per
+     * advertised domain, since {@code since}.
+     */
+    public Map<String, Seen> complaintsBySource(Instant since) throws SQLException {
+        return seen("SELECT source_ip, COUNT(*), MIN(received_at), MAX(received_at) FROM report WHERE uncounted IS NULL "
+                + "AND feedback_type IN ('abuse', 'fraud', 'virus') AND received_at >= ? AND source_ip <> '' GROUP BY source_ip", since);
+    }
+
+    public Map<String, Seen> complaintsByLink(Instant since) throws SQLException {
+        return seen("SELECT l.domain, COUNT(*), MIN(r.received_at), MAX(r.received_at) FROM report r JOIN report_link l ON l.report_id = r.id "
+                + "WHERE r.uncounted IS NULL AND r.feedback_type IN ('abuse', 'fraud', 'virus') AND r.received_at >= ? GROUP BY l.domain", since);
+    }
+
+    private Map<String, Seen> seen(String sql, Instant since) throws SQLException {
+        Map<String, Seen> out = new java.util.HashMap<>();
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            s.setLong(1, since.toEpochMilli());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new Seen(rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)), Instant.ofEpochMilli(rs.getLong(4))));
+                }
+            }
+        }
+        return out;
     }
 
     /** How many reports this reporter made since then, counted or not (the per-reporter cap). */
