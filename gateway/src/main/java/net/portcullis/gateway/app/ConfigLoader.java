@@ -251,7 +251,7 @@ public final class ConfigLoader {
         return new GatewayConfig(listen, hostname, downstream, Set.copyOf(domains), trusted, limits, dopts,
                 tlsCfg, users == null ? null : Path.of(users), spoolCfg, dnsCfg, varDir,
                 top.duration("shutdown_grace", Duration.ofSeconds(30)), rulesCfg, top.bool("soft_bounce", false), adminHp,
-                checksCfg, storeCfg, reports(top), consent(top), logCfg, reviewCfg, holdCfg,
+                checksCfg, storeCfg, reports(top, hostname), consent(top), logCfg, reviewCfg, holdCfg,
                 net.portcullis.gateway.checks.CheckRegistry.parse(top), redis(top), routes, milter);
     }
 
@@ -483,10 +483,48 @@ public final class ConfigLoader {
                 l.integer("queue", 100_000, 100, 10_000_000));
     }
 
-    private static GatewayConfig.Reports reports(ConfigSection top) throws ConfigException {
+    private static GatewayConfig.Outgoing outgoing(ConfigSection o, String hostname) throws ConfigException {
+        o.allow(Set.of("enabled", "from", "contact_zone", "rdap", "ptr_fallback", "opt_out", "per_contact_daily", "max_daily", "every",
+                "after_reporters"));
+        if (!o.bool("enabled", false)) {
+            return null;
+        }
+        String from = o.string("from", "abuse@" + hostname);
+        if (!from.matches("[^@\\s]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")) {
+            throw ConfigException.of(o.key("from"), from, "is not an address like abuse@example.net (replies come to it)");
+        }
+        String zone = o.string("contact_zone", "");
+        if (!zone.isEmpty() && !zone.matches("(?i)([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9-]+")) {
+            throw ConfigException.of(o.key("contact_zone"), zone, "must be a DNS zone such as abuse-contacts.abusix.zone");
+        }
+        List<java.net.URI> rdap = new ArrayList<>();
+        for (String u : o.strings("rdap")) {
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(u);
+            } catch (IllegalArgumentException e) {
+                uri = null;
+            }
+            if (uri == null || uri.getHost() == null || !List.of("http", "https").contains(String.valueOf(uri.getScheme()))) {
+                throw ConfigException.of(o.key("rdap"), u, "must be RDAP base URLs like https://rdap.db.ripe.net/");
+            }
+            rdap.add(uri);
+        }
+        Networks optOut;
+        try {
+            optOut = Networks.parse(o.strings("opt_out"));
+        } catch (IllegalArgumentException e) {
+            throw ConfigException.of(o.key("opt_out"), String.valueOf(o.raw("opt_out")), e.getMessage());
+        }
+        return new GatewayConfig.Outgoing(from.toLowerCase(Locale.ROOT), zone.isEmpty() ? null : zone.toLowerCase(Locale.ROOT), List.copyOf(rdap),
+                o.bool("ptr_fallback", true), optOut, o.integer("per_contact_daily", 10, 1, 100_000), o.integer("max_daily", 500, 1, 1_000_000),
+                o.duration("every", Duration.ofHours(1)), o.integer("after_reporters", 0, 0, 1000));
+    }
+
+    private static GatewayConfig.Reports reports(ConfigSection top, String hostname) throws ConfigException {
         ConfigSection r = top.section("reports");
         r.allow(Set.of("address", "reporters", "window", "listing_ttl", "weights", "link_reporters", "link_listing_ttl", "api_listen",
-                "api_tokens", "reporter_cap"));
+                "api_tokens", "reporter_cap", "outgoing"));
         String apiListen = r.string("api_listen", "off");
         HostPort api = apiListen.equals("off") ? null : HostPort.parse("reports.api_listen", apiListen, true);
         Map<String, String> tokens = new LinkedHashMap<>();
@@ -526,6 +564,7 @@ public final class ConfigLoader {
         return new GatewayConfig.Reports(address.isEmpty() ? null : address.toLowerCase(Locale.ROOT),
                 r.integer("reporters", 3, 1, 1000), r.duration("window", Duration.ofDays(7)),
                 r.duration("listing_ttl", Duration.ofDays(30)), Map.copyOf(weights), r.integer("link_reporters", 5, 0, 1000),
-                r.duration("link_listing_ttl", Duration.ofDays(14)), api, Map.copyOf(tokens), r.integer("reporter_cap", 50, 0, 1_000_000));
+                r.duration("link_listing_ttl", Duration.ofDays(14)), api, Map.copyOf(tokens), r.integer("reporter_cap", 50, 0, 1_000_000),
+                outgoing(r.section("outgoing"), hostname));
     }
 }

@@ -65,6 +65,7 @@ public final class Gateway implements AutoCloseable {
     private final MailListeners mail;
     private final WebListeners web;
     private final HoldHousekeeping housekeeping;
+    private final net.portcullis.gateway.reports.AbuseReporting abuseReporting;
     private final GreetingPause greetingPause;
     private final Downstreams pool;
     private final ConnectionGate gate;
@@ -132,6 +133,28 @@ public final class Gateway implements AutoCloseable {
                 new MilterServer.Shared(() -> live, () -> this.dns, lookups, sessions), metrics);
         this.web = new WebListeners(config, stores, pool, metrics, drain, rules);
         this.housekeeping = new HoldHousekeeping(config, stores.holds(), pool);
+        this.abuseReporting = abuseReporting(config, dns);
+    }
+
+    /** Reports back to the networks spam came from, when reports.outgoing is on; else null. */
+    private net.portcullis.gateway.reports.AbuseReporting abuseReporting(GatewayConfig cfg, net.portcullis.policy.dns.Dns resolver) {
+        GatewayConfig.Outgoing o = cfg.reports().outgoing();
+        if (o == null) {
+            return null;
+        }
+        var db = stores.listStore().database();
+        var contacts = new net.portcullis.policy.reports.AbuseContacts(resolver, o.contactZone(), o.rdap(), o.ptrFallback(),
+                java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(10))
+                        .followRedirects(java.net.http.HttpClient.Redirect.NORMAL).build(), java.time.Duration.ofSeconds(20));
+        var r = new net.portcullis.gateway.reports.AbuseReporting(o, cfg.hostname(), new net.portcullis.policy.reports.AbuseReportStore(db),
+                new net.portcullis.policy.reports.ReportStore(db), contacts, pool, cfg.reports().window(), java.time.Clock.systemUTC());
+        stores.intake().feeding(r::heard);
+        return r;
+    }
+
+    /** Sends the abuse reports owed now (what the hourly round does); 0 when reports.outgoing is off. */
+    public int sendAbuseReports() throws java.sql.SQLException {
+        return abuseReporting == null ? 0 : abuseReporting.sendDue();
     }
 
     /** A gauge per mail server, read from the routes in force (registered once per address). */
@@ -214,6 +237,9 @@ public final class Gateway implements AutoCloseable {
     public void start() throws IOException {
         mail.start();
         housekeeping.start();
+        if (abuseReporting != null) {
+            abuseReporting.start();
+        }
         if (!config.downstreams().isEmpty()) {
             probe = CompletableFuture.runAsync(pool::probe, lookups);
         }
@@ -340,6 +366,9 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         mail.close();
         housekeeping.close();
+        if (abuseReporting != null) {
+            abuseReporting.close();
+        }
         web.close();
         pool.close();
         stores.close();

@@ -28,7 +28,11 @@ public final class ReportIntakes {
     /** @param writer the running gateway's decision writer: a decision it still holds is one we saw */
     static ReportIntake of(GatewayConfig cfg, ListStore store, Supplier<Lists.Snapshots> lists, DecisionWriter writer) {
         GatewayConfig.Reports r = cfg.reports();
-        ReportIntake intake = new ReportIntake(new ReportParser(cfg.trustedNetworks(), cfg.ourHosts()), new ReportStore(store.database()),
+        ReportParser parser = new ReportParser(cfg.trustedNetworks(), cfg.ourHosts());
+        if (r.outgoing() != null) {
+            parser.keepingRedactedHeaders(cfg.domains()); // what goes back to the spam's network, our users taken out
+        }
+        ReportIntake intake = new ReportIntake(parser, new ReportStore(store.database()),
                 store, lists, r.reporters(), r.window(), r.listingTtl(), Clock.systemUTC(), r.weights())
                 .listingLinks(r.linkReporters(), r.linkTtl()).cappingReporters(r.reporterCap());
         if (cfg.log().store()) {

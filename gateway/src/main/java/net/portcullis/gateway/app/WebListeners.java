@@ -98,7 +98,8 @@ final class WebListeners {
         var release = new HoldRelease(stores.holds(), decided, rules::get, PolicyWiring.catalogue(), pool);
         return new ReviewApp(r.accounts(), r.behindTls(), r.sessionIdle(),
                 new ReviewApp.Backend(decided, stores.listStore(), this::reloadLists, stores.holds(), release,
-                        new ActionLog(stores.listStore().database()), new ReportStore(stores.listStore().database()), stores.intake()));
+                        new ActionLog(stores.listStore().database()), new ReportStore(stores.listStore().database()), stores.intake(),
+                        new net.portcullis.policy.reports.AbuseReportStore(stores.listStore().database())));
     }
 
     /** After a change made on the review page, the lists are read now rather than at the next store.refresh. */

@@ -162,7 +162,18 @@ public record GatewayConfig(
      */
     public record Reports(String address, int reporters, Duration window, Duration listingTtl,
                           java.util.Map<String, Integer> weights, int linkReporters, Duration linkTtl, HostPort apiListen,
-                          java.util.Map<String, String> apiTokens, int reporterCap) { }
+                          java.util.Map<String, String> apiTokens, int reporterCap, Outgoing outgoing) { }
+
+    /**
+     * Reports back to the networks spam came from (reports.outgoing; off: null).
+     *
+     * @param rdap            RDAP base URLs asked in order for an address's abuse contact
+     * @param contactZone     a DNS contact zone (TXT at reversed-address.zone), or null
+     * @param afterReporters  also report a source this many distinct reporters complained of, listed or not (0: only listings)
+     * @param optOut          networks we never report to (ours, partners, those that asked)
+     */
+    public record Outgoing(String from, String contactZone, java.util.List<java.net.URI> rdap, boolean ptrFallback,
+                           net.portcullis.rules.Networks optOut, int perContactDaily, int maxDaily, Duration every, int afterReporters) { }
 
     /** Where lists, reports and consent live: jdbc:sqlite:FILE (default) or jdbc:postgresql://… */
     public record Store(String url, String user, String password, String schema, Duration refresh) { }

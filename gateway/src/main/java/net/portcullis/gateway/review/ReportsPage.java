@@ -5,16 +5,18 @@ import java.util.List;
 import net.portcullis.policy.reports.ReportStore;
 
 /**
- * Reports in: what users and feedback loops said, whether each counted (and why not), and
- * first the decisions users said were not spam — each a flag that a listing, a rule or the mail
+ * Reports in and out: what users and feedback loops said, whether each counted (and why not),
+ * the reports owed or sent to the networks spam came from, and first the decisions users said were not spam — each a flag that a listing, a rule or the mail
  * store's Junk filter may be wrong about a sender, for a reviewer to look at.
  */
 final class ReportsPage {
     private static final int ROWS = 200;
     private final ReportStore reports;
+    private final net.portcullis.policy.reports.AbuseReportStore out;
 
-    ReportsPage(ReportStore reports) {
+    ReportsPage(ReportStore reports, net.portcullis.policy.reports.AbuseReportStore out) {
         this.reports = reports;
+        this.out = out;
     }
 
     Reply render(Request req) throws SQLException {
@@ -42,6 +44,23 @@ final class ReportsPage {
                     .append(r.counted() ? "yes" : "no: " + Html.esc(r.uncounted())).append("</td></tr>");
         }
         b.append("</tbody></table>");
+        b.append("<h2>Reports out</h2>");
+        List<net.portcullis.policy.reports.AbuseReportStore.Out> sent = out.recent(ROWS);
+        if (sent.isEmpty()) {
+            b.append("<p id=\"reports-out-none\">No report to a network is owed or sent (reports.outgoing).</p>");
+        } else {
+            b.append("<table id=\"reports-out\"><thead><tr><th>Owed since (UTC)</th><th>Source</th><th>State</th><th>To</th><th>Found by</th>")
+                    .append("<th>Complaints</th><th>Sent (UTC)</th><th>Note</th></tr></thead><tbody>");
+            for (var o : sent) {
+                b.append("<tr><td>").append(Html.esc(AdminPages.time(o.created()))).append("</td><td><code>").append(Html.esc(o.sourceIp()))
+                        .append("</code></td><td>").append(Html.esc(o.state())).append("</td><td>").append(Html.esc(o.contact() == null ? "" : o.contact()))
+                        .append("</td><td>").append(Html.esc(o.via() == null ? "" : o.via())).append("</td><td>")
+                        .append(o.incidents() == null ? "" : o.incidents()).append("</td><td>")
+                        .append(o.sent() == null ? "" : Html.esc(AdminPages.time(o.sent()))).append("</td><td>")
+                        .append(Html.esc(o.note() == null ? "" : o.note())).append("</td></tr>");
+            }
+            b.append("</tbody></table>");
+        }
         return new Reply(200, Html.page("Reports", req.session, "reports", b.toString()));
     }
 

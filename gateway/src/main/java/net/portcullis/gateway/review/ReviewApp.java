@@ -28,7 +28,7 @@ public final class ReviewApp implements HttpHandler {
     /** What the page reads and changes. {@code listsChanged} makes the gateway read its lists now. */
     public record Backend(DecisionStore decisions, ListStore lists, Runnable listsChanged, HoldStore holds, HoldRelease release,
                           ActionLog actions, net.portcullis.policy.reports.ReportStore reports,
-                          net.portcullis.policy.reports.ReportIntake intake) { }
+                          net.portcullis.policy.reports.ReportIntake intake, net.portcullis.policy.reports.AbuseReportStore reportsOut) { }
 
     static final String COOKIE = "portcullis_review";
     static final String LOGIN_COOKIE = "portcullis_login";
@@ -52,7 +52,7 @@ public final class ReviewApp implements HttpHandler {
         this.adminPages = new AdminPages(backend, sessions);
         this.decisionPages = new DecisionPages(backend, adminPages);
         this.overview = new OverviewPage(backend.decisions());
-        this.reportsPage = new ReportsPage(backend.reports());
+        this.reportsPage = new ReportsPage(backend.reports(), backend.reportsOut());
         try (InputStream in = ReviewApp.class.getResourceAsStream("/review/review.css")) {
             this.css = in.readAllBytes();
         }

@@ -266,7 +266,7 @@ class ReviewPageTest {
             r.login("vic", ReviewHttp.PASSWORD);
             String page = r.get("/review/reports").body();
             assertThat(page).contains("id=\"flagged\"", "href=\"/review/d/" + ref + "\"", "u@example.net", "not-spam",
-                    "no: never seen: the message has no Received field of ours");
+                    "no: never seen: the message has no Received field of ours", "id=\"reports-out-none\"");
             assertThat(r.get("/review/d/" + ref).body()).contains("id=\"reports\"", "<strong>u@example.net</strong> says",
                     ">not spam</span>").doesNotContain("id=\"report\"");
             assertThat(r.post("/review/report", Map.of("csrf", r.csrf(), "ref", ref, "says", "spam", "reason", "x")).statusCode())

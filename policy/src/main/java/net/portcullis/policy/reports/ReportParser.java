@@ -123,7 +123,8 @@ public final class ReportParser {
             links = urls(message);
         }
         return new SpamReport(reporter.toLowerCase(Locale.ROOT), feedbackType, source, domain, messageId, links,
-                sha256(message != null ? message : ("decision " + ref).getBytes(StandardCharsets.US_ASCII)), List.of(), ref);
+                sha256(message != null ? message : ("decision " + ref).getBytes(StandardCharsets.US_ASCII)), List.of(), ref,
+                message == null ? null : redacted(message));
     }
 
     private SpamReport report(String reporter, String feedbackType, byte[] originalBytes, String sourceIpField,
@@ -138,7 +139,22 @@ public final class ReportParser {
         }
         String[] ids = original.getHeader("Message-ID");
         return new SpamReport(reporter, feedbackType, source, senderDomain, ids == null ? null : ids[0].strip(), urls(originalBytes),
-                sha256(originalBytes), originalRecipients, ours == null ? null : ours[1]);
+                sha256(originalBytes), originalRecipients, ours == null ? null : ours[1], redacted(originalBytes));
+    }
+
+    private Set<String> redactFor;
+
+    /**
+     * Keeps each reported message's header block, our users' addresses redacted (RFC 6590), for
+     * the reports we send back to the networks spam came from; without this, no header is kept.
+     */
+    public ReportParser keepingRedactedHeaders(Set<String> ourDomains) {
+        this.redactFor = Set.copyOf(ourDomains);
+        return this;
+    }
+
+    private String redacted(byte[] message) {
+        return redactFor == null ? null : Redaction.headers(message, redactFor);
     }
 
     private static InternetAddress[] parseFrom(MimeMessage m) throws MessagingException {

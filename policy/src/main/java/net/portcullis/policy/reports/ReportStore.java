@@ -63,7 +63,7 @@ public final class ReportStore {
                 }
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO report (received_at, reporter, feedback_type, source_ip, "
-                    + "sender_domain, message_id, urls, message_hash, complainants, weight, ref, uncounted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    + "sender_domain, message_id, urls, message_hash, complainants, weight, ref, uncounted, headers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     new String[] {"id"})) {
                 s.setLong(1, at.toEpochMilli());
                 s.setString(2, r.reporter());
@@ -77,6 +77,7 @@ public final class ReportStore {
                 s.setInt(10, Math.max(1, weight));
                 s.setString(11, r.ref());
                 s.setString(12, uncounted);
+                s.setString(13, r.headers());
                 s.executeUpdate();
                 long id;
                 try (ResultSet keys = s.getGeneratedKeys()) {
@@ -196,6 +197,30 @@ public final class ReportStore {
             }
         }
         return out;
+    }
+
+    /** The redacted header block of the newest counted complaint about this source that kept one, or null. */
+    public String latestHeaders(String sourceIp) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT headers FROM report WHERE source_ip = ? "
+                + "AND uncounted IS NULL AND headers IS NOT NULL AND feedback_type IN ('abuse', 'fraud', 'virus') ORDER BY received_at DESC, id DESC LIMIT 1")) {
+            s.setString(1, sourceIp);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** The counted complaints about one source since then, or null when none. */
+    public Seen complaintsAbout(String sourceIp, Instant since) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT COUNT(*), MIN(received_at), MAX(received_at) "
+                + "FROM report WHERE source_ip = ? AND uncounted IS NULL AND feedback_type IN ('abuse', 'fraud', 'virus') AND received_at >= ?")) {
+            s.setString(1, sourceIp);
+            s.setLong(2, since.toEpochMilli());
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0 ? new Seen(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), Instant.ofEpochMilli(rs.getLong(3)))
+                        : null;
+            }
+        }
     }
 
     /** How many reports this reporter made since then, counted or not (the per-reporter cap). */

@@ -11,9 +11,11 @@ import java.util.List;
  *                           feedback-loop provider, each of whom counts as a reporter
  * @param sourceIp           empty when the message carries no Received field of ours and the report no Source-IP
  * @param ref                the id of our Received field (our decision's reference), or null
+ * @param headers            the reported message's header block with our users' addresses redacted
+ *                           (Redaction), kept only for outgoing abuse reports; else null
  */
 public record SpamReport(String reporter, String feedbackType, String sourceIp, String senderDomain, String messageId,
-                         List<String> urls, String messageHash, List<String> originalRecipients, String ref) {
+                         List<String> urls, String messageHash, List<String> originalRecipients, String ref, String headers) {
     /** Whether the report names the client we saw (else it is kept, and counts for nothing). */
     public boolean sourceKnown() {
         return !sourceIp.isEmpty();
