@@ -483,6 +483,19 @@ public final class ConfigLoader {
                 l.integer("queue", 100_000, 100, 10_000_000));
     }
 
+    private static GatewayConfig.Dmarc dmarc(ConfigSection d, String hostname) throws ConfigException {
+        d.allow(Set.of("enabled", "org_name", "from", "every"));
+        String from = d.string("from", "dmarc-reports@" + hostname);
+        if (!from.matches("[^@\\s]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}")) {
+            throw ConfigException.of(d.key("from"), from, "is not an address like dmarc-reports@example.net");
+        }
+        String org = d.string("org_name", hostname);
+        if (org.isBlank() || org.contains("!") || org.length() > 200) {
+            throw ConfigException.of(d.key("org_name"), org, "must be your organization's name, without '!' (it goes in file names)");
+        }
+        return new GatewayConfig.Dmarc(d.bool("enabled", false), org, from.toLowerCase(Locale.ROOT), d.duration("every", Duration.ofHours(1)));
+    }
+
     private static GatewayConfig.Outgoing outgoing(ConfigSection o, String hostname) throws ConfigException {
         o.allow(Set.of("enabled", "from", "contact_zone", "rdap", "ptr_fallback", "opt_out", "per_contact_daily", "max_daily", "every",
                 "after_reporters"));
@@ -524,7 +537,7 @@ public final class ConfigLoader {
     private static GatewayConfig.Reports reports(ConfigSection top, String hostname) throws ConfigException {
         ConfigSection r = top.section("reports");
         r.allow(Set.of("address", "reporters", "window", "listing_ttl", "weights", "link_reporters", "link_listing_ttl", "api_listen",
-                "api_tokens", "reporter_cap", "outgoing"));
+                "api_tokens", "reporter_cap", "outgoing", "dmarc"));
         String apiListen = r.string("api_listen", "off");
         HostPort api = apiListen.equals("off") ? null : HostPort.parse("reports.api_listen", apiListen, true);
         Map<String, String> tokens = new LinkedHashMap<>();
@@ -565,6 +578,6 @@ public final class ConfigLoader {
                 r.integer("reporters", 3, 1, 1000), r.duration("window", Duration.ofDays(7)),
                 r.duration("listing_ttl", Duration.ofDays(30)), Map.copyOf(weights), r.integer("link_reporters", 5, 0, 1000),
                 r.duration("link_listing_ttl", Duration.ofDays(14)), api, Map.copyOf(tokens), r.integer("reporter_cap", 50, 0, 1_000_000),
-                outgoing(r.section("outgoing"), hostname));
+                outgoing(r.section("outgoing"), hostname), dmarc(r.section("dmarc"), hostname));
     }
 }

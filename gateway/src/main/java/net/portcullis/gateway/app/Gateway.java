@@ -66,6 +66,7 @@ public final class Gateway implements AutoCloseable {
     private final WebListeners web;
     private final HoldHousekeeping housekeeping;
     private final net.portcullis.gateway.reports.AbuseReporting abuseReporting;
+    private final net.portcullis.gateway.reports.DmarcReporting dmarcReporting;
     private final GreetingPause greetingPause;
     private final Downstreams pool;
     private final ConnectionGate gate;
@@ -134,6 +135,16 @@ public final class Gateway implements AutoCloseable {
         this.web = new WebListeners(config, stores, pool, metrics, drain, rules);
         this.housekeeping = new HoldHousekeeping(config, stores.holds(), pool);
         this.abuseReporting = abuseReporting(config, dns);
+        this.dmarcReporting = config.reports().dmarc().enabled() && config.log().store()
+                ? new net.portcullis.gateway.reports.DmarcReporting(config.reports().dmarc(),
+                        new net.portcullis.policy.store.DecisionStore(stores.listStore().database()),
+                        new net.portcullis.policy.dmarc.DmarcReportStore(stores.listStore().database()), dns, java.time.Clock.systemUTC())
+                : null;
+    }
+
+    /** Sends the DMARC aggregate reports of the UTC day starting at {@code day} not sent yet; 0 when reports.dmarc is off. */
+    public int sendDmarcReports(java.time.Instant day) throws java.sql.SQLException, IOException {
+        return dmarcReporting == null ? 0 : dmarcReporting.send(day, pool);
     }
 
     /** Reports back to the networks spam came from, when reports.outgoing is on; else null. */
@@ -239,6 +250,9 @@ public final class Gateway implements AutoCloseable {
         housekeeping.start();
         if (abuseReporting != null) {
             abuseReporting.start();
+        }
+        if (dmarcReporting != null) {
+            dmarcReporting.start(pool);
         }
         if (!config.downstreams().isEmpty()) {
             probe = CompletableFuture.runAsync(pool::probe, lookups);
@@ -368,6 +382,9 @@ public final class Gateway implements AutoCloseable {
         housekeeping.close();
         if (abuseReporting != null) {
             abuseReporting.close();
+        }
+        if (dmarcReporting != null) {
+            dmarcReporting.close();
         }
         web.close();
         pool.close();

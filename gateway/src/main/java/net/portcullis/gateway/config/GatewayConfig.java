@@ -162,7 +162,14 @@ public record GatewayConfig(
      */
     public record Reports(String address, int reporters, Duration window, Duration listingTtl,
                           java.util.Map<String, Integer> weights, int linkReporters, Duration linkTtl, HostPort apiListen,
-                          java.util.Map<String, String> apiTokens, int reporterCap, Outgoing outgoing) { }
+                          java.util.Map<String, String> apiTokens, int reporterCap, Outgoing outgoing, Dmarc dmarc) { }
+
+    /**
+     * DMARC aggregate reports to the domains that ask for them (reports.dmarc): sent by the
+     * gateway every {@code every} for the last whole UTC day when enabled; `portcullis dmarc
+     * report` builds them whatever enabled says.
+     */
+    public record Dmarc(boolean enabled, String orgName, String from, Duration every) { }
 
     /**
      * Reports back to the networks spam came from (reports.outgoing; off: null).

@@ -249,6 +249,23 @@ public final class DecisionStore {
         }
     }
 
+    /** The transactions decided within [from, until), after id {@code afterId}, in id order, at most {@code limit}: for paging through a day. */
+    public List<Map.Entry<Long, String>> transactions(Instant from, Instant until, long afterId, int limit) throws SQLException {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT id, record FROM decision WHERE event = 'transaction' "
+                + "AND at >= ? AND at < ? AND id > ? ORDER BY id LIMIT " + limit)) {
+            s.setLong(1, from.toEpochMilli());
+            s.setLong(2, until.toEpochMilli());
+            s.setLong(3, afterId);
+            List<Map.Entry<Long, String>> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(Map.entry(rs.getLong(1), rs.getString(2)));
+                }
+            }
+            return out;
+        }
+    }
+
     public List<Map.Entry<Long, String>> after(long id, int limit) throws SQLException {
         try (Connection c = db.connect();
              PreparedStatement s = c.prepareStatement("SELECT id, record FROM decision WHERE id > ? ORDER BY id LIMIT " + limit)) {
