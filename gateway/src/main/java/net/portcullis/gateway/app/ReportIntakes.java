@@ -34,7 +34,8 @@ public final class ReportIntakes {
         }
         ReportIntake intake = new ReportIntake(parser, new ReportStore(store.database()),
                 store, lists, r.reporters(), r.window(), r.listingTtl(), Clock.systemUTC(), r.weights())
-                .listingLinks(r.linkReporters(), r.linkTtl()).cappingReporters(r.reporterCap());
+                .listingLinks(r.linkReporters(), r.linkTtl()).cappingReporters(r.reporterCap())
+                .localUsers(cfg.domains());
         if (cfg.log().store()) {
             DecisionStore decisions = new DecisionStore(store.database());
             intake.checkingSeen(ref -> {

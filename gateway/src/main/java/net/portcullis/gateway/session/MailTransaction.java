@@ -176,7 +176,8 @@ public final class MailTransaction {
     /** A spam report (see {@link #reportMode}), the whole message in {@code whole}: taken, or refused. */
     public Step report(Spool whole, long size) throws IOException {
         try {
-            return Step.taken(reports.take(whole, size, record));
+            return Step.taken(reports.take(whole, size, record, session.authUser(),
+                    ctx.config().trustedNetworks().match(session.address()).isPresent()));
         } catch (ReportMailbox.Refusal e) {
             return refused(e.reply, "reports", e.getMessage());
         }

@@ -38,8 +38,11 @@ public final class ReportMailbox {
         return path.strip().equalsIgnoreCase(address); // our RCPT command hands over the path without <>
     }
 
-    /** Takes the report in; returns the text of the 250 reply. */
-    public String take(Spool spool, long size, DecisionRecord record) throws Refusal, IOException {
+    /**
+     * Takes the report in; returns the text of the 250 reply. {@code authUser} and
+     * {@code trustedClient}: who sent it, since a plain forward counts only from our own users.
+     */
+    public String take(Spool spool, long size, DecisionRecord record, String authUser, boolean trustedClient) throws Refusal, IOException {
         if (size > ReportParser.MAX_REPORT_SIZE) {
             throw new Refusal(new Reply(552, "5.3.4", "Report too large"), size + " bytes");
         }
@@ -48,10 +51,11 @@ public final class ReportMailbox {
             raw = in.readAllBytes();
         }
         try {
-            ReportIntake.Outcome o = intake.ingest(raw);
+            ReportIntake.Outcome o = intake.ingestMailed(raw, authUser, trustedClient);
             record.verdict = "accepted";
             record.decidedBy = "reports";
-            record.reason = o.listed() == null ? "report stored" : "report stored; " + o.report().sourceIp() + " blacklisted";
+            record.reason = !o.counted() ? "report stored, not counted: " + o.uncounted()
+                    : o.listed() == null ? "report stored" : "report stored; " + o.report().sourceIp() + " blacklisted";
             return "2.0.0 Report accepted, thank you [ref " + record.ref + "]";
         } catch (ReportRefused e) {
             throw new Refusal(Reply.sanitized(550, "5.6.0", "Report refused: " + e.getMessage()), e.getMessage());

@@ -93,7 +93,18 @@ class BlacklistEndToEndTest {
             String report = "From: alice@example.net\r\nTo: spam-reports@example.net\r\nSubject: spam\r\nMIME-Version: 1.0\r\n"
                     + "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n" + original
                     + "\r\n--b--\r\n";
-            try (SmtpTestClient c = new SmtpTestClient(gw.port())) {
+            // a user's forward counts only from our own users: here through our trusted relay (127.0.0.2)
+            try (SmtpTestClient outside = new SmtpTestClient(gw.port())) {
+                outside.expect(220);
+                outside.send("EHLO mail.other.org", 250);
+                outside.send("MAIL FROM:<alice@example.net>", 250);
+                outside.send("RCPT TO:<spam-reports@example.net>", 250);
+                outside.send("DATA", 354);
+                outside.write(report.replace("r1@spam.example", "r0@spam.example") + ".\r\n");
+                assertThat(outside.expect(250)).as("kept, never lost, but not counted").startsWith("250 2.0.0 Report accepted");
+            }
+            assertThat(gw.gateway.listStore().all()).as("a forward from outside claiming to be alice").isEmpty();
+            try (SmtpTestClient c = new SmtpTestClient("127.0.0.2", gw.port())) {
                 c.expect(220);
                 c.send("EHLO mail.example.net", 250);
                 c.send("MAIL FROM:<alice@example.net>", 250);

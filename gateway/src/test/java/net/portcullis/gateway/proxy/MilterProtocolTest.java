@@ -204,7 +204,8 @@ class MilterProtocolTest {
                 + "log: {store: false}\n");
         String original = "Received: from spam.example ([203.0.113.9]) by mx.example.net (Portcullis) with ESMTP id X;"
                 + " Tue, 24 Nov 2026 10:00:00 +0000\r\nFrom: deals@spam.example\r\nMessage-ID: <r1@spam.example>\r\n\r\nbuy\r\n";
-        try (MilterTestClient m = inTransaction("alice@example.net")) {
+        // a user's forward through the MTA from our trusted network (127.0.0.2): it counts
+        try (MilterTestClient m = session("127.0.0.2", "mail.example.net", "alice@example.net")) {
             MilterTestClient.assertCode(m.command('R', "<spam-reports@example.net>"), 'c');
             assertThat(MilterTestClient.text(m.command('R', "<user@example.net>"))).contains("Send spam reports in a transaction of their own");
             List<MilterPacket> out = m.message("From: alice@example.net\r\nTo: spam-reports@example.net\r\nSubject: spam\r\n"

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import net.portcullis.policy.store.ListEntry;
 import net.portcullis.policy.store.ListStore;
@@ -128,6 +129,41 @@ public final class ReportIntake {
         return ingest(parser.parse(raw));
     }
 
+    private Set<String> localDomains;
+
+    /**
+     * A plain forward to the report address counts only when one of our users sent it: the
+     * session authenticated (the report is then that user's, whatever its From says), or it came
+     * through our trusted networks from an address at one of {@code domains}. A feedback loop's
+     * ARF report comes from outside by nature and counts as before (reports.weights).
+     */
+    public ReportIntake localUsers(Set<String> domains) {
+        this.localDomains = Set.copyOf(domains);
+        return this;
+    }
+
+    /**
+     * A report mailed to reports.address in a session: {@code authUser} the SMTP-authenticated
+     * user (or null), {@code trustedClient} whether the client is one of our trusted networks.
+     */
+    public Outcome ingestMailed(byte[] raw, String authUser, boolean trustedClient) throws ReportRefused, SQLException {
+        SpamReport r = parser.parse(raw);
+        if (authUser != null) {
+            String user = authUser.toLowerCase(java.util.Locale.ROOT);
+            r = new SpamReport(user.contains("@") || localDomains == null || localDomains.isEmpty() ? user
+                    : user + "@" + localDomains.iterator().next(), r.feedbackType(), r.sourceIp(), r.senderDomain(), r.messageId(), r.urls(),
+                    r.messageHash(), List.of(), r.ref(), r.headers());
+            return ingest(r, null);
+        }
+        if (localDomains == null || ReportParser.isArf(raw)) {
+            return ingest(r, null);
+        }
+        String domain = r.reporter().substring(r.reporter().lastIndexOf('@') + 1);
+        boolean ours = localDomains.stream().anyMatch(d -> domain.equals(d) || domain.endsWith("." + d));
+        return ingest(r, trustedClient && ours ? null
+                : "a forward from outside: only our users' forwards count (authenticated, or through our trusted networks)");
+    }
+
     /** A user's report of one message from their mail store: spam, or (not spam) against its listing. */
     public Outcome ingestMessage(String user, boolean spam, byte[] message) throws ReportRefused, SQLException {
         return ingest(parser.parseMessage(user, spam ? "abuse" : "not-spam", message));
@@ -143,8 +179,12 @@ public final class ReportIntake {
     }
 
     private Outcome ingest(SpamReport r) throws SQLException {
+        return ingest(r, null);
+    }
+
+    private Outcome ingest(SpamReport r, String notCounted) throws SQLException {
         Instant now = clock.instant();
-        String uncounted = uncounted(r, now);
+        String uncounted = notCounted != null ? notCounted : uncounted(r, now);
         long id = reports.add(r, now, weightOf(r.reporter()), uncounted);
         if (uncounted != null || id < 0) {
             return told(new Outcome(id, r, id < 0, null, 0, List.of(), uncounted));

@@ -60,6 +60,13 @@ public final class ReportParser {
         this.ourHosts = Set.copyOf(hosts);
     }
 
+    /** Whether a report is ARF (RFC 5965: multipart/report; report-type=feedback-report), a feedback loop's, not a user's forward. */
+    public static boolean isArf(byte[] raw) {
+        String type = net.portcullis.policy.MessageFacts.of(raw).first("Content-Type");
+        return type != null && type.toLowerCase(Locale.ROOT).replaceAll("\\s", "").contains("report-type=feedback-report")
+                || type != null && type.toLowerCase(Locale.ROOT).replaceAll("\\s", "").contains("report-type=\"feedback-report\"");
+    }
+
     public SpamReport parse(byte[] raw) throws ReportRefused {
         if (raw.length > MAX_REPORT_SIZE) {
             throw new ReportRefused("report is larger than " + MAX_REPORT_SIZE / (1024 * 1024) + " MB");

@@ -308,6 +308,23 @@ class ReportIntakeTest {
     }
 
     @Test
+    void aForwardCountsOnlyFromOurUsersAndAnAuthenticatedOneIsThatUsers() throws Exception {
+        Database db = Databases.sqlite(dir);
+        ReportIntake intake = new ReportIntake(new ReportParser(new Networks(List.of()), US), new ReportStore(db), new ListStore(db),
+                () -> Lists.of(List.of(), Clock.systemUTC()), 3, Duration.ofDays(7), Duration.ofDays(30), Clock.systemUTC())
+                .localUsers(java.util.Set.of("example.net"));
+        assertThat(intake.ingestMailed(forward("alice@example.net", "f1"), null, false).uncounted()).as("from outside, claiming alice")
+                .startsWith("a forward from outside");
+        assertThat(intake.ingestMailed(forward("alice@example.net", "f2"), null, true).counted()).as("through our trusted relay").isTrue();
+        assertThat(intake.ingestMailed(forward("stranger@other.example", "f3"), null, true).counted()).as("not one of our users").isFalse();
+        ReportIntake.Outcome auth = intake.ingestMailed(forward("whoever@other.example", "f4"), "bob@example.net", false);
+        assertThat(auth.counted()).isTrue();
+        assertThat(auth.report().reporter()).as("the authenticated user, whatever From says").isEqualTo("bob@example.net");
+        assertThat(intake.ingestMailed(arf("fbl@provider.example", "f5", "abuse"), null, false).counted())
+                .as("a feedback loop's ARF comes from outside by nature").isTrue();
+    }
+
+    @Test
     void aWhitelistedSourceIsNotListed() throws Exception {
         Database db = Databases.sqlite(dir);
         ListStore lists = new ListStore(db);
