@@ -537,7 +537,7 @@ public final class ConfigLoader {
     private static GatewayConfig.Reports reports(ConfigSection top, String hostname) throws ConfigException {
         ConfigSection r = top.section("reports");
         r.allow(Set.of("address", "reporters", "window", "listing_ttl", "weights", "link_reporters", "link_listing_ttl", "api_listen",
-                "api_tokens", "reporter_cap", "outgoing", "dmarc"));
+                "api_tokens", "reporter_cap", "outgoing", "dmarc", "listing_reputation"));
         String apiListen = r.string("api_listen", "off");
         HostPort api = apiListen.equals("off") ? null : HostPort.parse("reports.api_listen", apiListen, true);
         Map<String, String> tokens = new LinkedHashMap<>();
@@ -578,6 +578,7 @@ public final class ConfigLoader {
                 r.integer("reporters", 3, 1, 1000), r.duration("window", Duration.ofDays(7)),
                 r.duration("listing_ttl", Duration.ofDays(30)), Map.copyOf(weights), r.integer("link_reporters", 5, 0, 1000),
                 r.duration("link_listing_ttl", Duration.ofDays(14)), api, Map.copyOf(tokens), r.integer("reporter_cap", 50, 0, 1_000_000),
-                outgoing(r.section("outgoing"), hostname), dmarc(r.section("dmarc"), hostname));
+                outgoing(r.section("outgoing"), hostname), dmarc(r.section("dmarc"), hostname),
+                r.off("listing_reputation") || r.raw("listing_reputation") == null ? null : r.integer("listing_reputation", 0, -100, 100));
     }
 }

@@ -107,6 +107,11 @@ public final class Gateway implements AutoCloseable {
         net.portcullis.policy.reputation.ReputationBook reputation = net.portcullis.gateway.checks.ReputationModule.book(stores.shared());
         if (reputation != null) {
             stores.intake().feeding(o -> net.portcullis.gateway.checks.ReputationModule.feed(reputation, o));
+            Integer min = config.reports().listingReputation();
+            if (min != null) {
+                stores.intake().requiringReputation(ip -> Math.round(100 * reputation.value(new net.portcullis.policy.reputation.Reputation.Key(
+                        net.portcullis.policy.reputation.Reputation.Kind.CLIENT, ip))), min);
+            }
         }
         GatewayConfig.Rules r = config.rules();
         this.rules = RuleStore.open(new RuleLoader.Dirs(r.directory(), r.local(), r.lists()),

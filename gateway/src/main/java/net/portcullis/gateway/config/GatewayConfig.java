@@ -162,7 +162,8 @@ public record GatewayConfig(
      */
     public record Reports(String address, int reporters, Duration window, Duration listingTtl,
                           java.util.Map<String, Integer> weights, int linkReporters, Duration linkTtl, HostPort apiListen,
-                          java.util.Map<String, String> apiTokens, int reporterCap, Outgoing outgoing, Dmarc dmarc) { }
+                          java.util.Map<String, String> apiTokens, int reporterCap, Outgoing outgoing, Dmarc dmarc,
+                          Integer listingReputation) { }
 
     /**
      * DMARC aggregate reports to the domains that ask for them (reports.dmarc): sent by the

@@ -130,6 +130,25 @@ public final class ReportIntake {
     }
 
     private Set<String> localDomains;
+    /** Looks up a source's reputation (-100..100); null: listing by reporters alone. */
+    private ClientReputation reputation;
+    private int minReputation;
+
+    @FunctionalInterface
+    public interface ClientReputation {
+        long of(String sourceIp) throws SQLException;
+    }
+
+    /**
+     * A source that reaches the reporters threshold is listed only when its reputation (built
+     * from everything before this report: earlier reports, refusals, delivered mail) is at least
+     * {@code min}: a big sender of wanted mail is not listed by a handful of complaints.
+     */
+    public ReportIntake requiringReputation(ClientReputation reputation, int min) {
+        this.reputation = reputation;
+        this.minReputation = min;
+        return this;
+    }
 
     /**
      * A plain forward to the report address counts only when one of our users sent it: the
@@ -191,7 +210,8 @@ public final class ReportIntake {
         }
         ReportStore.Evidence ev = reports.evidence(r.sourceIp(), now.minus(window));
         ListEntry listed = null;
-        if (ev.distinctReporters() >= reporters && current.get().white().ip(Network.address(r.sourceIp())).isEmpty()) {
+        if (ev.distinctReporters() >= reporters && current.get().white().ip(Network.address(r.sourceIp())).isEmpty()
+                && (reputation == null || reputation.of(r.sourceIp()) >= minReputation)) {
             listed = new ListEntry(0, ListEntry.Color.BLACK, ListEntry.Kind.IP, r.sourceIp(),
                     "spam reports from " + ev.distinctReporters() + " users (reports " + ev.ids() + ")", "reports", now, now.plus(ttl));
             lists.put(listed);

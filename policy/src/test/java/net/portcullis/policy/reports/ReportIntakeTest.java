@@ -325,6 +325,21 @@ class ReportIntakeTest {
     }
 
     @Test
+    void withAListingReputationASourceOfWantedMailIsNotListedByAFewComplaints() throws Exception {
+        Database db = Databases.sqlite(dir);
+        java.util.Map<String, Long> reputation = new java.util.HashMap<>(java.util.Map.of("203.0.113.9", -40L));
+        ReportIntake intake = new ReportIntake(new ReportParser(new Networks(List.of()), US), new ReportStore(db), new ListStore(db),
+                () -> Lists.of(List.of(), Clock.systemUTC()), 2, Duration.ofDays(7), Duration.ofDays(30), Clock.systemUTC())
+                .requiringReputation(reputation::get, 20);
+        intake.ingest(forward("alice@example.net", "r1"));
+        ReportIntake.Outcome b = intake.ingest(forward("bob@example.net", "r2"));
+        assertThat(b.distinctReporters()).isEqualTo(2);
+        assertThat(b.listed()).as("two complaints against a reputation of -40").isNull();
+        reputation.put("203.0.113.9", 35L);
+        assertThat(intake.ingest(forward("carol@example.net", "r3")).listed()).isNotNull();
+    }
+
+    @Test
     void aWhitelistedSourceIsNotListed() throws Exception {
         Database db = Databases.sqlite(dir);
         ListStore lists = new ListStore(db);
