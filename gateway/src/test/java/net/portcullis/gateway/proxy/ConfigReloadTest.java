@@ -46,8 +46,8 @@ class ConfigReloadTest {
                     + "routes: {example.org: [\"127.0.0.1:" + GatewayHarness.port(other) + "\"]}\n");
             Gateway.Reload r = gw.gateway.reload(file);
             assertThat(r.applied()).as(r.error()).isTrue();
-            // (hold follows: its digests' sender, postmaster@hostname, is derived from it)
-            assertThat(r.restartNeeded()).containsExactly("hostname", "hold");
+            // (reports and hold follow: the DMARC reports' sender and submitter, and the digests' sender, are derived from it)
+            assertThat(r.restartNeeded()).containsExactly("hostname", "reports", "hold");
 
             assertThat(rcpt(gw, "127.0.0.1", "u@example.info")).as("a new domain of ours").startsWith("250 ");
             assertThat(rcpt(gw, "127.0.0.4", "x@elsewhere.org")).as("a newly trusted network may relay").startsWith("250 ");
