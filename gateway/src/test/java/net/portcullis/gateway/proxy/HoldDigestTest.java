@@ -24,14 +24,19 @@ class HoldDigestTest {
     @TempDir
     Path var;
 
-    @Test
-    void aDigestTellsEachRecipientAndItsLinkDeliversOnceToThatRecipientOnly() throws Exception {
+    /** A gateway that holds mail from held.example and sends digests with release (and report) links. */
+    private GatewayHarness withDigests() throws Exception {
         Files.createDirectories(var.resolve("local.d"));
         Files.writeString(var.resolve("local.d/90-hold.rules"), HoldEndToEndTest.HOLD_RULE);
-        try (GatewayHarness gw = GatewayHarness.withWiser(var, """
+        return GatewayHarness.withWiser(var, """
                 review: {public_listen: 127.0.0.1:0}
                 hold: {digest: {every: 1d, release_url: "https://p.example.net/release/{token}"}}
-                """)) {
+                """);
+    }
+
+    @Test
+    void aDigestTellsEachRecipientAndItsLinkDeliversOnceToThatRecipientOnly() throws Exception {
+        try (GatewayHarness gw = withDigests()) {
             String ref = HoldEndToEndTest.deliver(gw);
             assertThat(gw.gateway.sendDigests()).isEqualTo(2);
             assertThat(gw.gateway.sendDigests()).as("each recipient is told once").isZero();
@@ -81,12 +86,7 @@ class HoldDigestTest {
 
     @Test
     void aDigestsSpamAndNotSpamLinksAreEachRecipientsSignedReport() throws Exception {
-        Files.createDirectories(var.resolve("local.d"));
-        Files.writeString(var.resolve("local.d/90-hold.rules"), HoldEndToEndTest.HOLD_RULE);
-        try (GatewayHarness gw = GatewayHarness.withWiser(var, """
-                review: {public_listen: 127.0.0.1:0}
-                hold: {digest: {every: 1d, release_url: "https://p.example.net/release/{token}"}}
-                """)) {
+        try (GatewayHarness gw = withDigests()) {
             String ref = HoldEndToEndTest.deliver(gw);
             assertThat(gw.gateway.sendDigests()).isEqualTo(2);
             String u1 = digestTo(gw, "u1@example.net");

@@ -1,5 +1,6 @@
 package net.portcullis.gateway.testing;
 
+import net.portcullis.policy.testing.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,10 +8,8 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import net.portcullis.policy.store.Database;
 import net.portcullis.policy.store.Databases;
@@ -32,23 +30,7 @@ class ReputationBookTest {
     @TempDir
     Path dir;
     String schema;
-    Instant now = Instant.parse("2026-12-01T00:00:00Z");
-    final Clock clock = new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    final net.portcullis.policy.testing.TestClock clock = new net.portcullis.policy.testing.TestClock(Instant.parse("2026-12-01T00:00:00Z"));
 
     @AfterEach
     void drop() throws Exception {
@@ -63,14 +45,14 @@ class ReputationBookTest {
 
     @Test
     void aValueIsBadLessGoodOverBothPlusOneAndHalvesEachHalfLife() {
-        Reputation.Score s = new Reputation.Score(3, 0, now);
+        Reputation.Score s = new Reputation.Score(3, 0, clock.instant());
         assertThat(s.value()).isEqualTo(0.75);
-        assertThat(new Reputation.Score(0, 0, now).value()).as("a stranger").isZero();
-        assertThat(new Reputation.Score(1, 0, now).value()).as("one report is no certainty").isEqualTo(0.5);
-        Reputation.Score later = s.decayedTo(now.plus(WEEK), WEEK);
+        assertThat(new Reputation.Score(0, 0, clock.instant()).value()).as("a stranger").isZero();
+        assertThat(new Reputation.Score(1, 0, clock.instant()).value()).as("one report is no certainty").isEqualTo(0.5);
+        Reputation.Score later = s.decayedTo(clock.instant().plus(WEEK), WEEK);
         assertThat(later.bad()).isCloseTo(1.5, within(1e-9));
-        assertThat(s.decayedTo(now.plus(WEEK.multipliedBy(10)), WEEK).value()).as("ten half-lives on").isLessThan(0.01);
-        assertThat(s.decayedTo(now.minusSeconds(5), WEEK).bad()).as("a clock going back decays nothing").isEqualTo(3);
+        assertThat(s.decayedTo(clock.instant().plus(WEEK.multipliedBy(10)), WEEK).value()).as("ten half-lives on").isLessThan(0.01);
+        assertThat(s.decayedTo(clock.instant().minusSeconds(5), WEEK).bad()).as("a clock going back decays nothing").isEqualTo(3);
     }
 
     @ParameterizedTest
@@ -88,7 +70,7 @@ class ReputationBookTest {
         assertThat(book.value(NETWORK)).isCloseTo(0.75, within(1e-9));
         assertThat(book.value(new Reputation.Key(Reputation.Kind.LINK, "pills.example"))).isCloseTo(0.75, within(1e-9));
 
-        now = now.plus(WEEK);
+        clock.advance(WEEK);
         assertThat(book.value(CLIENT)).as("a week on: bad 1.5").isCloseTo(0.6, within(1e-9));
         book.hamReported("192.0.2.7", "deals.example", List.of());
         book.refused(client, "deals.example");
@@ -98,7 +80,7 @@ class ReputationBookTest {
         book.flush();
         // bad 1.5 + 0.1 refusal, good 1 ham + 50 x 0.02
         assertThat(book.value(CLIENT)).isCloseTo((1.6 - 2.0) / (1.6 + 2.0 + 1), within(1e-9));
-        assertThat(new ReputationStore(sameDb).worst(Reputation.Kind.SENDER_DOMAIN, now, WEEK, 5))
+        assertThat(new ReputationStore(sameDb).worst(Reputation.Kind.SENDER_DOMAIN, clock.instant(), WEEK, 5))
                 .containsOnlyKeys("deals.example");
     }
 

@@ -1,4 +1,4 @@
-package net.portcullis.gateway.testing;
+package net.portcullis.policy.testing;
 
 import java.time.Clock;
 import java.time.Duration;
