@@ -72,40 +72,42 @@ public final class DmarcReporting implements AutoCloseable {
     /** The reports of the UTC day starting at {@code day}, one per policy domain that publishes a DMARC record. */
     public List<Planned> plan(Instant day) throws SQLException, IOException {
         Instant end = day.plus(Duration.ofDays(1));
-        Map<String, List<DmarcAggregate.Message>> byFrom = new LinkedHashMap<>();
+        // rows are counted as the decisions are read: memory holds a day's distinct rows, not its messages;
+        // each From domain's record is looked up once, when its first message comes
+        Map<String, ReportDestinations.Found> byFrom = new java.util.HashMap<>();
+        Map<String, ReportDestinations.Found> policies = new LinkedHashMap<>();
+        Map<String, Map<DmarcAggregate.Row, Integer>> rows = new LinkedHashMap<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
         long after = 0;
         while (true) {
             List<Map.Entry<Long, String>> page = decisions.transactions(day, end, after, PAGE);
             for (Map.Entry<Long, String> e : page) {
-                DmarcAggregate.Message m = DmarcAggregate.message(JSON.readValue(e.getValue(), Map.class));
-                if (m != null) {
-                    byFrom.computeIfAbsent(m.headerFrom(), k -> new ArrayList<>()).add(m);
-                }
                 after = e.getKey();
+                DmarcAggregate.Message m = DmarcAggregate.message(JSON.readValue(e.getValue(), Map.class));
+                if (m == null) {
+                    continue;
+                }
+                ReportDestinations.Found f = byFrom.computeIfAbsent(m.headerFrom(), d -> ReportDestinations.of(dns, d));
+                if (f.published() == null) {
+                    continue;
+                }
+                String domain = f.published().domain();
+                policies.putIfAbsent(domain, f);
+                DmarcAggregate.count(rows.computeIfAbsent(domain, k -> DmarcAggregate.newRows()), m, policies.get(domain).published());
+                counts.merge(domain, 1, Integer::sum);
             }
             if (page.size() < PAGE) {
                 break;
             }
         }
-        Map<String, ReportDestinations.Found> policies = new LinkedHashMap<>();
-        Map<String, List<DmarcAggregate.Message>> byPolicy = new LinkedHashMap<>();
-        for (Map.Entry<String, List<DmarcAggregate.Message>> e : byFrom.entrySet()) {
-            ReportDestinations.Found f = ReportDestinations.of(dns, e.getKey());
-            if (f.published() == null) {
-                continue;
-            }
-            policies.putIfAbsent(f.published().domain(), f);
-            byPolicy.computeIfAbsent(f.published().domain(), k -> new ArrayList<>()).addAll(e.getValue());
-        }
         List<Planned> out = new ArrayList<>();
         String stamp = DateTimeFormatter.ofPattern("yyyyMMdd").format(day.atZone(ZoneOffset.UTC));
-        for (Map.Entry<String, List<DmarcAggregate.Message>> e : byPolicy.entrySet()) {
+        for (Map.Entry<String, Map<DmarcAggregate.Row, Integer>> e : rows.entrySet()) {
             ReportDestinations.Found f = policies.get(e.getKey());
             // unique per submitter, domain and day; no spaces, since it goes in angle brackets in the subject
             String id = cfg.orgName().replaceAll("[^A-Za-z0-9.-]+", "-") + "." + e.getKey() + "." + stamp;
-            DmarcAggregate.Report r = new DmarcAggregate.Report(cfg.orgName(), cfg.from(), id, day, end, f.published(),
-                    DmarcAggregate.rows(e.getValue(), f.published()));
-            out.add(new Planned(e.getKey(), r, DmarcAggregate.xml(r), e.getValue().size(), f.destinations(), f.refused()));
+            DmarcAggregate.Report r = new DmarcAggregate.Report(cfg.orgName(), cfg.from(), id, day, end, f.published(), e.getValue());
+            out.add(new Planned(e.getKey(), r, DmarcAggregate.xml(r), counts.get(e.getKey()), f.destinations(), f.refused()));
         }
         return out;
     }

@@ -102,14 +102,24 @@ public final class DmarcAggregate {
 
     /** Counts the messages into rows, alignment judged by the published record's adkim and aspf. */
     public static Map<Row, Integer> rows(List<Message> messages, Published policy) {
-        Map<Row, Integer> rows = new TreeMap<>(java.util.Comparator.comparing(Row::toString));
+        Map<Row, Integer> rows = newRows();
         for (Message m : messages) {
-            boolean dkim = m.dkimPassDomains().stream().anyMatch(d -> aligned(d, m.headerFrom(), "s".equals(policy.adkim())));
-            boolean spf = "pass".equals(m.spfResult()) && m.spfDomain() != null && aligned(m.spfDomain(), m.headerFrom(), "s".equals(policy.aspf()));
-            rows.merge(new Row(m.sourceIp(), m.disposition(), dkim, spf, m.sampledOut(), m.headerFrom(), m.envelopeFrom(), m.spfDomain(),
-                    m.spfResult(), m.dkimPassDomains(), m.dkimResult()), 1, Integer::sum);
+            count(rows, m, policy);
         }
         return rows;
+    }
+
+    /** An empty set of rows, in a stable order (the report's). */
+    public static Map<Row, Integer> newRows() {
+        return new TreeMap<>(java.util.Comparator.comparing(Row::toString));
+    }
+
+    /** Counts one message into {@code rows}: a day's reports hold rows, not messages. */
+    public static void count(Map<Row, Integer> rows, Message m, Published policy) {
+        boolean dkim = m.dkimPassDomains().stream().anyMatch(d -> aligned(d, m.headerFrom(), "s".equals(policy.adkim())));
+        boolean spf = "pass".equals(m.spfResult()) && m.spfDomain() != null && aligned(m.spfDomain(), m.headerFrom(), "s".equals(policy.aspf()));
+        rows.merge(new Row(m.sourceIp(), m.disposition(), dkim, spf, m.sampledOut(), m.headerFrom(), m.envelopeFrom(), m.spfDomain(),
+                m.spfResult(), m.dkimPassDomains(), m.dkimResult()), 1, Integer::sum);
     }
 
     static boolean aligned(String authenticated, String from, boolean strict) {
