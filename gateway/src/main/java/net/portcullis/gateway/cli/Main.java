@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "portcullis", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "Portcullis 0.1.0",
         description = "SMTP gateway filter: an in-line proxy in front of your mail server.",
-        subcommands = {ServeCommand.class, MilterCommand.class, RulesCommand.class, SignalsCommand.class, ListCommand.class, ReportCommand.class, DmarcCommand.class,
+        subcommands = {ServeCommand.class, MilterCommand.class, RulesCommand.class, SignalsCommand.class, ListCommand.class, ReportCommand.class, DmarcCommand.class, PrivacyCommand.class,
                 ConsentCommand.class, SenderCommand.class, UsersCommand.class, ReviewersCommand.class, LogCommand.class, HoldCommand.class, ConfigCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
