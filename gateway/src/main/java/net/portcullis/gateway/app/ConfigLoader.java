@@ -220,13 +220,17 @@ public final class ConfigLoader {
         }
 
         ConfigSection store = top.section("store");
-        store.allow(Set.of("url", "user", "password", "schema", "refresh"));
+        store.allow(Set.of("url", "user", "password", "schema", "refresh", "retention"));
         String url = store.string("url", "jdbc:sqlite:" + varDir.resolve("portcullis.db"));
         if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
             throw ConfigException.of("store.url", url, "must be jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DATABASE");
         }
+        ConfigSection keep = store.section("retention");
+        keep.allow(Set.of("reports", "review_actions", "reports_out", "reputation"));
         GatewayConfig.Store storeCfg = new GatewayConfig.Store(url, store.string("user", ""), store.string("password", ""),
-                store.string("schema", "portcullis"), store.duration("refresh", Duration.ofSeconds(30)));
+                store.string("schema", "portcullis"), store.duration("refresh", Duration.ofSeconds(30)),
+                new GatewayConfig.Retention(atLeastADay(keep, "reports", Duration.ofDays(365)), atLeastADay(keep, "review_actions", Duration.ofDays(730)),
+                        atLeastADay(keep, "reports_out", Duration.ofDays(365)), atLeastADay(keep, "reputation", Duration.ofDays(90))));
 
         GatewayConfig.Log logCfg = log(top);
         GatewayConfig.Review reviewCfg = review(top);
@@ -481,6 +485,14 @@ public final class ConfigLoader {
         l.allow(Set.of("store", "retention", "queue"));
         return new GatewayConfig.Log(l.bool("store", true), l.duration("retention", Duration.ofDays(30)),
                 l.integer("queue", 100_000, 100, 10_000_000));
+    }
+
+    private static Duration atLeastADay(ConfigSection s, String key, Duration dflt) throws ConfigException {
+        Duration d = s.duration(key, dflt);
+        if (d.compareTo(Duration.ofDays(1)) < 0) {
+            throw ConfigException.of(s.key(key), s.string(key, ""), "must be at least 1d");
+        }
+        return d;
     }
 
     private static GatewayConfig.Dmarc dmarc(ConfigSection d, String hostname) throws ConfigException {

@@ -65,6 +65,7 @@ public final class Gateway implements AutoCloseable {
     private final MailListeners mail;
     private final WebListeners web;
     private final HoldHousekeeping housekeeping;
+    private final StoreRetention retention;
     private final net.portcullis.gateway.reports.AbuseReporting abuseReporting;
     private final net.portcullis.gateway.reports.DmarcReporting dmarcReporting;
     private final GreetingPause greetingPause;
@@ -139,6 +140,7 @@ public final class Gateway implements AutoCloseable {
                 new MilterServer.Shared(() -> live, () -> this.dns, lookups, sessions), metrics);
         this.web = new WebListeners(config, stores, pool, metrics, drain, rules);
         this.housekeeping = new HoldHousekeeping(config, stores.holds(), pool);
+        this.retention = new StoreRetention(config, stores.listStore().database());
         this.abuseReporting = abuseReporting(config, dns);
         this.dmarcReporting = config.reports().dmarc().enabled() && config.log().store()
                 ? new net.portcullis.gateway.reports.DmarcReporting(config.reports().dmarc(),
@@ -166,6 +168,11 @@ public final class Gateway implements AutoCloseable {
                 new net.portcullis.policy.reports.ReportStore(db), contacts, pool, cfg.reports().window(), java.time.Clock.systemUTC());
         stores.intake().feeding(r::heard);
         return r;
+    }
+
+    /** Enforces the store's retention now (what the hourly round does); returns what went, by kind. */
+    public java.util.Map<String, Integer> enforceRetention() {
+        return retention.purge();
     }
 
     /** Sends the abuse reports owed now (what the hourly round does); 0 when reports.outgoing is off. */
@@ -253,6 +260,7 @@ public final class Gateway implements AutoCloseable {
     public void start() throws IOException {
         mail.start();
         housekeeping.start();
+        retention.start();
         if (abuseReporting != null) {
             abuseReporting.start();
         }
@@ -385,6 +393,7 @@ public final class Gateway implements AutoCloseable {
     public void close() {
         mail.close();
         housekeeping.close();
+        retention.close();
         if (abuseReporting != null) {
             abuseReporting.close();
         }

@@ -148,6 +148,9 @@ public final class PeersModule implements CheckModule<PeersModule.Config> {
                     env.metrics().gauge("portcullis.peers.entries", "entries of a peer's last good copy", "peer", f.peer().name(), f::size);
                 }
             }
+            if (refresh != null) {
+                dropCopiesOfFormerPeers(env.config().varDir().resolve("peers"), c.feeds());
+            }
             if (refresh == null || feeds.isEmpty()) {
                 timer = null;
                 return;
@@ -158,6 +161,25 @@ public final class PeersModule implements CheckModule<PeersModule.Config> {
                 return th;
             });
             timer.scheduleWithFixedDelay(() -> feeds.forEach(f -> fetch(f, c.timeout())), 0, refresh.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        /** A peer taken out of the configuration leaves no copy of its listings behind (docs/privacy.md, retention). */
+        private static void dropCopiesOfFormerPeers(java.nio.file.Path dir, List<PeerFeed.Peer> peers) {
+            if (!java.nio.file.Files.isDirectory(dir)) {
+                return;
+            }
+            Set<String> keep = new java.util.HashSet<>();
+            peers.forEach(p -> keep.add(p.name() + ".feed"));
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path f : files.toList()) {
+                    if (f.getFileName().toString().endsWith(".feed") && !keep.contains(f.getFileName().toString())) {
+                        java.nio.file.Files.deleteIfExists(f);
+                        LOG.info("peers: the copy of former peer {} deleted", f.getFileName());
+                    }
+                }
+            } catch (java.io.IOException e) {
+                LOG.warn("peers: copies of former peers not cleaned up: {}", e.getMessage());
+            }
         }
 
         private void fetch(PeerFeed f, Duration timeout) {

@@ -184,7 +184,10 @@ public record GatewayConfig(
                            net.portcullis.rules.Networks optOut, int perContactDaily, int maxDaily, Duration every, int afterReporters) { }
 
     /** Where lists, reports and consent live: jdbc:sqlite:FILE (default) or jdbc:postgresql://… */
-    public record Store(String url, String user, String password, String schema, Duration refresh) { }
+    public record Store(String url, String user, String password, String schema, Duration refresh, Retention retention) { }
+
+    /** How long the store keeps what has no retention of its own (store.retention); enforced hourly. */
+    public record Retention(Duration reports, Duration reviewActions, Duration reportsOut, Duration reputation) { }
 
     /**
      * @param authservId the authserv-id of our Authentication-Results header; null when off

@@ -69,6 +69,8 @@ class PeerFeedsTest {
                     + "\", key: \"" + key + "\", policy: refuse}]}\n")) {
                 assertThat(restarted.message("127.0.0.9", "a@other.org", "u@example.net", "hi"))
                         .as("the copy on disk, read at start, while the peer is still down").startsWith("554 5.7.1 Mail refused: listed by pub");
+                assertThat(conDir.resolve("peers/pub.feed")).exists();
+                assertThat(conDir.resolve("peers/weak.feed")).as("a peer no longer configured leaves no copy").doesNotExist();
             }
         } finally {
             if (publisherUp) {
