@@ -232,7 +232,7 @@ public final class ConfigLoader {
                 new GatewayConfig.Retention(atLeastADay(keep, "reports", Duration.ofDays(365)), atLeastADay(keep, "review_actions", Duration.ofDays(730)),
                         atLeastADay(keep, "reports_out", Duration.ofDays(365)), atLeastADay(keep, "reputation", Duration.ofDays(90))));
 
-        GatewayConfig.Log logCfg = log(top);
+        GatewayConfig.Log logCfg = log(top, varDir);
         GatewayConfig.Review reviewCfg = review(top);
         GatewayConfig.Hold holdCfg = hold(top, varDir, hostname);
         // keys that only make sense together
@@ -480,11 +480,13 @@ public final class ConfigLoader {
                 r.bool("behind_tls", false), idle);
     }
 
-    private static GatewayConfig.Log log(ConfigSection top) throws ConfigException {
+    private static GatewayConfig.Log log(ConfigSection top, Path varDir) throws ConfigException {
         ConfigSection l = top.section("log");
-        l.allow(Set.of("store", "retention", "queue"));
+        l.allow(Set.of("store", "retention", "queue", "pseudonymise", "pseudonym_key"));
+        boolean hide = l.bool("pseudonymise", false);
         return new GatewayConfig.Log(l.bool("store", true), l.duration("retention", Duration.ofDays(30)),
-                l.integer("queue", 100_000, 100, 10_000_000));
+                l.integer("queue", 100_000, 100, 10_000_000), hide ? Path.of(l.string("pseudonym_key", varDir.resolve("pseudonym.key").toString()))
+                        : null);
     }
 
     private static Duration atLeastADay(ConfigSection s, String key, Duration dflt) throws ConfigException {

@@ -89,6 +89,9 @@ public final class Gateway implements AutoCloseable {
     public Gateway(GatewayConfig config, Dns dns, DecisionLog log)
             throws IOException, GeneralSecurityException, RuleErrors, ConfigException {
         this.config = config;
+        if (config.log().pseudonymKey() != null) {
+            log.pseudonymising(net.portcullis.policy.privacy.Pseudonyms.load(config.log().pseudonymKey()));
+        }
         this.dns = dns;
         this.log = log;
         this.sessions = sessionExecutor(config.limits().connections());

@@ -57,6 +57,19 @@ public final class PolicyWiring {
         return checks(new CheckEnv(cfg, dns, lists, consent, executor, new SharedState(), redisLink(cfg), null, true, store));
     }
 
+    /**
+     * How an address is searched for in the stored decisions: itself, or its pseudonym under the
+     * newest key when log.pseudonymise is on (records written before a key rotation are found by
+     * `privacy export`, which tries every key).
+     */
+    public static java.util.function.UnaryOperator<String> addressesAsStored(GatewayConfig cfg) throws java.io.IOException {
+        if (cfg.log().pseudonymKey() == null) {
+            return java.util.function.UnaryOperator.identity();
+        }
+        var p = net.portcullis.policy.privacy.Pseudonyms.load(cfg.log().pseudonymKey());
+        return p::address;
+    }
+
     /** The one connection to the fleet's Redis for all the shared state, or null when redis.url is off. */
     public static net.portcullis.policy.redis.RedisLink redisLink(GatewayConfig cfg) {
         GatewayConfig.Redis r = cfg.redis();

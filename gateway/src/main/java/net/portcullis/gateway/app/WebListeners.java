@@ -94,7 +94,7 @@ final class WebListeners {
         if (r.accounts() == null) {
             return null;
         }
-        var decided = new DecisionStore(stores.listStore().database());
+        var decided = new DecisionStore(stores.listStore().database()).searchingAs(PolicyWiring.addressesAsStored(config));
         var release = new HoldRelease(stores.holds(), decided, rules::get, PolicyWiring.catalogue(), pool);
         return new ReviewApp(r.accounts(), r.behindTls(), r.sessionIdle(),
                 new ReviewApp.Backend(decided, stores.listStore(), this::reloadLists, stores.holds(), release,

@@ -19,7 +19,13 @@ final class LogCommand extends CommandGroup {
 
     abstract static class Base extends StoreCommand {
         DecisionStore store() throws ConfigException {
-            return new DecisionStore(ListsAccess.store(ConfigLoader.load(config)).database());
+            var cfg = ConfigLoader.load(config);
+            try {
+                return new DecisionStore(ListsAccess.store(cfg).database())
+                        .searchingAs(net.portcullis.gateway.app.PolicyWiring.addressesAsStored(cfg));
+            } catch (java.io.IOException e) {
+                throw new ConfigException("log.pseudonym_key: " + e.getMessage());
+            }
         }
     }
 

@@ -14,13 +14,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "privacy", description = "A person's data in the store: subject access and erasure (docs/privacy.md).",
-        subcommands = {PrivacyCommand.Export.class, PrivacyCommand.Erase.class})
+        subcommands = {PrivacyCommand.Export.class, PrivacyCommand.Erase.class, PrivacyCommand.RotateKey.class})
 final class PrivacyCommand {
 
     static PersonalData open(Path config) throws ConfigException, java.io.IOException {
         GatewayConfig cfg = ConfigLoader.load(config);
         var db = ListsAccess.store(cfg).database();
-        return new PersonalData(db, new HoldStore(db, cfg.hold().directory(), cfg.hold().keyFile()));
+        PersonalData data = new PersonalData(db, new HoldStore(db, cfg.hold().directory(), cfg.hold().keyFile()));
+        return cfg.log().pseudonymKey() == null ? data : data.withPseudonyms(net.portcullis.policy.privacy.Pseudonyms.load(cfg.log().pseudonymKey()));
     }
 
     @Command(name = "export", description = "Print, as JSON, everything stored about an address: decisions, consent events, "
@@ -89,6 +90,31 @@ final class PrivacyCommand {
             if (e.listEntriesKept() > 0) {
                 System.out.println("kept: " + e.listEntriesKept() + " list entr(ies) naming it (`list remove` takes them off)");
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate-key", description = "Add a new key on top of log.pseudonym_key: decisions from the next start on use it; "
+            + "older ones stay findable by the older keys below it (delete a line to make its records unlinkable).")
+    static final class RotateKey implements Callable<Integer> {
+        @Option(names = "--config", defaultValue = "conf/gateway.yaml", description = "(default: ${DEFAULT-VALUE})")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            GatewayConfig cfg;
+            try {
+                cfg = ConfigLoader.load(config);
+            } catch (ConfigException e) {
+                System.err.println("portcullis: configuration error: " + e.getMessage());
+                return 78;
+            }
+            if (cfg.log().pseudonymKey() == null) {
+                System.err.println("portcullis: log.pseudonymise is off: there is no key to rotate");
+                return 2;
+            }
+            net.portcullis.policy.privacy.Pseudonyms.rotate(cfg.log().pseudonymKey());
+            System.out.println("a new key is on top of " + cfg.log().pseudonymKey() + "; restart the gateway to write with it");
             return 0;
         }
     }

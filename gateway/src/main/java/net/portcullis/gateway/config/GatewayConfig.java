@@ -143,7 +143,8 @@ public record GatewayConfig(
      * @param retention how long stored decisions are kept
      * @param queue     decisions waiting for the store at most; past it they are counted, not stored
      */
-    public record Log(boolean store, Duration retention, int queue) { }
+    /** @param pseudonymKey the key file of log.pseudonymise, or null when addresses are written as they are */
+    public record Log(boolean store, Duration retention, int queue, Path pseudonymKey) { }
 
     /**
      * @param refresh  how long a consent answer may be served from memory: the bound on how late

@@ -18,6 +18,15 @@ public final class DecisionLog {
 
     private final Consumer<String> sink;
     private volatile DecisionWriter store;
+    private volatile net.portcullis.policy.privacy.Pseudonyms pseudonyms;
+
+    /**
+     * Writes every address as its pseudonym (log.pseudonymise), in the JSON log and in the store
+     * alike: what is on disk names nobody, and a search hashes its address the same way.
+     */
+    public void pseudonymising(net.portcullis.policy.privacy.Pseudonyms p) {
+        this.pseudonyms = p;
+    }
 
     private DecisionLog(Consumer<String> sink) {
         this.sink = sink;
@@ -47,13 +56,18 @@ public final class DecisionLog {
     }
 
     /** The store's row for a record as it stands now, for a caller that writes it itself (a hold); null when unserialisable. */
-    public static net.portcullis.policy.store.DecisionStore.Row rowNow(net.portcullis.policy.DecisionRecord record) {
+    public net.portcullis.policy.store.DecisionStore.Row rowNow(net.portcullis.policy.DecisionRecord record) {
         Map<String, Object> m = record.toMap();
         try {
-            return row(m, JSON.writeValueAsString(m));
+            return row(m, hidden(JSON.writeValueAsString(m)), pseudonyms);
         } catch (JsonProcessingException e) {
             return null;
         }
+    }
+
+    private String hidden(String line) {
+        var p = pseudonyms;
+        return p == null ? line : p.text(line);
     }
 
     /** Serialises once; the same line goes to the JSON log and to the store. */
@@ -69,22 +83,25 @@ public final class DecisionLog {
             LoggerFactory.getLogger(DecisionLog.class).error("decision record not serialisable: {}", e.toString());
             return;
         }
+        line = hidden(line);
         sink.accept(line);
         DecisionWriter w = store;
         if (w != null && toStore) {
-            w.offer(row(record, line));
+            w.offer(row(record, line, pseudonyms));
         } else if (w != null) {
             w.storedElsewhere();
         }
     }
 
     @SuppressWarnings("unchecked")
-    private static net.portcullis.policy.store.DecisionStore.Row row(Map<String, Object> r, String line) {
+    private static net.portcullis.policy.store.DecisionStore.Row row(Map<String, Object> r, String line,
+                                                                     net.portcullis.policy.privacy.Pseudonyms p) {
+        java.util.function.UnaryOperator<String> as = a -> a == null || p == null ? a : p.text(a);
         java.util.List<String> rcpts = new java.util.ArrayList<>();
         if (r.get("recipients") instanceof java.util.List<?> l) {
             for (Object o : l) {
                 if (o instanceof Map<?, ?> m && m.get("address") != null) {
-                    rcpts.add(String.valueOf(m.get("address")));
+                    rcpts.add(as.apply(String.valueOf(m.get("address"))));
                 }
             }
         }
@@ -95,7 +112,7 @@ public final class DecisionLog {
             at = java.time.Instant.now();
         }
         return new net.portcullis.policy.store.DecisionStore.Row(String.valueOf(r.get("ref")), at, String.valueOf(r.get("event")),
-                str(r.get("client")), str(r.get("sender")), str(r.get("verdict")), str(r.get("decided_by")), rcpts, line,
+                str(r.get("client")), as.apply(str(r.get("sender"))), str(r.get("verdict")), str(r.get("decided_by")), rcpts, line,
                 str(r.get("queue_id")));
     }
 

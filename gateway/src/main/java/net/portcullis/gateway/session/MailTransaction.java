@@ -230,7 +230,7 @@ public final class MailTransaction {
         record.decidedBy = v.decidedBy();
         record.reason = v.reason();
         DecisionNotes.signals(record, policy, dataSignals);
-        var decision = ctx.log().stores() ? DecisionLog.rowNow(record) : null;
+        var decision = ctx.log().stores() ? ctx.log().rowNow(record) : null;
         try (message) {
             ctx.holds().hold(h, message, decision);
             record.stored = decision != null;

@@ -37,6 +37,23 @@ public final class PersonalData {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Database db;
     private final HoldStore holds;
+    private Pseudonyms pseudonyms;
+
+    /** With log.pseudonymise on, decisions name the address by its pseudonyms: found (and erased) by those too. */
+    public PersonalData withPseudonyms(Pseudonyms p) {
+        this.pseudonyms = p;
+        return this;
+    }
+
+    /** The address, and its pseudonyms under every key when decisions are pseudonymised. */
+    private List<String> aliases(String a) {
+        List<String> out = new ArrayList<>();
+        out.add(a);
+        if (pseudonyms != null) {
+            out.addAll(pseudonyms.candidates(a));
+        }
+        return out;
+    }
 
     /** @param holds the held mail (its files are deleted with their rows); null when none is kept */
     public PersonalData(Database db, HoldStore holds) {
@@ -50,9 +67,11 @@ public final class PersonalData {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("address", a);
         List<Object> decisions = new ArrayList<>();
-        for (Map<String, Object> row : rows("SELECT record FROM decision WHERE lower(sender) = ? OR id IN "
-                + "(SELECT decision_id FROM decision_rcpt WHERE address = ?) ORDER BY at, id", a, a)) {
-            decisions.add(JSON.readValue(String.valueOf(row.get("record")), Map.class));
+        for (String alias : aliases(a)) {
+            for (Map<String, Object> row : rows("SELECT record FROM decision WHERE lower(sender) = ? OR id IN "
+                    + "(SELECT decision_id FROM decision_rcpt WHERE address = ?) ORDER BY at, id", alias, alias)) {
+                decisions.add(JSON.readValue(String.valueOf(row.get("record")), Map.class));
+            }
         }
         out.put("decisions", decisions);
         out.put("consent_events", rows("SELECT recipient, sender, action, method, evidence, actor, at, valid_until FROM consent_event "
@@ -95,14 +114,17 @@ public final class PersonalData {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             try {
-                for (Map<String, Object> d : rows(c, "SELECT id, record FROM decision WHERE lower(sender) = ? OR id IN "
-                        + "(SELECT decision_id FROM decision_rcpt WHERE address = ?)", a, a)) {
-                    long id = ((Number) d.get("id")).longValue();
-                    update(c, "UPDATE decision SET record = ?, sender = CASE WHEN lower(sender) = ? THEN ? ELSE sender END WHERE id = ?",
-                            replace(literal, String.valueOf(d.get("record")), pseudonym), a, pseudonym, id);
-                    decisions++;
+                for (String alias : aliases(a)) {
+                    Pattern named = exactly(alias);
+                    for (Map<String, Object> d : rows(c, "SELECT id, record FROM decision WHERE lower(sender) = ? OR id IN "
+                            + "(SELECT decision_id FROM decision_rcpt WHERE address = ?)", alias, alias)) {
+                        long id = ((Number) d.get("id")).longValue();
+                        update(c, "UPDATE decision SET record = ?, sender = CASE WHEN lower(sender) = ? THEN ? ELSE sender END WHERE id = ?",
+                                replace(named, String.valueOf(d.get("record")), pseudonym), alias, pseudonym, id);
+                        decisions++;
+                    }
+                    update(c, "UPDATE decision_rcpt SET address = ? WHERE address = ?", pseudonym, alias);
                 }
-                update(c, "UPDATE decision_rcpt SET address = ? WHERE address = ?", pseudonym, a);
                 for (Map<String, Object> r : rows(c, "SELECT id, reporter, complainants FROM report WHERE lower(reporter) = ? OR complainants LIKE ?",
                         a, "%" + a + "%")) {
                     if (!a.equals(String.valueOf(r.get("reporter")).toLowerCase(Locale.ROOT))

@@ -45,6 +45,16 @@ public final class DecisionStore {
     }
 
     private final Database db;
+    private java.util.function.UnaryOperator<String> addresses = java.util.function.UnaryOperator.identity();
+
+    /**
+     * Searches by sender and recipient as the store holds them: with log.pseudonymise on, the
+     * pseudonym of the address asked for (a domain search, "@example.org", is unchanged).
+     */
+    public DecisionStore searchingAs(java.util.function.UnaryOperator<String> addresses) {
+        this.addresses = addresses;
+        return this;
+    }
 
     public DecisionStore(Database db) {
         this.db = db;
@@ -302,7 +312,7 @@ public final class DecisionStore {
         return out;
     }
 
-    private static void where(Filter f, StringBuilder sql, List<Object> args) {
+    private void where(Filter f, StringBuilder sql, List<Object> args) {
         if (f.since() != null) {
             sql.append(" AND d.at >= ?");
             args.add(f.since().toEpochMilli());
@@ -321,7 +331,7 @@ public final class DecisionStore {
             args.add("%" + lower(f.sender()).replace("!", "!!").replace("%", "!%").replace("_", "!_"));
         } else if (f.sender() != null) {
             sql.append(" AND d.sender = ?");
-            args.add(lower(f.sender()));
+            args.add(lower(addresses.apply(f.sender())));
         }
         if (f.queueId() != null) {
             sql.append(" AND d.queue_id = ?");
@@ -337,7 +347,7 @@ public final class DecisionStore {
         }
         if (f.recipient() != null) {
             sql.append(" AND d.id IN (SELECT decision_id FROM decision_rcpt WHERE address = ?)");
-            args.add(lower(net.portcullis.policy.MailAddress.bare(f.recipient())));
+            args.add(lower(addresses.apply(net.portcullis.policy.MailAddress.bare(f.recipient()))));
         }
     }
 
