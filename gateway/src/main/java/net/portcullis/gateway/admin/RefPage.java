@@ -33,19 +33,29 @@ public final class RefPage implements AutoCloseable {
     private final net.portcullis.gateway.downstream.Downstreams pool;
 
     private final ReportLinks reportLinks;
+    private final UnsubscribeLinks unsubscribeLinks;
 
     /**
-     * @param holds  and {@code pool}: for the one-click release links of digests (/release/TOKEN);
-     *               null when hold.digest is off
-     * @param intake for the digests' report links (/report/TOKEN); null: none
+     * What the digests' links need (hold.digest on), each null when its links are off.
+     *
+     * @param holds    and {@code pool}: the one-click release links (/release/TOKEN)
+     * @param intake   the report links (/report/TOKEN)
+     * @param consent  and {@code oneClick}: the unsubscribe links (/unsubscribe/TOKEN)
      */
-    public RefPage(InetSocketAddress listen, DecisionStore store, String hostname, net.portcullis.policy.store.HoldStore holds,
-                   net.portcullis.gateway.downstream.Downstreams pool, net.portcullis.policy.reports.ReportIntake intake) throws IOException {
+    public record Links(net.portcullis.policy.store.HoldStore holds, net.portcullis.gateway.downstream.Downstreams pool,
+                        net.portcullis.policy.reports.ReportIntake intake, net.portcullis.policy.consent.ConsentStore consent,
+                        net.portcullis.policy.consent.OneClickUnsubscribe oneClick) {
+        public static final Links NONE = new Links(null, null, null, null, null);
+    }
+
+    public RefPage(InetSocketAddress listen, DecisionStore store, String hostname, Links links) throws IOException {
         this.store = store;
         this.hostname = hostname;
-        this.holds = holds;
-        this.pool = pool;
-        this.reportLinks = holds == null || intake == null ? null : new ReportLinks(holds, intake, this::page);
+        this.holds = links.holds();
+        this.pool = links.pool();
+        this.reportLinks = holds == null || links.intake() == null ? null : new ReportLinks(holds, links.intake(), this::page);
+        this.unsubscribeLinks = holds == null || links.consent() == null || links.oneClick() == null ? null
+                : new UnsubscribeLinks(holds, store, links.consent(), links.oneClick(), this::page);
         server = HttpEndpoints.start(listen, "ref-page", 4);
         server.createContext("/", this::handle);
         server.start();
@@ -73,6 +83,10 @@ public final class RefPage implements AutoCloseable {
             }
             if (path.startsWith("/report/") && reportLinks != null) {
                 reportLinks.handle(ex, path.substring("/report/".length()));
+                return;
+            }
+            if (path.startsWith("/unsubscribe/") && unsubscribeLinks != null) {
+                unsubscribeLinks.handle(ex, path.substring("/unsubscribe/".length()));
                 return;
             }
             if (!ex.getRequestMethod().equals("GET") && !ex.getRequestMethod().equals("HEAD")) {

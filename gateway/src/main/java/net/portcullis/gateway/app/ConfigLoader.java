@@ -437,7 +437,7 @@ public final class ConfigLoader {
         ConfigSection h = top.section("hold");
         h.allow(Set.of("directory", "key_file", "retention", "digest"));
         ConfigSection d = h.section("digest");
-        d.allow(Set.of("every", "release_url", "from", "report_url"));
+        d.allow(Set.of("every", "release_url", "from", "report_url", "unsubscribe_url", "unsubscribe_insecure"));
         String every = d.string("every", "off");
         String url = d.string("release_url", "");
         if (!url.isEmpty() && (!url.matches("https?://[^\\s\\[\\]]+") || !url.contains("{token}"))) {
@@ -451,9 +451,14 @@ public final class ConfigLoader {
         if (!report.isEmpty() && !report.equals("off") && (!report.matches("https?://[^\\s\\[\\]]+") || !report.contains("{token}"))) {
             throw ConfigException.of("hold.digest.report_url", report, "must be an http:// or https:// URL holding {token}, or off");
         }
+        String unsub = d.string("unsubscribe_url", url.contains("/release/{token}") ? url.replace("/release/{token}", "/unsubscribe/{token}") : "");
+        if (!unsub.isEmpty() && !unsub.equals("off") && (!unsub.matches("https?://[^\\s\\[\\]]+") || !unsub.contains("{token}"))) {
+            throw ConfigException.of("hold.digest.unsubscribe_url", unsub, "must be an http:// or https:// URL holding {token}, or off");
+        }
         GatewayConfig.Digest digest = new GatewayConfig.Digest(every.equals("off") ? null : d.duration("every", Duration.ofDays(1)),
                 url.isEmpty() ? null : url, d.string("from", "postmaster@" + hostname),
-                report.isEmpty() || report.equals("off") ? null : report);
+                report.isEmpty() || report.equals("off") ? null : report, unsub.isEmpty() || unsub.equals("off") ? null : unsub,
+                d.bool("unsubscribe_insecure", false));
         return new GatewayConfig.Hold(Path.of(h.string("directory", varDir.resolve("hold").toString())),
                 Path.of(h.string("key_file", varDir.resolve("hold.key").toString())), h.duration("retention", Duration.ofDays(14)),
                 digest);

@@ -63,8 +63,11 @@ final class WebListeners {
             var l = config.review().publicListen();
             boolean digests = config.hold().digest().releaseUrl() != null; // every needs it (ConfigLoader)
             refPage = new RefPage(new InetSocketAddress(l.host(), l.port()), new DecisionStore(stores.listStore().database()),
-                    config.hostname(), digests ? stores.holds() : null, digests ? pool : null,
-                    config.hold().digest().reportUrl() != null ? stores.intake() : null);
+                    config.hostname(), !digests ? RefPage.Links.NONE : new RefPage.Links(stores.holds(), pool,
+                            config.hold().digest().reportUrl() != null ? stores.intake() : null,
+                            config.hold().digest().unsubscribeUrl() != null ? stores.consentStore() : null,
+                            new net.portcullis.policy.consent.OneClickUnsubscribe(java.time.Duration.ofSeconds(10),
+                                    config.hold().digest().unsubscribeInsecure())));
             LOG.info("reference page on http://{}:{}/ref/", l.host(), refPage.port());
         }
         if (config.adminListen() != null) {

@@ -120,11 +120,14 @@ public record GatewayConfig(
     /**
      * @param every      how often recipients with newly held mail get a digest (null: never)
      * @param reportUrl  the digest's signed "spam" / "not spam" links ({token}), or null: none
+     * @param unsubscribeUrl the digest's one-click unsubscribe links ({token}), or null: none
+     * @param unsubscribeInsecure allow the sender's one-click URI over http or at a private address (tests only)
      * @param releaseUrl the one-click release link in a digest ({token} is replaced), served by
      *                   review.public_listen at /release/TOKEN
      * @param from       the digest's sender
      */
-    public record Digest(Duration every, String releaseUrl, String from, String reportUrl) { }
+    public record Digest(Duration every, String releaseUrl, String from, String reportUrl, String unsubscribeUrl,
+                         boolean unsubscribeInsecure) { }
 
     /**
      * @param refUrl       appended to every refusal after its [ref …]: a page where the sender reads

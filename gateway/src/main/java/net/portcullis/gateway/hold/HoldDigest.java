@@ -88,6 +88,10 @@ public final class HoldDigest {
             b.append("Why:     ").append(oneLine(h.reason())).append("\r\n");
             b.append("Deliver: ").append(cfg.releaseUrl().replace("{token}", holds.releaseToken(h.ref(), rcpt, h.expiresAt())))
                     .append("\r\n");
+            if (cfg.unsubscribeUrl() != null && offersOneClick(h)) {
+                b.append("Unsubscribe: ").append(cfg.unsubscribeUrl().replace("{token}", holds.unsubscribeToken(h.ref(), rcpt, h.expiresAt())))
+                        .append("\r\n");
+            }
             if (cfg.reportUrl() != null) {
                 b.append("Spam:    ").append(cfg.reportUrl().replace("{token}", holds.reportToken(h.ref(), rcpt, true, h.expiresAt())))
                         .append("\r\n");
@@ -98,6 +102,15 @@ public final class HoldDigest {
                     .append(", then deleted. Reference ").append(h.ref()).append(".\r\n\r\n");
         }
         return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether the held message offers RFC 8058 one-click unsubscription (the link does it for the recipient). */
+    private boolean offersOneClick(HoldStore.Held h) {
+        try {
+            return net.portcullis.policy.consent.OneClickUnsubscribe.offeredBy(holds.read(h.ref()), cfg.unsubscribeInsecure()).isPresent();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The held message's Subject, decoded, on one line; the recipient is entitled to read it. */

@@ -329,9 +329,21 @@ public final class HoldStore {
         return new ReportClaim(f[0], f[1], f[2].equals("spam"), expiry(f[3], now));
     }
 
+    /** A token for a digest's unsubscribe link (RFC 8058 done for the recipient), signed under a key of its own. */
+    public String unsubscribeToken(String ref, String recipient, Instant expires) {
+        return sign(UNSUBSCRIBE, ref + "\n" + recipient + "\n" + expires.getEpochSecond());
+    }
+
+    /** The claim of an unsubscribe token; refused as {@link #verifyToken} refuses. */
+    public ReleaseClaim verifyUnsubscribeToken(String token, Instant now) {
+        String[] f = verify(UNSUBSCRIBE, token, 3);
+        return new ReleaseClaim(f[0], f[1], expiry(f[2], now));
+    }
+
     // each kind of link signs under a key of its own: a release token is no report token
     private static final String RELEASE = "portcullis release link v1";
     private static final String REPORT = "portcullis report link v1";
+    private static final String UNSUBSCRIBE = "portcullis unsubscribe link v1";
 
     private String sign(String kind, String body) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
